@@ -1,0 +1,68 @@
+"""`cortex-infra validate`: check a spec offline and show what it resolves to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from cortex_cli import output
+from cortex_cli.loading import load
+from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt, SpecArg
+from cortex_spec.overview import overview
+
+
+def validate(
+    spec: SpecArg,
+    cluster_config: ClusterConfigOpt = None,
+    env: EnvOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Validate SPEC offline: exit 0 when valid, 1 with every problem located otherwise."""
+    output.use_json(json_output)
+    summary = overview(load(spec, cluster_config, env))
+    if json_output:
+        output.emit_json({"ok": True, **summary})
+        return
+    render(summary)
+
+
+def render(summary: dict[str, Any]) -> None:
+    cluster = summary["cluster"]
+    env = f" (environment {summary['environment']})" if summary["environment"] else ""
+    output.echo(
+        f"{cluster['name']}: valid{env} — EKS {cluster['kubernetes_version']} in "
+        f"{cluster['region']}, {cluster['subnet_visibility']} nodes, NAT "
+        f"{cluster['nat_gateway']}"
+    )
+    output.echo("\nnode groups:")
+    for group in summary["node_groups"]:
+        sizes = ", ".join(
+            f"{g['capacity_type'].lower().replace('_', '-')} {g['min']}-{g['max']}"
+            for g in group["managed_groups"]
+        )
+        accel = group["accelerator"] if group["accelerator"] != "none" else "cpu"
+        if group["gpu_model"]:
+            accel += f" ({group['gpu_model']})"
+        output.echo(
+            f"  {group['name']:<20} {'/'.join(group['instance_types']):<24} {accel:<16} "
+            f"{group['ami_type']:<24} {sizes}"
+        )
+    output.echo("\napis:")
+    if not summary["apis"]:
+        output.echo("  (none)")
+    for api in summary["apis"]:
+        request = api["request"]
+        needs = f"cpu {request['cpu']}, mem {request['memory']}"
+        if request["gpu"]:
+            needs += f", gpu {request['gpu']}"
+        if request["inf"]:
+            needs += f", inf {request['inf']}"
+        output.echo(
+            f"  {api['name']:<20} {api['endpoint']:<24} {api['form']:<10} {needs}  "
+            f"→ runs on: {', '.join(api['runs_on'])}"
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("validate")(validate)

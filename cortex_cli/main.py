@@ -1,0 +1,89 @@
+"""Entry point of `cortex-infra`, and the single error boundary of the command line.
+
+Every command lives in its own module under `cortex_cli.commands` and exposes
+`register(app)`; modules are discovered here, so adding a command touches no other file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import traceback
+from typing import Any
+
+import typer
+from typer._click.core import Context  # typer 0.29 vendors click; its Group takes this
+from typer.core import TyperGroup
+
+from cortex_cli import commands, output
+from cortex_cli.exit_codes import ExitCode
+from cortex_spec.errors import CortexError, ProvisionError, SpecError, StateError
+
+
+def _exit_code(error: CortexError) -> ExitCode:
+    if isinstance(error, ProvisionError):
+        return ExitCode.CLOUD_ERROR
+    if isinstance(error, StateError):
+        return ExitCode.STATE_ERROR
+    return ExitCode.INVALID_INPUT
+
+
+def _report(error: CortexError) -> None:
+    if output.json_mode():
+        if isinstance(error, SpecError):
+            output.emit_json({"ok": False, "problems": [p.as_dict() for p in error.problems]})
+        else:
+            output.emit_json({"ok": False, "error": type(error).__name__, "message": str(error)})
+        return
+    render = getattr(error, "render", None)
+    text = render() if callable(render) else str(error)
+    if isinstance(error, SpecError):
+        count = len(error.problems)
+        text += f"\n\n{count} problem{'s' if count != 1 else ''} found; nothing was deployed."
+    output.echo(f"error: {text}" if not isinstance(error, SpecError) else text, err=True)
+
+
+class BoundaryGroup(TyperGroup):
+    """Turns every CortexError into a message and an exit code, never a traceback."""
+
+    def invoke(self, ctx: Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CortexError as error:
+            _report(error)
+            raise typer.Exit(_exit_code(error)) from None
+        except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
+            raise
+        except KeyboardInterrupt:
+            output.echo("interrupted", err=True)
+            raise typer.Exit(130) from None
+        except Exception as error:
+            if os.environ.get("CORTEX_DEBUG") == "1":
+                output.echo(traceback.format_exc(), err=True)
+            output.echo(
+                f"internal error: {type(error).__name__}: {error}\n"
+                "this is a bug in cortex-infra; rerun with CORTEX_DEBUG=1 for details and "
+                "report it",
+                err=True,
+            )
+            raise typer.Exit(ExitCode.INTERNAL_ERROR) from None
+
+
+app = typer.Typer(
+    cls=BoundaryGroup,
+    name="cortex-infra",
+    help="From a reviewed cortex.yaml to autoscaled model-serving endpoints on EKS.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+for module in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+    importlib.import_module(f"{commands.__name__}.{module.name}").register(app)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app(prog_name="cortex-infra")

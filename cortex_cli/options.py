@@ -1,0 +1,33 @@
+"""Options shared by several commands, declared once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+SpecArg = Annotated[
+    Path,
+    typer.Argument(
+        help="The spec: cortex.yaml (or a Cortex v0.42 API list with --cluster-config).",
+        show_default=False,
+    ),
+]
+ClusterConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--cluster-config",
+        help="Cortex v0.42 cluster.yaml, when SPEC is a Cortex API list.",
+        show_default=False,
+    ),
+]
+EnvOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--env",
+        help="Environment whose overrides to apply (environments.<ENV>).",
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of text.")]

@@ -1,0 +1,115 @@
+"""`environments:` overrides, deep-merged over the base spec on located trees.
+
+Mappings merge key by key; lists of named items (`apis`, `node_groups`, `containers`) merge
+item by item on `name`, appending new names; any other value is replaced. Every merged
+node keeps its own location, so an error in an override points at the override's line.
+"""
+
+from __future__ import annotations
+
+from cortex_spec.diagnostics import Finding
+from cortex_spec.source import Entry, MapNode, Node, ScalarNode, SeqNode
+
+_NAMED_LISTS = frozenset({"apis", "node_groups", "containers"})
+
+
+def environment_names(root: MapNode) -> list[str]:
+    node = root.get("environments")
+    return list(node.entries) if isinstance(node, MapNode) else []
+
+
+def check_overrides(root: MapNode) -> list[Finding]:
+    """Shape checks on `environments:` itself, located in the override."""
+    node = root.get("environments")
+    if node is None or (isinstance(node, ScalarNode) and node.value is None):
+        return []
+    if not isinstance(node, MapNode):
+        return [Finding(("environments",), "must be a mapping of environment name to overrides")]
+    findings = []
+    for env, entry in node.entries.items():
+        base = ("environments", env)
+        override = entry.value
+        if isinstance(override, ScalarNode) and override.value is None:
+            continue
+        if not isinstance(override, MapNode):
+            findings.append(Finding(base, "must be a mapping with cluster: and/or apis:"))
+            continue
+        for key, sub in override.entries.items():
+            if key == "cluster":
+                if not isinstance(sub.value, MapNode):
+                    findings.append(Finding((*base, key), "must be a mapping of cluster fields"))
+            elif key == "apis":
+                findings.extend(_check_named_items(sub.value, (*base, key)))
+            else:
+                findings.append(
+                    Finding(
+                        (*base, key),
+                        f"unknown field '{key}'",
+                        "an environment overrides only cluster: and apis:",
+                    )
+                )
+    return findings
+
+
+def _check_named_items(node: Node, path: tuple[str | int, ...]) -> list[Finding]:
+    if not isinstance(node, SeqNode):
+        return [Finding(path, "must be a list of API overrides, each with a name")]
+    findings = []
+    for index, item in enumerate(node.items):
+        name = item.get("name") if isinstance(item, MapNode) else None
+        if not (isinstance(name, ScalarNode) and isinstance(name.value, str)):
+            findings.append(
+                Finding(
+                    (*path, index),
+                    "each override needs the name of the API it changes",
+                    "add `name: <api name>`",
+                )
+            )
+    return findings
+
+
+def apply_environment(root: MapNode, env: str) -> MapNode:
+    """The base with `environments.<env>` merged over it, and `environments` removed."""
+    envs = root.get("environments")
+    override = envs.get(env) if isinstance(envs, MapNode) else None
+    entries = {k: v for k, v in root.entries.items() if k != "environments"}
+    base = MapNode(root.loc, entries)
+    if not isinstance(override, MapNode):
+        return base
+    return _merge_map(base, override)
+
+
+def _merge(base: Node, over: Node, key: str | None) -> Node:
+    if isinstance(base, MapNode) and isinstance(over, MapNode):
+        return _merge_map(base, over)
+    if key in _NAMED_LISTS and isinstance(base, SeqNode) and isinstance(over, SeqNode):
+        return _merge_named(base, over)
+    return over
+
+
+def _merge_map(base: MapNode, over: MapNode) -> MapNode:
+    entries = dict(base.entries)
+    for key, entry in over.entries.items():
+        if key in entries:
+            merged = _merge(entries[key].value, entry.value, key)
+            entries[key] = Entry(entry.key_loc, merged)
+        else:
+            entries[key] = entry
+    return MapNode(base.loc, entries)
+
+
+def _name_of(node: Node) -> str | None:
+    name = node.get("name") if isinstance(node, MapNode) else None
+    return name.value if isinstance(name, ScalarNode) and isinstance(name.value, str) else None
+
+
+def _merge_named(base: SeqNode, over: SeqNode) -> SeqNode:
+    items = list(base.items)
+    index = {name: i for i, item in enumerate(items) if (name := _name_of(item)) is not None}
+    for item in over.items:
+        name = _name_of(item)
+        if name is not None and name in index:
+            items[index[name]] = _merge(items[index[name]], item, None)
+        else:
+            items.append(item)
+    return SeqNode(base.loc, tuple(items))

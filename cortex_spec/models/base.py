@@ -1,0 +1,114 @@
+"""The strict base model and the shared field types of the spec."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Annotated, Any, NoReturn
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from cortex_spec.quantities import (
+    Duration,
+    Quantity,
+    QuantityError,
+    parse_duration,
+    parse_quantity,
+)
+
+
+class StrictModel(BaseModel):
+    """Unknown keys are errors, values are never coerced, and parsed specs never change."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, validate_default=False)
+
+
+def fail(message: str, hint: str | None = None, code: str = "cortex") -> NoReturn:
+    """Raise a validation error that carries its own fix; the loader renders both."""
+    raise PydanticCustomError(code, message, {"hint": hint} if hint else {})
+
+
+def _quantity(raw: object) -> Quantity:
+    if isinstance(raw, Quantity):
+        return raw
+    try:
+        return parse_quantity(raw)
+    except QuantityError as exc:
+        fail(str(exc), "write CPU like 500m or 2, and memory like 512Mi, 2Gi or 4G")
+
+
+def _duration(raw: object) -> Duration:
+    if isinstance(raw, Duration):
+        return raw
+    try:
+        return parse_duration(raw)
+    except QuantityError as exc:
+        fail(str(exc), "write durations like 10s, 60s, 5m or 1h30m")
+
+
+QuantityValue = Annotated[
+    Quantity,
+    BeforeValidator(_quantity),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {
+                    "type": "string",
+                    "pattern": r"^[+]?(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[mkMGTPE]|[eE][+-]?\d+)?$",
+                },
+                {"type": "number", "minimum": 0},
+            ]
+        }
+    ),
+]
+
+DurationValue = Annotated[
+    Duration,
+    BeforeValidator(_duration),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^(0|((\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h))+)$"}
+    ),
+]
+
+_DNS1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+_IMAGE = re.compile(
+    r"^(?:[a-zA-Z0-9.-]+(?::\d+)?/)?[a-z0-9]+(?:[._/-][a-z0-9]+)*"
+    r"(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$"
+)
+
+
+def check_dns1035(value: str, what: str, max_len: int) -> str:
+    if len(value) > max_len:
+        fail(f'"{value}" must be no more than {max_len} characters', f"shorten the {what}")
+    if not _DNS1035.match(value):
+        fail(
+            f'"{value}" is not a valid {what}',
+            "use lowercase letters, digits and dashes, starting with a letter and not "
+            "ending with a dash (DNS-1035)",
+        )
+    return value
+
+
+def check_image(value: str) -> str:
+    if not _IMAGE.match(value):
+        fail(
+            f'"{value}" is not a valid container image reference',
+            "write it like registry.example.com/team/image:tag or image@sha256:<digest>",
+        )
+    return value
+
+
+def check_cidr(value: Any) -> str:
+    if not isinstance(value, str):
+        fail("must be a CIDR block such as 10.0.0.0/16 (a string)")
+    try:
+        network = ipaddress.ip_network(value, strict=True)
+    except ValueError as exc:
+        fail(f'"{value}" is not a valid CIDR block ({exc})', "write it like 10.0.0.0/16")
+    return str(network)
+
+
+CidrValue = Annotated[str, BeforeValidator(check_cidr)]

@@ -1,0 +1,37 @@
+"""The shape of a whole `cortex.yaml`, for the JSON Schema and for editors."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.models.base import StrictModel
+from cortex_spec.models.cluster import ClusterConfig
+
+
+class EnvironmentOverride(StrictModel):
+    """Deep-merged over the base for one environment (stack)."""
+
+    cluster: Annotated[
+        dict[str, Any] | None,
+        Field(default=None, description="Cluster fields to override; node_groups merge by name."),
+    ]
+    apis: Annotated[
+        list[dict[str, Any]] | None,
+        Field(default=None, description="API overrides, matched by name; new names are added."),
+    ]
+
+
+class SpecDocument(StrictModel):
+    """A cortex-infra spec: the cluster, its APIs, and per-environment overrides."""
+
+    cluster: Annotated[ClusterConfig, Field(description="The EKS cluster and its node groups.")]
+    apis: Annotated[
+        list[RealtimeAPI], Field(default_factory=list, description="The APIs to serve.")
+    ]
+    environments: Annotated[
+        dict[str, EnvironmentOverride] | None,
+        Field(default=None, description="Overrides per environment, e.g. dev, staging, prod."),
+    ]

@@ -1,0 +1,1 @@
+"""Cross-field rules, run after each part of the spec has parsed."""

@@ -1,0 +1,169 @@
+"""Rules of `apis[]`: Cortex's parse-time validations and the cross-API checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path as FsPath
+
+from cortex_spec.diagnostics import Finding
+from cortex_spec.models.api import RealtimeAPI, UpdateStrategy
+from cortex_spec.quantities import Quantity
+from cortex_spec.source import Path
+
+
+def check_api(api: RealtimeAPI, path: Path, project_dir: FsPath | None) -> list[Finding]:
+    findings = list(_autoscaling(api, path))
+    findings += _update_strategy(api.update_strategy, (*path, "update_strategy"))
+    findings += _workload(api, path)
+    if project_dir is not None:
+        findings += _files(api, path, project_dir)
+    for key in ("api_gateway", "local_port"):
+        if key in api.networking.model_fields_set:
+            findings.append(
+                Finding(
+                    (*path, "networking", key),
+                    f"networking.{key} is a Cortex-only setting and is ignored",
+                    "remove it",
+                    severity="warning",
+                )
+            )
+    return findings
+
+
+def check_unique(apis: list[tuple[int, RealtimeAPI]]) -> Iterator[Finding]:
+    names: dict[str, int] = {}
+    endpoints: dict[str, str] = {}
+    for index, api in apis:
+        if api.name in names:
+            yield Finding(
+                ("apis", index, "name"),
+                f'name "{api.name}" must be unique across apis (also apis[{names[api.name]}])',
+                "rename one of them",
+            )
+        names.setdefault(api.name, index)
+        owner = endpoints.get(api.endpoint)
+        if owner is not None and owner != api.name:
+            yield Finding(
+                ("apis", index, "networking", "endpoint")
+                if api.networking.endpoint
+                else ("apis", index, "name"),
+                f"endpoint {api.endpoint} is already being used by {owner}",
+                "set a distinct networking.endpoint",
+            )
+        endpoints.setdefault(api.endpoint, api.name)
+
+
+def _autoscaling(api: RealtimeAPI, path: Path) -> Iterator[Finding]:
+    scaling = api.autoscaling
+    base = (*path, "autoscaling")
+    if scaling.min_replicas > scaling.max_replicas:
+        yield Finding(
+            (*base, "min_replicas"),
+            f"must be <= max_replicas (got {scaling.min_replicas} > {scaling.max_replicas})",
+            "lower min_replicas or raise max_replicas",
+        )
+    init = scaling.init_replicas
+    if init is not None and init > scaling.max_replicas:
+        yield Finding(
+            (*base, "init_replicas"),
+            f"must be <= max_replicas (got {init} > {scaling.max_replicas})",
+            "lower init_replicas or raise max_replicas",
+        )
+    if init is not None and init < scaling.min_replicas:
+        yield Finding(
+            (*base, "init_replicas"),
+            f"must be >= min_replicas (got {init} < {scaling.min_replicas})",
+            "raise init_replicas or lower min_replicas",
+        )
+    ceiling = api.max_concurrency + api.max_queue_length
+    target = scaling.target_in_flight
+    if target is not None and target > ceiling:
+        yield Finding(
+            (*base, "target_in_flight"),
+            f"must be <= pod.max_concurrency + pod.max_queue_length (got {target:g} > {ceiling})",
+            "lower target_in_flight or raise the pod limits",
+        )
+
+
+def _update_strategy(strategy: UpdateStrategy, path: Path) -> Iterator[Finding]:
+    def is_zero(value: int | str) -> bool:
+        return value in (0, "0%")
+
+    if is_zero(strategy.max_surge) and is_zero(strategy.max_unavailable):
+        yield Finding(
+            (*path, "max_surge"),
+            "max_surge and max_unavailable cannot both be zero",
+            "allow at least one extra or one unavailable pod during a rollout",
+        )
+
+
+def _workload(api: RealtimeAPI, path: Path) -> Iterator[Finding]:
+    if api.predictor is not None:
+        compute = api.compute
+        where = (*path, "compute")
+        if compute is not None:
+            yield from _compute(compute.gpu, compute.inf, compute.shm, compute.mem, where)
+        return
+    seen: dict[str, int] = {}
+    containers = api.pod.containers if api.pod and api.pod.containers else []
+    for index, container in enumerate(containers):
+        where = (*path, "pod", "containers", index)
+        if container.name in seen:
+            yield Finding(
+                (*where, "name"),
+                f"container name {container.name} must be unique",
+                "rename one of the containers",
+            )
+        seen.setdefault(container.name, index)
+        c = container.compute
+        yield from _compute(c.gpu, c.inf, c.shm, c.mem, (*where, "compute"))
+    request = api.request
+    if request.gpu and request.inf:
+        yield Finding(
+            (*path, "pod", "containers"),
+            "gpu and inf resources cannot be used together",
+            "serve from GPUs or from Inferentia, not both in one pod",
+        )
+
+
+def _compute(
+    gpu: int, inf: int, shm: Quantity | None, mem: Quantity | None, path: Path
+) -> Iterator[Finding]:
+    if gpu and inf:
+        yield Finding(
+            (*path, "gpu"),
+            "gpu and inf resources cannot be used together",
+            "serve from GPUs or from Inferentia, not both in one pod",
+        )
+    if shm is not None:
+        if mem is None:
+            yield Finding(
+                (*path, "shm"),
+                "shm needs mem to be set",
+                "set compute.mem; /dev/shm counts against the memory limit",
+            )
+        elif shm.value > mem.value:
+            yield Finding(
+                (*path, "shm"),
+                f"shm ({shm}) cannot exceed total compute mem ({mem})",
+                "lower shm or raise mem",
+            )
+
+
+def _files(api: RealtimeAPI, path: Path, project_dir: FsPath) -> Iterator[Finding]:
+    predictor = api.predictor
+    if predictor is None:
+        return
+    target = project_dir / predictor.path
+    if not target.is_file():
+        yield Finding(
+            (*path, "predictor", "path"),
+            f"{predictor.path} does not exist next to the spec ({project_dir})",
+            "paths are relative to the spec file's folder",
+        )
+    if predictor.python_path is not None and not (project_dir / predictor.python_path).is_dir():
+        yield Finding(
+            (*path, "predictor", "python_path"),
+            f"{predictor.python_path} is not a folder next to the spec",
+            "paths are relative to the spec file's folder",
+        )

@@ -1,0 +1,183 @@
+"""Placement rules: node-group references, accelerators, and whether a replica fits a node.
+
+An API without a `node_groups` selector may run on the groups whose accelerator matches
+its own (GPU and Neuron groups are tainted, CPU groups are not). With a selector it may
+run on exactly the groups it names, and tolerates their taints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cortex_spec.diagnostics import Finding
+from cortex_spec.models.api import RealtimeAPI, Request
+from cortex_spec.node_profiles import NodeProfile
+from cortex_spec.quantities import cpu_text, memory_text
+from cortex_spec.source import Path
+
+_NVIDIA_HINT = "add a node group with an NVIDIA type (g4dn, g5, g6, g6e, p4d, p5)"
+_NEURON_HINT = "add a node group with a Neuron type (inf2, trn1)"
+
+
+def eligible(api: RealtimeAPI, profiles: list[NodeProfile]) -> list[NodeProfile]:
+    if api.node_groups is not None:
+        return [p for p in profiles if p.name in api.node_groups]
+    return [p for p in profiles if p.accelerator == api.accelerator]
+
+
+def fits(request: Request, profile: NodeProfile) -> list[str]:
+    """The resources `profile` lacks for one replica; empty when it fits."""
+    node = profile.allocatable
+    lacking = []
+    if request.cpu_millis > node.cpu_millis:
+        lacking.append("cpu")
+    if request.memory_bytes > node.memory_mib * 2**20:
+        lacking.append("mem")
+    if request.gpu > node.gpu:
+        lacking.append("gpu")
+    if request.inf > node.neuron_devices:
+        lacking.append("inf")
+    return lacking
+
+
+def placements(api: RealtimeAPI, profiles: list[NodeProfile]) -> list[NodeProfile]:
+    """The node groups a replica of `api` can be scheduled on."""
+    return [p for p in eligible(api, profiles) if not fits(api.request, p)]
+
+
+def check_placement(api: RealtimeAPI, path: Path, profiles: list[NodeProfile]) -> Iterator[Finding]:
+    names = [p.name for p in profiles]
+    for index, name in enumerate(api.node_groups or []):
+        if name not in names:
+            choices = " or ".join(names) if names else "none are defined"
+            yield Finding(
+                (*path, "node_groups", index),
+                f'node group "{name}" doesn\'t exist',
+                "remove the node group selector to let cortex-infra place the API, or "
+                f"specify a valid node group name ({choices})",
+            )
+    if api.node_groups is not None and not set(api.node_groups) <= set(names):
+        return
+    if not profiles:
+        yield Finding(
+            path,
+            "the cluster has no node groups to run this API",
+            "add a node group under cluster.node_groups",
+        )
+        return
+    request = api.request
+    candidates = eligible(api, profiles)
+    if request.gpu and not any(p.accelerator == "nvidia" for p in candidates):
+        yield Finding(
+            _compute_path(api, path, "gpu"),
+            f"gpu: {request.gpu} needs an NVIDIA GPU node group, and none is eligible",
+            _NVIDIA_HINT + (", or list one in node_groups" if api.node_groups else ""),
+        )
+        return
+    if request.inf:
+        neuron = [p for p in candidates if p.accelerator == "neuron"]
+        if not neuron:
+            yield Finding(
+                _compute_path(api, path, "inf"),
+                f"inf: {request.inf} needs a Neuron node group, and none is eligible",
+                _NEURON_HINT + (", or list one in node_groups" if api.node_groups else ""),
+            )
+            return
+        most = max(p.allocatable.neuron_devices for p in neuron)
+        if request.inf > most:
+            sizes = ", ".join(
+                f"{p.instance_type} has {p.allocatable.neuron_devices}" for p in neuron
+            )
+            yield Finding(
+                _compute_path(api, path, "inf"),
+                f"inf: {request.inf} exceeds the Neuron devices of every eligible node "
+                f"group ({sizes})",
+                f"request at most {most}, or use a larger type",
+            )
+            return
+    if not candidates:
+        yield Finding(
+            path,
+            "no CPU node group can run this API (GPU and Neuron node groups are "
+            "tainted for accelerated APIs)",
+            "add a CPU node group, or list the node groups to use in node_groups",
+        )
+        return
+    if not any(not fits(request, p) for p in candidates):
+        yield Finding(
+            path,
+            "no node group is large enough for one replica of this API",
+            "lower the requests, or add a node group with a larger instance type",
+            detail=_fit_table(request, candidates),
+        )
+        return
+    yield from _processes(api, path, candidates)
+
+
+def _compute_path(api: RealtimeAPI, path: Path, key: str) -> Path:
+    if api.predictor is not None:
+        return (*path, "compute", key)
+    containers = api.pod.containers if api.pod and api.pod.containers else []
+    for index, container in enumerate(containers):
+        if getattr(container.compute, key):
+            return (*path, "pod", "containers", index, "compute", key)
+    return path
+
+
+def _processes(api: RealtimeAPI, path: Path, candidates: list[NodeProfile]) -> Iterator[Finding]:
+    predictor = api.predictor
+    if predictor is None or not api.request.inf:
+        return
+    per_device = next(
+        (
+            p.allocatable.neuron_cores // max(p.allocatable.neuron_devices, 1)
+            for p in candidates
+            if p.accelerator == "neuron"
+        ),
+        0,
+    )
+    cores = api.request.inf * per_device
+    processes = predictor.processes_per_replica
+    if cores and cores % processes:
+        good = ", ".join(str(n) for n in range(1, cores + 1) if cores % n == 0)
+        yield Finding(
+            (*path, "predictor", "processes_per_replica"),
+            f"cannot evenly distribute {api.request.inf} Inferentia devices ({cores} "
+            f"NeuronCores total) over {processes} processes",
+            f"acceptable numbers of processes are {good}",
+        )
+
+
+def _fit_table(request: Request, candidates: list[NodeProfile]) -> str:
+    header = ("node group", "instance", "cpu", "mem", "gpu", "inf", "fits")
+    rows = [
+        (
+            "request",
+            "",
+            cpu_text(request.cpu_millis),
+            memory_text(request.memory_bytes),
+            str(request.gpu),
+            str(request.inf),
+            "",
+        )
+    ]
+    for p in candidates:
+        lacking = fits(request, p)
+        a = p.allocatable
+        rows.append(
+            (
+                p.name,
+                p.instance_type,
+                cpu_text(a.cpu_millis),
+                memory_text(a.memory_mib * 2**20),
+                str(a.gpu),
+                str(a.neuron_devices),
+                "yes" if not lacking else "no: " + ", ".join(lacking),
+            )
+        )
+    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(r)).rstrip()
+        for r in (header, *rows)
+    ]
+    return "allocatable per node (capacity minus kubelet and add-on reserves):\n" + "\n".join(lines)

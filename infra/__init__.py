@@ -1,0 +1,1 @@
+"""Pulumi components that turn a validated spec into AWS and Kubernetes resources."""

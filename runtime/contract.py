@@ -1,0 +1,63 @@
+"""The runtime contract's names and numbers, in one place (see docs/runtime-contract.md).
+
+Standard library only: the spec validator, the Pulumi program and the serving image all
+import this module, so what the infrastructure sets is what the runtime reads.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+CONTRACT_VERSION: Final = "1"
+
+# Ports. The serving container listens on CORTEX_PORT (pod.port, default 8080). In the
+# container form a proxy sidecar takes requests on PROXY_PORT and exposes its own health
+# and metrics on ADMIN_PORT; users may not claim either (Cortex reserved the same two).
+DEFAULT_PORT: Final = 8080
+PROXY_PORT: Final = 8888
+ADMIN_PORT: Final = 15000
+RESERVED_PORTS: Final = (PROXY_PORT, ADMIN_PORT)
+
+# HTTP surface every serving endpoint provides.
+PREDICT_PATH: Final = "/"
+HEALTH_PATH: Final = "/healthz"
+METRICS_PATH: Final = "/metrics"
+IN_FLIGHT_METRIC: Final = "cortex_in_flight_requests"
+REQUESTS_METRIC: Final = "cortex_requests_total"
+LATENCY_METRIC: Final = "cortex_request_duration_seconds"
+
+# Environment variables the infrastructure sets on serving containers.
+ENV_CONTRACT_VERSION: Final = "CORTEX_CONTRACT_VERSION"
+ENV_API_NAME: Final = "CORTEX_API_NAME"
+ENV_API_KIND: Final = "CORTEX_API_KIND"
+ENV_PORT: Final = "CORTEX_PORT"
+ENV_ENDPOINT: Final = "CORTEX_ENDPOINT"
+ENV_API_SPEC_PATH: Final = "CORTEX_API_SPEC_PATH"
+ENV_PROJECT_BUNDLE: Final = "CORTEX_PROJECT_BUNDLE"
+ENV_PROJECT_SHA256: Final = "CORTEX_PROJECT_SHA256"
+ENV_PROJECT_DIR: Final = "CORTEX_PROJECT_DIR"
+ENV_MAX_CONCURRENCY: Final = "CORTEX_MAX_CONCURRENCY"
+ENV_MAX_QUEUE_LENGTH: Final = "CORTEX_MAX_QUEUE_LENGTH"
+ENV_PROCESSES: Final = "CORTEX_PROCESSES_PER_REPLICA"
+ENV_THREADS: Final = "CORTEX_THREADS_PER_PROCESS"
+ENV_UPSTREAM_PORT: Final = "CORTEX_UPSTREAM_PORT"
+ENV_DRAIN_SECONDS: Final = "CORTEX_DRAIN_SECONDS"
+ENV_LOG_LEVEL: Final = "CORTEX_LOG_LEVEL"
+RESERVED_ENV_PREFIXES: Final = ("CORTEX_", "KUBEXIT_")
+
+# Where things are mounted inside the pod.
+SPEC_MOUNT_DIR: Final = "/cortex/spec"
+SPEC_FILE_NAME: Final = "api.json"
+PROJECT_DIR: Final = "/mnt/project"
+
+# The proxy sidecar's requests, counted in the compute-fit check (Cortex: 100m / 100Mi).
+PROXY_CPU_MILLIS: Final = 100
+PROXY_MEMORY_MIB: Final = 100
+PROXY_CONTAINER_NAME: Final = "proxy"
+API_CONTAINER_NAME: Final = "api"
+RESERVED_CONTAINER_NAMES: Final = (PROXY_CONTAINER_NAME, "dequeuer")
+
+# Shutdown: Kubernetes waits this long after SIGTERM (Cortex used 60 s); the runtime stops
+# accepting at once and finishes in-flight work within DRAIN_SECONDS.
+TERMINATION_GRACE_SECONDS: Final = 60
+DRAIN_SECONDS: Final = 50
