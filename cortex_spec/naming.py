@@ -1,0 +1,66 @@
+"""Names and tags of what the stack creates, shared by the Pulumi program and by the boto3
+tools (preflight, status) that look those resources up again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Final
+
+CLUSTER_TAG: Final = "cortex.dev/cluster-name"
+COMPONENT_TAG: Final = "cortex.dev/component"
+LOAD_BALANCER_TAG: Final = "cortex.dev/load-balancer"
+API_TAG: Final = "cortex.dev/api"
+MANAGED_BY_TAG: Final = "cortex.dev/managed-by"
+MANAGED_BY: Final = "cortex-infra"
+
+NAMESPACE: Final = "cortex"
+SYSTEM_NAMESPACE: Final = "kube-system"
+
+RUNTIME_REPOSITORY_SUFFIX: Final = "runtime"
+RUNTIME_IMAGE_TAG: Final = "0.1.0"
+
+_ALB_NAME_MAX: Final = 32
+_TARGET_GROUP_NAME_MAX: Final = 32
+
+
+def _fit(base: str, limit: int) -> str:
+    """`base` if it fits, else a prefix plus 6 hex characters of its hash (stable)."""
+    if len(base) <= limit:
+        return base
+    digest = hashlib.sha256(base.encode()).hexdigest()[:6]
+    return f"{base[: limit - 7].rstrip('-')}-{digest}"
+
+
+def load_balancer_name(cluster: str) -> str:
+    """The shared API load balancer (ALB names: at most 32 characters)."""
+    return _fit(f"{cluster}-apis", _ALB_NAME_MAX)
+
+
+def target_group_name(cluster: str, api: str) -> str:
+    """An API's target group (at most 32 characters, unique per cluster and API)."""
+    return _fit(f"{cluster}-{api}", _TARGET_GROUP_NAME_MAX)
+
+
+def runtime_repository(cluster: str) -> str:
+    """The ECR repository the stack creates for the runtime image."""
+    return f"{cluster}/{RUNTIME_REPOSITORY_SUFFIX}"
+
+
+def deployment_name(api: str) -> str:
+    """Kubernetes Deployment, Service, ServiceAccount and autoscaler of an API (Cortex used
+    `api-<name>`)."""
+    return f"api-{api}"
+
+
+def base_tags(cluster: str, user_tags: dict[str, str]) -> dict[str, str]:
+    """Tags on every AWS resource: the user's, then the ones cortex-infra relies on."""
+    return {**user_tags, CLUSTER_TAG: cluster, MANAGED_BY_TAG: MANAGED_BY}
+
+
+_IAM_NAME_MAX: Final = 64
+
+
+def iam_role_name(cluster: str, purpose: str) -> str:
+    """An IAM role of the stack (IAM role names: at most 64 characters)."""
+    return _fit(f"{cluster}-{purpose}", _IAM_NAME_MAX)

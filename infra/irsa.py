@@ -1,0 +1,97 @@
+"""IAM roles for Kubernetes service accounts (IRSA): one role per controller and per API.
+
+The trust policy admits exactly one service account of one namespace through the cluster's
+OIDC provider, with the `sts.amazonaws.com` audience; the permissions are an inline policy
+written for that one workload (least privilege), plus any managed policies named explicitly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+
+def policy_document(statements: list[dict[str, Any]]) -> pulumi.Output[str]:
+    """A policy document; statements may hold Outputs (ARNs known only at deploy time)."""
+    return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": statements})
+
+
+def trust_policy(
+    oidc_provider_arn: pulumi.Input[str],
+    oidc_issuer: pulumi.Input[str],
+    namespace: str,
+    service_account: str,
+) -> pulumi.Output[str]:
+    return pulumi.Output.all(oidc_provider_arn, oidc_issuer).apply(
+        lambda args: pulumi.Output.json_dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Federated": args[0]},
+                        "Action": "sts:AssumeRoleWithWebIdentity",
+                        "Condition": {
+                            "StringEquals": {
+                                f"{args[1]}:sub": (
+                                    f"system:serviceaccount:{namespace}:{service_account}"
+                                ),
+                                f"{args[1]}:aud": "sts.amazonaws.com",
+                            }
+                        },
+                    }
+                ],
+            }
+        )
+    )
+
+
+@dataclass(frozen=True)
+class IrsaRoleArgs:
+    role_name: str
+    namespace: str
+    service_account: str
+    oidc_provider_arn: pulumi.Input[str]
+    oidc_issuer: pulumi.Input[str]
+    policy: pulumi.Input[str] | None = None
+    managed_policy_arns: tuple[str, ...] = ()
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+class IrsaRole(pulumi.ComponentResource):
+    """An IAM role that one Kubernetes service account may assume."""
+
+    arn: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, args: IrsaRoleArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("cortex:infra:IrsaRole", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        role = aws.iam.Role(
+            f"{name}-role",
+            name=args.role_name,
+            assume_role_policy=trust_policy(
+                args.oidc_provider_arn, args.oidc_issuer, args.namespace, args.service_account
+            ),
+            description=f"IRSA role of {args.namespace}/{args.service_account}",
+            tags=args.tags,
+            opts=child,
+        )
+        if args.policy is not None:
+            aws.iam.RolePolicy(
+                f"{name}-policy",
+                name=f"{args.role_name}-inline",
+                role=role.id,
+                policy=args.policy,
+                opts=child,
+            )
+        for index, arn in enumerate(args.managed_policy_arns):
+            aws.iam.RolePolicyAttachment(
+                f"{name}-managed-{index}", role=role.name, policy_arn=arn, opts=child
+            )
+        self.arn = role.arn
+        self.register_outputs({"arn": role.arn})

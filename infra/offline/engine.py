@@ -1,0 +1,108 @@
+"""Run the real Pulumi program (`__main__.py`) under Pulumi's mock engine and record it.
+
+No Pulumi CLI, no provider plugins, no AWS: `pulumi.runtime.set_mocks` replaces the engine
+with an in-process monitor, the program's invokes are answered from the catalog, and every
+registration is recorded. Each evaluation gets a fresh event loop and fresh settings, so
+several stacks can be evaluated in one process without leaking into each other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import runpy
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Final
+
+import pulumi
+from pulumi.runtime import settings
+
+from infra.offline.graph import PlanGraph, PlannedResource, normalize
+from infra.offline.mock_cloud import MockCloud
+from infra.offline.recorder import GraphRecorder, warning_logger
+
+PROJECT: Final = "cortex"
+PROGRAM: Final = Path(__file__).resolve().parents[2] / "__main__.py"
+
+
+def stack_config(
+    spec: Path,
+    *,
+    cluster_config: Path | None = None,
+    environment: str | None = None,
+    admins: list[str] | None = None,
+) -> dict[str, str]:
+    """Pulumi config for a stack, as `pulumi config set` would store it (all strings)."""
+    config = {f"{PROJECT}:spec": str(spec.resolve())}
+    if cluster_config is not None:
+        config[f"{PROJECT}:clusterConfig"] = str(cluster_config.resolve())
+    if environment is not None:
+        config[f"{PROJECT}:environment"] = environment
+    if admins:
+        config[f"{PROJECT}:admins"] = json.dumps(admins)
+    return config
+
+
+def evaluate(
+    config: Mapping[str, str],
+    *,
+    stack: str,
+    region: str,
+    program: Path = PROGRAM,
+) -> PlanGraph:
+    """Evaluate `program` for `stack` with `config`; return its recorded graph."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    logger, log = warning_logger()
+    cloud = MockCloud(region)
+    recorder = GraphRecorder(cloud)
+    exports: dict[str, Any] = {}
+    try:
+        settings.reset_options(project=PROJECT, stack=stack)
+        pulumi.runtime.set_mocks(
+            cloud, project=PROJECT, stack=stack, preview=False, logger=logger, monitor=recorder
+        )
+        pulumi.runtime.set_all_config(dict(config))
+
+        def run() -> pulumi.Output[bool]:
+            runpy.run_path(str(program), run_name="__main__")
+            return pulumi.Output.from_input(_collect_exports(exports))
+
+        pulumi.runtime.test(run)()  # type: ignore[no-untyped-call]
+    finally:
+        pulumi.runtime.set_all_config({})
+        asyncio.set_event_loop(None)
+        loop.close()
+    resources = tuple(
+        PlannedResource(
+            urn=r.urn,
+            type=r.type,
+            name=r.name,
+            parent="" if r.parent == recorder.stack_urn else r.parent,
+            provider=r.provider,
+            dependencies=tuple(r.dependencies),
+            inputs=normalize(r.inputs),
+            options=r.options,
+        )
+        for r in sorted(recorder.registrations.values(), key=lambda r: r.urn)
+    )
+    return PlanGraph(
+        stack=stack,
+        project=PROJECT,
+        resources=resources,
+        outputs={name: exports[name] for name in sorted(exports)},
+        warnings=tuple(dict.fromkeys(log.messages)),
+    )
+
+
+async def _collect_exports(sink: dict[str, Any]) -> bool:
+    """Resolve every stack output, masking the secret ones."""
+    root = settings.get_root_resource()
+    outputs: dict[str, Any] = getattr(root, "outputs", {}) or {}
+    for name, value in outputs.items():
+        output = pulumi.Output.from_input(value)
+        resolved = await output.future(with_unknowns=True)
+        secret = await output.is_secret()
+        sink[name] = "[secret]" if secret else normalize(resolved)
+    return True

@@ -1,0 +1,108 @@
+"""The recorded resource graph in its published form: the `plan --json` document.
+
+Normalisation makes it reviewable and byte-stable: resources sorted by URN, integral
+numbers as ints (protobuf sends every number as a double), secrets masked, assets shown by
+content hash rather than by their (temporary) path, unknowns spelled out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.output import Unknown
+from pulumi.runtime import rpc
+
+SECRET = "[secret]"  # noqa: S105 - the mask shown instead of a secret
+UNKNOWN = "[unknown]"
+
+
+@dataclass(frozen=True)
+class PlannedResource:
+    urn: str
+    type: str
+    name: str
+    parent: str
+    provider: str
+    dependencies: tuple[str, ...]
+    inputs: dict[str, Any]
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "urn": self.urn,
+            "type": self.type,
+            "name": self.name,
+            "parent": self.parent,
+            "provider": self.provider,
+            "dependencies": list(self.dependencies),
+            "inputs": self.inputs,
+        }
+        if self.options:
+            out["options"] = self.options
+        return out
+
+
+@dataclass(frozen=True)
+class PlanGraph:
+    stack: str
+    project: str
+    resources: tuple[PlannedResource, ...]
+    outputs: dict[str, Any]
+    warnings: tuple[str, ...]
+
+    def by_type(self, type_token: str) -> list[PlannedResource]:
+        return [r for r in self.resources if r.type == type_token]
+
+    def get(self, urn: str) -> PlannedResource:
+        for resource in self.resources:
+            if resource.urn == urn:
+                return resource
+        raise KeyError(urn)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "stack": self.stack,
+            "resources": [r.to_dict() for r in self.resources],
+            "outputs": self.outputs,
+            "warnings": list(self.warnings),
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def normalize(value: Any) -> Any:
+    """Plain JSON data, stable across runs and machines."""
+    if rpc.is_rpc_secret(value):
+        return SECRET
+    if isinstance(value, Unknown):
+        return UNKNOWN
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer():
+            return int(value)
+        return value
+    if isinstance(value, str):
+        return UNKNOWN if value == rpc.UNKNOWN else value
+    if isinstance(value, dict):
+        return {str(k): normalize(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [normalize(v) for v in value]
+    if isinstance(value, pulumi.FileAsset | pulumi.FileArchive):
+        return _file_digest(Path(str(value.path)))
+    if isinstance(value, pulumi.StringAsset):
+        return {"asset": "string", "sha256": hashlib.sha256(str(value.text).encode()).hexdigest()}
+    if isinstance(value, pulumi.RemoteAsset | pulumi.RemoteArchive):
+        return {"asset": "remote", "uri": str(value.uri)}
+    return value
+
+
+def _file_digest(path: Path) -> dict[str, Any]:
+    if path.is_file():
+        return {"asset": "file", "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+    return {"asset": "file", "name": path.name}

@@ -1,0 +1,260 @@
+"""A deterministic stand-in for AWS and Kubernetes under Pulumi's mock engine.
+
+Resources echo their inputs and gain the computed outputs the program reads (ARNs, IDs,
+endpoints, ASG names), derived from a hash of type and name so every run agrees. Invokes
+are answered from the embedded catalog. An invoke nobody taught us is an error: silently
+returning `{}` would plan something `pulumi up` never would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any, Final
+
+import pulumi
+
+from cortex_spec import catalog
+
+ACCOUNT_ID: Final = "123456789012"
+PARTITION: Final = "aws"
+
+State = dict[str, Any]
+
+
+def _hex(*parts: str, length: int = 17) -> str:
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
+
+
+class UnmockedInvokeError(RuntimeError):
+    """The program called an invoke the offline plan cannot answer."""
+
+
+class MockCloud(pulumi.runtime.Mocks):
+    """Answers `new_resource` and `call` for one region."""
+
+    def __init__(self, region: str) -> None:
+        self.region = region
+        self._invokes: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+            "aws:index/getAvailabilityZones:getAvailabilityZones": self._availability_zones,
+            "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": self._offerings,
+            "aws:index/getCallerIdentity:getCallerIdentity": self._caller_identity,
+            "aws:index/getPartition:getPartition": self._partition,
+            "aws:index/getRegion:getRegion": self._region,
+            "aws:ec2/getSubnet:getSubnet": self._subnet,
+        }
+
+    # -- resources -------------------------------------------------------------------------
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, State]:
+        state: State = dict(args.inputs)
+        resource_id = f"{args.name}-{_hex(args.typ, args.name, length=8)}"
+        computed = _COMPUTED.get(args.typ)
+        if computed is not None:
+            resource_id, extra = computed(self, args.name, state)
+            state.update(extra)
+        if args.typ.startswith("aws:") and "arn" not in state:
+            state["arn"] = self.arn(args.typ, args.name)
+        if args.typ.startswith("aws:"):
+            state.setdefault("tagsAll", state.get("tags", {}))
+        return resource_id, state
+
+    def arn(self, typ: str, name: str) -> str:
+        service = typ.split(":")[1].split("/", maxsplit=1)[0]
+        kind = typ.rsplit(":", 1)[-1].lower()
+        if service == "iam":
+            return f"arn:{PARTITION}:iam::{ACCOUNT_ID}:{kind}/{name}"
+        return f"arn:{PARTITION}:{service}:{self.region}:{ACCOUNT_ID}:{kind}/{name}"
+
+    # -- invokes ---------------------------------------------------------------------------
+
+    def call(  # type: ignore[override]  # a bare dict is documented and avoids empty failures
+        self, args: pulumi.runtime.MockCallArgs
+    ) -> dict[str, Any]:
+        handler = self._invokes.get(args.token)
+        if handler is None:
+            raise UnmockedInvokeError(
+                f"the offline plan cannot answer the invoke {args.token}; teach "
+                "infra/offline/mock_cloud.py how, from the catalog"
+            )
+        return handler(dict(args.args))
+
+    def _availability_zones(self, _: dict[str, Any]) -> dict[str, Any]:
+        info = catalog.region(self.region)
+        names = list(info.zones) if info and info.zones else [f"{self.region}{c}" for c in "abc"]
+        return {
+            "names": names,
+            "zoneIds": [
+                f"{self.region[:3]}{self.region.split('-')[-1]}-az{i + 1}"
+                for i in range(len(names))
+            ],
+            "id": self.region,
+        }
+
+    def _offerings(self, args: dict[str, Any]) -> dict[str, Any]:
+        wanted: list[str] = []
+        for item in args.get("filters") or []:
+            if item.get("name") == "instance-type":
+                wanted.extend(item.get("values") or [])
+        locations: list[str] = []
+        types: list[str] = []
+        for name in sorted(set(wanted)):
+            for zone in catalog.offered_zones(self.region, name) or ():
+                locations.append(zone)
+                types.append(name)
+        return {
+            "id": self.region,
+            "locations": locations,
+            "instanceTypes": types,
+            "locationTypes": ["availability-zone"] * len(types),
+        }
+
+    def _caller_identity(self, _: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "accountId": ACCOUNT_ID,
+            "arn": f"arn:{PARTITION}:iam::{ACCOUNT_ID}:user/offline-plan",
+            "userId": "AIDAOFFLINEPLAN",
+            "id": ACCOUNT_ID,
+        }
+
+    def _partition(self, _: dict[str, Any]) -> dict[str, Any]:
+        return {"partition": PARTITION, "dnsSuffix": "amazonaws.com", "id": PARTITION}
+
+    def _region(self, _: dict[str, Any]) -> dict[str, Any]:
+        return {"name": self.region, "region": self.region, "id": self.region}
+
+    def _subnet(self, args: dict[str, Any]) -> dict[str, Any]:
+        subnet_id = str(args.get("id", "subnet-unknown"))
+        return {
+            "id": subnet_id,
+            "vpcId": f"vpc-{_hex('existing-vpc', self.region)}",
+            "availabilityZone": args.get("availabilityZone", f"{self.region}a"),
+            "cidrBlock": "10.0.0.0/20",
+        }
+
+
+# Computed outputs per resource type: (cloud, logical name, echoed inputs) -> (id, extra state).
+Computed = Callable[[MockCloud, str, State], tuple[str, State]]
+
+
+def _prefixed(prefix: str) -> Computed:
+    def compute(_: MockCloud, name: str, state: State) -> tuple[str, State]:
+        return f"{prefix}-{_hex(prefix, name)}", {}
+
+    return compute
+
+
+def _eks_cluster(cloud: MockCloud, name: str, state: State) -> tuple[str, State]:
+    cluster = str(state.get("name", name))
+    oidc = _hex("oidc", cluster, length=32).upper()
+    return cluster, {
+        "name": cluster,
+        "endpoint": f"https://{oidc}.gr7.{cloud.region}.eks.amazonaws.com",
+        "certificateAuthority": {"data": "TUlJQ0V4YW1wbGVPZmZsaW5lQ0E="},
+        "identities": [
+            {"oidcs": [{"issuer": f"https://oidc.eks.{cloud.region}.amazonaws.com/id/{oidc}"}]}
+        ],
+        "vpcConfig": {
+            **state.get("vpcConfig", {}),
+            "clusterSecurityGroupId": f"sg-{_hex('cluster-sg', cluster)}",
+            "vpcId": f"vpc-{_hex('vpc', cluster)}",
+        },
+        "platformVersion": "eks.1",
+        "status": "ACTIVE",
+    }
+
+
+def _eks_node_group(_: MockCloud, name: str, state: State) -> tuple[str, State]:
+    group = str(state.get("nodeGroupName", name))
+    asg = f"eks-{group}-{_hex('asg', group, length=8)}"
+    return f"{state.get('clusterName', 'cluster')}:{group}", {
+        "nodeGroupName": group,
+        "resources": [{"autoscalingGroups": [{"name": asg}], "remoteAccessSecurityGroupId": ""}],
+        "status": "ACTIVE",
+    }
+
+
+def _elb_arn(cloud: MockCloud, resource: str) -> str:
+    return f"arn:{PARTITION}:elasticloadbalancing:{cloud.region}:{ACCOUNT_ID}:{resource}"
+
+
+def _load_balancer(cloud: MockCloud, name: str, state: State) -> tuple[str, State]:
+    lb = str(state.get("name", name))
+    internal = bool(state.get("internal"))
+    prefix = "internal-" if internal else ""
+    dns = f"{prefix}{lb}-{_hex('lb', lb, length=10)}.{cloud.region}.elb.amazonaws.com"
+    arn = _elb_arn(cloud, f"loadbalancer/app/{lb}/{_hex('lbid', lb, length=16)}")
+    return arn, {
+        "arn": arn,
+        "dnsName": dns,
+        "zoneId": "Z1H1FL5HABSF5",
+        "arnSuffix": arn.rsplit(":", maxsplit=1)[-1],
+    }
+
+
+def _target_group(cloud: MockCloud, name: str, state: State) -> tuple[str, State]:
+    tg = str(state.get("name", name))
+    arn = _elb_arn(cloud, f"targetgroup/{tg}/{_hex('tg', tg, length=16)}")
+    return arn, {"arn": arn, "arnSuffix": arn.rsplit(":", maxsplit=1)[-1]}
+
+
+def _bucket(cloud: MockCloud, name: str, state: State) -> tuple[str, State]:
+    bucket = str(state.get("bucket", name))
+    return bucket, {
+        "bucket": bucket,
+        "arn": f"arn:{PARTITION}:s3:::{bucket}",
+        "bucketRegionalDomainName": f"{bucket}.s3.{cloud.region}.amazonaws.com",
+    }
+
+
+def _ecr_repository(cloud: MockCloud, name: str, state: State) -> tuple[str, State]:
+    repo = str(state.get("name", name))
+    return repo, {
+        "repositoryUrl": f"{ACCOUNT_ID}.dkr.ecr.{cloud.region}.amazonaws.com/{repo}",
+        "registryId": ACCOUNT_ID,
+    }
+
+
+def _kms_key(cloud: MockCloud, name: str, _: State) -> tuple[str, State]:
+    key_id = "-".join(_hex("kms", name, length=32)[i : i + 8] for i in range(0, 32, 8))
+    return key_id, {
+        "keyId": key_id,
+        "arn": f"arn:{PARTITION}:kms:{cloud.region}:{ACCOUNT_ID}:key/{key_id}",
+    }
+
+
+def _iam_named(kind: str) -> Computed:
+    def compute(cloud: MockCloud, name: str, state: State) -> tuple[str, State]:
+        named = str(state.get("name", name))
+        return named, {"name": named, "arn": f"arn:{PARTITION}:iam::{ACCOUNT_ID}:{kind}/{named}"}
+
+    return compute
+
+
+def _oidc_provider(_: MockCloud, name: str, state: State) -> tuple[str, State]:
+    host = str(state.get("url", name)).removeprefix("https://")
+    arn = f"arn:{PARTITION}:iam::{ACCOUNT_ID}:oidc-provider/{host}"
+    return arn, {"arn": arn}
+
+
+_COMPUTED: dict[str, Computed] = {
+    "aws:ec2/vpc:Vpc": _prefixed("vpc"),
+    "aws:ec2/subnet:Subnet": _prefixed("subnet"),
+    "aws:ec2/internetGateway:InternetGateway": _prefixed("igw"),
+    "aws:ec2/natGateway:NatGateway": _prefixed("nat"),
+    "aws:ec2/eip:Eip": _prefixed("eipalloc"),
+    "aws:ec2/routeTable:RouteTable": _prefixed("rtb"),
+    "aws:ec2/securityGroup:SecurityGroup": _prefixed("sg"),
+    "aws:ec2/launchTemplate:LaunchTemplate": _prefixed("lt"),
+    "aws:eks/cluster:Cluster": _eks_cluster,
+    "aws:eks/nodeGroup:NodeGroup": _eks_node_group,
+    "aws:lb/loadBalancer:LoadBalancer": _load_balancer,
+    "aws:lb/targetGroup:TargetGroup": _target_group,
+    "aws:s3/bucket:Bucket": _bucket,
+    "aws:s3/bucketV2:BucketV2": _bucket,
+    "aws:ecr/repository:Repository": _ecr_repository,
+    "aws:kms/key:Key": _kms_key,
+    "aws:iam/role:Role": _iam_named("role"),
+    "aws:iam/policy:Policy": _iam_named("policy"),
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": _oidc_provider,
+}
