@@ -20,6 +20,8 @@ from cortex_spec.models.cluster import NodeGroup, SystemNodeGroup
 
 NODE_GROUP_LABEL: Final = "cortex.dev/node-group"
 CAPACITY_LABEL: Final = "cortex.dev/capacity-type"
+# On accelerated nodes only (nvidia or neuron): device plugins select nodes by it.
+ACCELERATOR_LABEL: Final = "cortex.dev/accelerator"
 GPU_RESOURCE: Final = "nvidia.com/gpu"
 NEURON_RESOURCE: Final = "aws.amazon.com/neuron"
 NEURONCORE_RESOURCE: Final = "aws.amazon.com/neuroncore"
@@ -194,6 +196,8 @@ def profile(group: NodeGroup) -> NodeProfile:
         raise ValueError(f"unknown instance type {types[0]}; validate the spec first")
     kind = accelerator_of(info)
     labels = {NODE_GROUP_LABEL: group.name}
+    if kind != "none":
+        labels[ACCELERATOR_LABEL] = kind
     taints: tuple[Taint, ...] = ()
     resources: dict[str, int] = {}
     if kind == "nvidia":
