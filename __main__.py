@@ -26,15 +26,20 @@ try:
         environment_required=explicit_environment is not None,
     )
 except SpecError as error:
-    # RunError makes Pulumi print the message alone, without a Python traceback.
-    raise pulumi.RunError(error.render()) from None
+    # RunError makes Pulumi print the message alone, without a Python traceback; the cause
+    # stays attached for the offline plan, which reports the SpecError itself.
+    raise pulumi.RunError(error.render()) from error
 
 for warning in spec.warnings:
     pulumi.log.warn(warning.headline())
 
-outputs = infra.build(
-    spec,
-    infra.BuildOptions(stack=stack, admin_arns=tuple(config.get_object("admins") or ())),
-)
+try:
+    outputs = infra.build(
+        spec,
+        infra.BuildOptions(stack=stack, admin_arns=tuple(config.get_object("admins") or ())),
+    )
+except SpecError as error:
+    # What only the cloud can tell (e.g. too few AZs offer the instance types).
+    raise pulumi.RunError(error.render()) from error
 for name, value in outputs.exports().items():
     pulumi.export(name, value)

@@ -241,3 +241,9 @@ def system_profile(group: SystemNodeGroup) -> NodeProfile:
         ),
         system=True,
     )
+
+
+def group_labels(node_profile: NodeProfile, group: ManagedGroup) -> dict[str, str]:
+    """The node labels of one managed group: its profile's, plus its capacity type."""
+    capacity = "spot" if group.capacity_type == "SPOT" else "on-demand"
+    return {**node_profile.labels, CAPACITY_LABEL: capacity}

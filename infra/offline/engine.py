@@ -18,6 +18,7 @@ from typing import Any, Final
 import pulumi
 from pulumi.runtime import settings
 
+from cortex_spec.errors import CortexError
 from infra.offline.graph import PlanGraph, PlannedResource, normalize
 from infra.offline.mock_cloud import MockCloud
 from infra.offline.recorder import GraphRecorder, warning_logger
@@ -70,6 +71,12 @@ def evaluate(
             return pulumi.Output.from_input(_collect_exports(exports))
 
         pulumi.runtime.test(run)()  # type: ignore[no-untyped-call]
+    except pulumi.RunError as error:
+        # The program reports spec problems as RunError (Pulumi prints those without a
+        # traceback); the plan hands the SpecError itself to its caller.
+        if isinstance(error.__cause__, CortexError):
+            raise error.__cause__ from None
+        raise
     finally:
         pulumi.runtime.set_all_config({})
         asyncio.set_event_loop(None)

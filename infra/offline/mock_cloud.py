@@ -42,6 +42,7 @@ class MockCloud(pulumi.runtime.Mocks):
             "aws:index/getPartition:getPartition": self._partition,
             "aws:index/getRegion:getRegion": self._region,
             "aws:ec2/getSubnet:getSubnet": self._subnet,
+            "aws:eks/getAddonVersion:getAddonVersion": self._addon_version,
         }
 
     # -- resources -------------------------------------------------------------------------
@@ -123,6 +124,17 @@ class MockCloud(pulumi.runtime.Mocks):
     def _region(self, _: dict[str, Any]) -> dict[str, Any]:
         return {"name": self.region, "region": self.region, "id": self.region}
 
+    def _addon_version(self, args: dict[str, Any]) -> dict[str, Any]:
+        # The real answer lives in EKS only; a visible placeholder, never a made-up version.
+        name, kubernetes = str(args.get("addonName")), str(args.get("kubernetesVersion"))
+        return {
+            "id": name,
+            "addonName": name,
+            "kubernetesVersion": kubernetes,
+            "mostRecent": bool(args.get("mostRecent")),
+            "version": f"[EKS default for {kubernetes}]",
+        }
+
     def _subnet(self, args: dict[str, Any]) -> dict[str, Any]:
         subnet_id = str(args.get("id", "subnet-unknown"))
         return {
@@ -142,6 +154,11 @@ def _prefixed(prefix: str) -> Computed:
         return f"{prefix}-{_hex(prefix, name)}", {}
 
     return compute
+
+
+def _launch_template(_: MockCloud, name: str, state: State) -> tuple[str, State]:
+    # A new template's first version is 1 (EC2 numbers versions from 1).
+    return f"lt-{_hex('lt', name)}", {"latestVersion": 1, "defaultVersion": 1}
 
 
 def _eks_cluster(cloud: MockCloud, name: str, state: State) -> tuple[str, State]:
@@ -245,7 +262,7 @@ _COMPUTED: dict[str, Computed] = {
     "aws:ec2/eip:Eip": _prefixed("eipalloc"),
     "aws:ec2/routeTable:RouteTable": _prefixed("rtb"),
     "aws:ec2/securityGroup:SecurityGroup": _prefixed("sg"),
-    "aws:ec2/launchTemplate:LaunchTemplate": _prefixed("lt"),
+    "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
     "aws:eks/cluster:Cluster": _eks_cluster,
     "aws:eks/nodeGroup:NodeGroup": _eks_node_group,
     "aws:lb/loadBalancer:LoadBalancer": _load_balancer,

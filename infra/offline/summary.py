@@ -1,0 +1,91 @@
+"""What a reviewer reads first in a plan: the resource tree, counts, node groups, plugins.
+
+Pure functions of a `PlanGraph`; `cortex-infra plan` prints them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from cortex_spec.node_profiles import ACCELERATOR_LABEL
+from infra.offline.graph import PlanGraph, PlannedResource
+
+NODE_GROUP_TYPE = "aws:eks/nodeGroup:NodeGroup"
+HELM_RELEASE_TYPE = "kubernetes:helm.sh/v3:Release"
+
+
+@dataclass(frozen=True)
+class TreeLine:
+    depth: int
+    name: str
+    type: str
+
+
+def tree(graph: PlanGraph) -> list[TreeLine]:
+    """Depth-first, children sorted by name: components above what they contain."""
+    children: dict[str, list[PlannedResource]] = {}
+    for resource in graph.resources:
+        children.setdefault(resource.parent, []).append(resource)
+    lines: list[TreeLine] = []
+
+    def walk(parent: str, depth: int) -> None:
+        for resource in sorted(children.get(parent, []), key=lambda r: (r.name, r.type)):
+            lines.append(TreeLine(depth, resource.name, resource.type))
+            walk(resource.urn, depth + 1)
+
+    walk("", 0)
+    return lines
+
+
+def node_groups(graph: PlanGraph) -> list[dict[str, Any]]:
+    """Each managed node group with its size range, types, AMI, capacity and taints."""
+    groups = []
+    for resource in graph.by_type(NODE_GROUP_TYPE):
+        inputs = resource.inputs
+        scaling = inputs.get("scalingConfig") or {}
+        labels = inputs.get("labels") or {}
+        groups.append(
+            {
+                "name": inputs.get("nodeGroupName", resource.name),
+                "min": scaling.get("minSize"),
+                "max": scaling.get("maxSize"),
+                "instance_types": list(inputs.get("instanceTypes") or []),
+                "capacity_type": inputs.get("capacityType"),
+                "ami_type": inputs.get("amiType"),
+                "accelerator": labels.get(ACCELERATOR_LABEL, "none"),
+                "taints": [
+                    f"{t.get('key')}={t.get('value')}:{t.get('effect')}"
+                    for t in inputs.get("taints") or []
+                ],
+            }
+        )
+    return sorted(groups, key=lambda g: str(g["name"]))
+
+
+def helm_releases(graph: PlanGraph) -> list[dict[str, Any]]:
+    return sorted(
+        (
+            {
+                "name": r.inputs.get("name", r.name),
+                "chart": r.inputs.get("chart"),
+                "version": r.inputs.get("version"),
+            }
+            for r in graph.by_type(HELM_RELEASE_TYPE)
+        ),
+        key=lambda release: str(release["name"]),
+    )
+
+
+def summary(graph: PlanGraph) -> dict[str, Any]:
+    groups = node_groups(graph)
+    return {
+        "stack": graph.stack,
+        "resources": len(graph.resources),
+        "counts": dict(sorted(Counter(r.type for r in graph.resources).items())),
+        "node_groups": groups,
+        "accelerators": sorted({g["accelerator"] for g in groups} - {"none"}),
+        "helm_releases": helm_releases(graph),
+        "warnings": list(graph.warnings),
+    }

@@ -1,0 +1,124 @@
+"""`cortex-infra plan`: the offline plan's tree and summary, its JSON document, the stack
+option and its errors (spec errors exit 1 without a traceback)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from cortex_cli.main import app
+from infra.offline import engine
+from tests.conftest import EXAMPLES, REPO
+from tests.infra.conftest import ONE_ZONE_SPEC, PLAN_PROGRAM
+
+MIXED = EXAMPLES / "mixed" / "cortex.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _platform_program(monkeypatch: pytest.MonkeyPatch) -> None:
+    # See tests/infra/conftest.py: the platform-only program until serving is stable.
+    monkeypatch.setattr(engine, "PROGRAM", PLAN_PROGRAM)
+    monkeypatch.chdir(REPO)
+
+
+def _plan(*args: str | Path) -> Result:
+    return CliRunner().invoke(app, ["plan", *map(str, args)])
+
+
+@pytest.fixture(scope="module")
+def prod_text() -> Iterator[str]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "PROGRAM", PLAN_PROGRAM)
+        result = CliRunner().invoke(app, ["plan", str(MIXED), "--env", "prod"])
+        assert result.exit_code == 0, result.output
+        yield result.stdout
+
+
+def test_human_plan_is_a_tree_with_a_summary(prod_text: str) -> None:
+    """The text plan nests resources under components and ends with the summary sections."""
+    lines = prod_text.splitlines()
+    assert lines[0] == "plan of stack prod (mixed-prod, us-west-2)"
+    platform = lines.index("platform  [cortex:infra:Platform]")
+    assert lines[platform + 1].startswith("  platform-")
+    assert "    platform-eks-cluster  [aws:eks/cluster:Cluster]" in lines
+    for heading in ("node groups:", "helm releases:"):
+        assert heading in lines
+    assert any(line.startswith("accelerators: neuron, nvidia") for line in lines)
+    assert "     3  aws:ec2/natGateway:NatGateway" in lines
+
+
+def test_human_plan_lists_node_group_ranges_types_and_warnings(prod_text: str) -> None:
+    """Node groups show their size range, capacity and instance types; warnings are listed."""
+    assert "  gpu-spot                 0-7 nodes  SPOT      g5.2xlarge/g6.2xlarge" in prod_text
+    assert "  gpu-spot-on-demand       2-5 nodes  ON_DEMAND g5.2xlarge" in prod_text
+    assert "warnings (1):" in prod_text
+    assert "cluster-autoscaler: no cited release for Kubernetes 1.35" in prod_text
+
+
+def test_json_plan_document(tmp_path: Path) -> None:
+    """--json prints {stack, resources, outputs, warnings}, resources sorted by URN, wire names."""
+    result = _plan("examples/cpu/cortex.yaml", "--json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert sorted(document) == ["outputs", "resources", "stack", "warnings"]
+    assert document["stack"] == "dev"
+    urns = [r["urn"] for r in document["resources"]]
+    assert urns == sorted(urns)
+    for resource in document["resources"]:
+        assert {"urn", "type", "name", "parent", "dependencies", "inputs"} <= set(resource)
+    [group] = [r for r in document["resources"] if r["name"] == "platform-nodes-cpu-group"]
+    assert group["inputs"]["amiType"] == "AL2023_x86_64_STANDARD"
+    assert group["inputs"]["scalingConfig"]["maxSize"] == 5
+    assert document["outputs"]["kubeconfig"] == "[secret]"
+
+
+def test_json_plan_is_byte_identical_across_runs() -> None:
+    """Two runs of `plan --json` print the same bytes."""
+    first = _plan("examples/inferentia/cortex.yaml", "--json")
+    second = _plan("examples/inferentia/cortex.yaml", "--json")
+    assert first.exit_code == second.exit_code == 0
+    assert first.stdout == second.stdout
+
+
+def test_stack_defaults_to_env_then_dev() -> None:
+    """--stack defaults to the --env value, else dev; an explicit --stack wins."""
+    assert json.loads(_plan(MIXED, "--env", "staging", "--json").stdout)["stack"] == "staging"
+    named = json.loads(_plan(MIXED, "--env", "staging", "--stack", "blue", "--json").stdout)
+    assert named["stack"] == "blue"
+    assert named["outputs"]["cluster_name"] == "mixed-staging"
+    dev = json.loads(_plan(MIXED, "--json").stdout)
+    assert dev["stack"] == "dev"
+    assert dev["outputs"]["cluster_name"] == "mixed-dev"
+
+
+def test_spec_error_exits_1_without_traceback(tmp_path: Path) -> None:
+    """A spec error is reported by the CLI boundary: exit 1, located message, no traceback."""
+    spec = tmp_path / "cortex.yaml"
+    spec.write_text("cluster:\n  region: us-west-2\n  nmae: typo\napis: []\n", encoding="utf-8")
+    result = _plan(spec)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "nmae" in result.output
+
+
+def test_unknown_environment_exits_1() -> None:
+    """--env naming no environment of the spec is a spec error."""
+    result = _plan(MIXED, "--env", "qa")
+    assert result.exit_code == 1
+    assert "qa" in result.output
+
+
+def test_too_few_zones_found_during_evaluation_exits_1(tmp_path: Path) -> None:
+    """A SpecError raised by the program (too few AZs offer the types) also exits 1."""
+    spec = tmp_path / "cortex.yaml"
+    spec.write_text(ONE_ZONE_SPEC, encoding="utf-8")
+    result = _plan(spec, "--json")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    document = json.loads(result.stdout)
+    assert document["ok"] is False
+    assert "availability zone" in document["problems"][0]["message"]

@@ -1,0 +1,1 @@
+"""Pulumi programs the infra tests evaluate besides the real `__main__.py`."""

@@ -1,0 +1,167 @@
+"""Node autoscaling and device plugin rules, and the acceptance plan of a mixed cluster."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from infra.cluster_autoscaler import CHART_VERSION, IMAGE_TAGS, image_tag
+from tests.infra.conftest import Planner, one
+
+RELEASE = "kubernetes:helm.sh/v3:Release"
+
+
+def _releases(plan: Planner, spec: str, env: str | None = None) -> dict[str, dict[str, object]]:
+    return {r.inputs["name"]: r.inputs for r in plan(spec, env).by_type(RELEASE)}
+
+
+def test_cluster_autoscaler_release_with_irsa_discovery_and_priority_expander(
+    plan: Planner,
+) -> None:
+    """cluster-autoscaler: pinned chart, IRSA role, tag auto-discovery, priority expander."""
+    graph = plan("mixed", "prod")
+    release = one(graph, RELEASE, "platform-cluster-autoscaler-release").inputs
+    assert release["chart"] == "cluster-autoscaler"
+    assert release["version"] == CHART_VERSION
+    values = release["values"]
+    assert values["autoDiscovery"] == {"clusterName": "mixed-prod"}
+    assert values["awsRegion"] == "us-west-2"
+    assert values["extraArgs"]["expander"] == "priority"
+    account = values["rbac"]["serviceAccount"]
+    assert account["annotations"]["eks.amazonaws.com/role-arn"].endswith(
+        ":role/mixed-prod-cluster-autoscaler"
+    )
+    asgs = graph.outputs["node_groups"]
+    priorities = {
+        regex: int(priority)
+        for priority, regexes in values["expanderPriorities"].items()
+        for regex in regexes
+    }
+
+    def rank(group: str) -> int:
+        [priority] = [p for r, p in priorities.items() if re.fullmatch(r, asgs[group]["asg"])]
+        return priority
+
+    assert rank("gpu-spot") > rank("gpu-spot-on-demand") > rank("cpu") > rank("system")
+
+
+def test_cluster_autoscaler_policy_is_the_readmes_scoped_by_tags(plan: Planner) -> None:
+    """Its IAM policy: describe calls anywhere; scaling only ASGs tagged for this cluster."""
+    graph = plan("cpu")
+    policy = json.loads(
+        one(
+            graph, "aws:iam/rolePolicy:RolePolicy", "platform-cluster-autoscaler-irsa-policy"
+        ).inputs["policy"]
+    )
+    scale = next(s for s in policy["Statement"] if "autoscaling:SetDesiredCapacity" in s["Action"])
+    assert sorted(scale["Action"]) == [
+        "autoscaling:SetDesiredCapacity",
+        "autoscaling:TerminateInstanceInAutoScalingGroup",
+    ]
+    assert scale["Condition"]["StringEquals"] == {
+        "aws:ResourceTag/k8s.io/cluster-autoscaler/enabled": "true",
+        "aws:ResourceTag/k8s.io/cluster-autoscaler/sentiment-cpu": "owned",
+    }
+    read = next(s for s in policy["Statement"] if s is not scale)
+    assert all(":Describe" in a or ":Get" in a for a in read["Action"])
+
+
+def test_cluster_autoscaler_image_matches_the_kubernetes_minor() -> None:
+    """The image tag follows the control plane's minor; unknown minors get the newest tag."""
+    assert image_tag("1.31") == "v1.31.4"
+    assert image_tag("1.99") == IMAGE_TAGS["1.34"]
+
+
+def test_cpu_only_installs_no_device_plugin(plan: Planner) -> None:
+    """A CPU-only spec installs cluster-autoscaler and no NVIDIA or Neuron plugin."""
+    assert sorted(_releases(plan, "cpu")) == ["cluster-autoscaler"]
+    assert plan("cpu").by_type("cortex:infra:DevicePlugins") == []
+
+
+def test_nvidia_plugin_only_on_gpu_nodes(plan: Planner) -> None:
+    """The NVIDIA plugin tolerates the GPU taint and selects cortex.dev/accelerator=nvidia."""
+    releases = _releases(plan, "gpu-spot")
+    assert sorted(releases) == ["cluster-autoscaler", "nvidia-device-plugin"]
+    nvidia = releases["nvidia-device-plugin"]
+    assert nvidia["version"] == "0.18.0"
+    values = nvidia["values"]
+    assert isinstance(values, dict)
+    assert values["nodeSelector"] == {"cortex.dev/accelerator": "nvidia"}
+    assert values["tolerations"] == [
+        {"effect": "NoSchedule", "key": "nvidia.com/gpu", "operator": "Exists"}
+    ]
+    terms = values["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]
+    assert terms["nodeSelectorTerms"] == [
+        {
+            "matchExpressions": [
+                {"key": "cortex.dev/accelerator", "operator": "In", "values": ["nvidia"]}
+            ]
+        }
+    ]
+
+
+def test_neuron_plugin_and_scheduler_only_on_neuron_nodes(plan: Planner) -> None:
+    """Neuron chart: device plugin on Neuron nodes, scheduler `my-scheduler` on system nodes."""
+    releases = _releases(plan, "inferentia")
+    assert sorted(releases) == ["cluster-autoscaler", "neuron"]
+    neuron = releases["neuron"]
+    assert neuron["chart"] == "oci://public.ecr.aws/neuron/neuron-helm-chart"
+    assert neuron["version"] == "1.9.0"
+    values = neuron["values"]
+    assert isinstance(values, dict)
+    assert values["neuronInstances"] == ["inf2.xlarge"]
+    assert values["devicePlugin"]["nodeSelector"] == {"cortex.dev/accelerator": "neuron"}
+    assert values["devicePlugin"]["tolerations"] == [
+        {"effect": "NoSchedule", "key": "aws.amazon.com/neuron", "operator": "Exists"}
+    ]
+    assert values["scheduler"]["enabled"] is True
+    assert values["scheduler"]["customScheduler"]["fullnameOverride"] == "my-scheduler"
+    assert values["npd"] == {"enabled": False}
+
+
+def test_mixed_cluster_plan_has_everything_the_issue_lists(plan: Planner) -> None:
+    """CPU + GPU-spot + Inferentia (prod): one encrypted, logged cluster; 3 AZs and 3 NATs; OIDC;
+    managed groups with their AMIs and taints; IMDSv2 templates; autoscaler and both plugins."""
+    graph = plan("mixed", "prod")
+    [cluster] = graph.by_type("aws:eks/cluster:Cluster")
+    assert cluster.inputs["encryptionConfig"]["resources"] == ["secrets"]
+    assert cluster.inputs["enabledClusterLogTypes"]
+    assert len(graph.by_type("aws:ec2/vpc:Vpc")) == 1
+    assert len({s.inputs["availabilityZone"] for s in graph.by_type("aws:ec2/subnet:Subnet")}) == 3
+    assert len(graph.by_type("aws:ec2/natGateway:NatGateway")) == 3
+    assert len(graph.by_type("aws:iam/openIdConnectProvider:OpenIdConnectProvider")) == 1
+    groups = {
+        r.inputs["nodeGroupName"]: r.inputs for r in graph.by_type("aws:eks/nodeGroup:NodeGroup")
+    }
+    assert {groups[g]["amiType"] for g in ("cpu", "gpu-spot", "inf2")} == {
+        "AL2023_x86_64_STANDARD",
+        "AL2023_x86_64_NVIDIA",
+        "AL2023_x86_64_NEURON",
+    }
+    assert all(
+        t.inputs["metadataOptions"]["httpTokens"] == "required"
+        for t in graph.by_type("aws:ec2/launchTemplate:LaunchTemplate")
+    )
+    assert sorted(r.inputs["name"] for r in graph.by_type(RELEASE)) == [
+        "cluster-autoscaler",
+        "neuron",
+        "nvidia-device-plugin",
+    ]
+
+
+def test_every_helm_release_is_pinned_and_named(plan: Planner) -> None:
+    """Every Helm release has an explicit name and a pinned chart version."""
+    for release in plan("mixed", "prod").by_type(RELEASE):
+        assert release.inputs["name"]
+        assert re.fullmatch(r"\d+\.\d+\.\d+", release.inputs["version"])
+
+
+def test_evaluating_twice_gives_identical_json(plan: Planner) -> None:
+    """Same spec, same config: byte-identical plan JSON."""
+    from infra.offline import engine
+    from tests.conftest import EXAMPLES
+    from tests.infra.conftest import PLAN_PROGRAM
+
+    config = engine.stack_config(EXAMPLES / "mixed" / "cortex.yaml", environment="prod")
+    again = engine.evaluate(config, stack="prod", region="us-west-2", program=PLAN_PROGRAM)
+    assert again.to_json() == plan("mixed", "prod").to_json()
