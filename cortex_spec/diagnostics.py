@@ -6,8 +6,7 @@ A problem reads `file:line:col: apis[0] (recommender, RealtimeAPI): autoscaling.
 
 from __future__ import annotations
 
-import types
-import typing
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -17,10 +16,12 @@ from pydantic_core import ErrorDetails
 
 from cortex_spec import catalog
 from cortex_spec.errors import Problem
+from cortex_spec.models.introspection import allowed_keys
 from cortex_spec.models.legacy import CORTEX_MANAGED_FIELDS
 from cortex_spec.source import Node, Path, SourceText, locate
 
 Severity = Literal["error", "warning"]
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _NAMED_LISTS = {"apis": ("name", "kind"), "node_groups": ("name",)}
 _TYPE_NOUNS = {
     "int_type": "an integer",
@@ -71,13 +72,22 @@ def format_path(path: Path, data: Any) -> str:
     """`apis[0] (name, kind): a.b[2].c` — the entity, then the field inside it."""
     if not path:
         return ""
-    split = 1
+    split = 0
     for index in range(1, len(path)):
-        if isinstance(path[index], int) and path[index - 1] in _NAMED_LISTS:
+        if isinstance(path[index], int) and _is_named_list(path[:index]):
             split = index + 1
+    if split == 0:
+        return _render(path, None, label=False)
     head = _render(path[:split], data, label=True)
     tail = _render(path[split:], None, label=False)
     return f"{head}: {tail}" if tail else head
+
+
+def _is_named_list(prefix: Path) -> bool:
+    """`apis` and `cluster.node_groups` (also inside `environments.<env>`) hold named items."""
+    if prefix[:1] == ("environments",):
+        prefix = prefix[2:]
+    return prefix in (("apis",), ("cluster", "node_groups"))
 
 
 def _render(segments: Path, data: Any, *, label: bool) -> str:
@@ -93,6 +103,10 @@ def _render(segments: Path, data: Any, *, label: bool) -> str:
                 names = [str(cursor[k]) for k in keys if isinstance(cursor.get(k), str)]
                 if names:
                     out += f" ({', '.join(names)})"
+        elif not _PLAIN_KEY.match(segment):
+            # Keys such as tag names hold dots and slashes; quote them so the path stays readable.
+            out += f'["{segment}"]'
+            cursor = cursor.get(segment) if isinstance(cursor, dict) else None
         else:
             out += f".{segment}" if out else segment
             cursor = cursor.get(segment) if isinstance(cursor, dict) else None
@@ -118,57 +132,6 @@ def _strip_union_tags(loc: tuple[int | str, ...], data: Any) -> Path:
     return tuple(kept)
 
 
-def allowed_keys(model: type[BaseModel], path: Path) -> list[str]:
-    """The keys a mapping at `path` (relative to `model`) may hold, aliases included."""
-    current: Any = model
-    for segment in path:
-        current = _child_type(current, segment)
-        if current is None:
-            return []
-    current = _unwrap(current)
-    if not (isinstance(current, type) and issubclass(current, BaseModel)):
-        return []
-    keys: list[str] = []
-    for name, info in current.model_fields.items():
-        keys.append(name)
-        choices = getattr(info.validation_alias, "choices", None) or []
-        keys.extend(c for c in choices if isinstance(c, str) and c != name)
-    return keys
-
-
-def _unwrap(annotation: Any) -> Any:
-    """Strip Annotated and Optional down to the one type that holds the mapping."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            members = [a for a in typing.get_args(annotation) if a is not type(None)]
-            if len(members) != 1:
-                return annotation
-            annotation = members[0]
-        else:
-            return annotation
-
-
-def _child_type(annotation: Any, segment: int | str) -> Any:
-    annotation = _unwrap(annotation)
-    origin = typing.get_origin(annotation)
-    if isinstance(segment, int):
-        return typing.get_args(annotation)[0] if origin is list else None
-    if origin is dict:
-        return typing.get_args(annotation)[1]
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        field = annotation.model_fields.get(segment)
-        if field is None:
-            for candidate in annotation.model_fields.values():
-                choices = getattr(candidate.validation_alias, "choices", None) or []
-                if segment in choices:
-                    field = candidate
-        return None if field is None else field.annotation
-    return None
-
-
 def findings_from_validation(
     exc: ValidationError, model: type[BaseModel], data: Any, prefix: Path
 ) -> list[Finding]:
@@ -179,9 +142,33 @@ def findings_from_validation(
         grouped.setdefault(path, []).append(error)
     findings = []
     for path, errors in grouped.items():
+        if _misspelled(path, errors, grouped, model):
+            continue
         message, hint = _explain(errors, model, path)
         findings.append(Finding(prefix + path, message, hint))
     return findings
+
+
+def _misspelled(
+    path: Path,
+    errors: list[ErrorDetails],
+    grouped: Mapping[Path, list[ErrorDetails]],
+    model: type[BaseModel],
+) -> bool:
+    """A missing field that a misspelled sibling key stands for: the unknown key says it."""
+    if not path or [e["type"] for e in errors] != ["missing"]:
+        return False
+    parent, field = path[:-1], str(path[-1])
+    allowed = allowed_keys(model, parent)
+    for other, other_errors in grouped.items():
+        unknown = any(e["type"] == "extra_forbidden" for e in other_errors)
+        if (
+            unknown
+            and other[:-1] == parent
+            and catalog.suggest(str(other[-1]), allowed)[:1] == [field]
+        ):
+            return True
+    return False
 
 
 def _explain(
@@ -199,7 +186,7 @@ def _explain_one(error: ErrorDetails, model: type[BaseModel], path: Path) -> tup
     kind, ctx, given = error["type"], error.get("ctx") or {}, error.get("input")
     if kind == "missing":
         field = path[-1] if path else "field"
-        return f"{field} is required", f"add `{field}:` here"
+        return "required field is missing", f"add `{field}:` here"
     if kind == "extra_forbidden":
         return _unknown_key(model, path)
     if kind in _TYPE_NOUNS:
@@ -226,13 +213,25 @@ def _explain_one(error: ErrorDetails, model: type[BaseModel], path: Path) -> tup
 
 def _wrong_type(noun: str, given: object) -> tuple[str, str | None]:
     hint = None
-    if isinstance(given, str) and noun in ("an integer", "a number", "true or false"):
+    if isinstance(given, str) and _reads_as(noun, given):
         hint = f"remove the quotes: {given}"
-    elif noun == "a string" and isinstance(given, bool | int | float):
+    elif noun == "a string" and isinstance(given, float):
+        # YAML has already dropped what made it a number (1.30 reads as 1.3).
+        hint = "quote the value exactly as you mean it, so YAML reads it as text"
+    elif noun == "a string" and isinstance(given, bool | int):
         hint = 'quote the value so YAML reads it as text, e.g. "' + str(given).lower() + '"'
     elif given is None:
         hint = "give it a value, or delete the key to use the default"
     return f"must be {noun} (got {describe(given)})", hint
+
+
+def _reads_as(noun: str, text: str) -> bool:
+    """Whether unquoting `text` would give YAML's reading of `noun` (so quotes are the bug)."""
+    if noun == "an integer":
+        return re.fullmatch(r"[-+]?\d+", text) is not None
+    if noun == "a number":
+        return re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)", text) is not None
+    return noun == "true or false" and text.lower() in ("true", "false")
 
 
 def _unknown_key(model: type[BaseModel], path: Path) -> tuple[str, str | None]:

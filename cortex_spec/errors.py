@@ -73,6 +73,16 @@ class Problem:
         }
 
 
+def in_file_order(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """Problems sorted by file, line and column; unlocated ones last."""
+    return tuple(
+        sorted(
+            problems,
+            key=lambda p: (p.location is None, p.location or Location("", 0, 0), p.path),
+        )
+    )
+
+
 class CortexError(Exception):
     """Root of every error cortex-infra reports to a user."""
 
@@ -81,11 +91,7 @@ class SpecError(CortexError):
     """The spec is wrong; every problem found is listed, in file order."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        ordered = sorted(
-            problems,
-            key=lambda p: (p.location is None, p.location or Location("", 0, 0), p.path),
-        )
-        self.problems: tuple[Problem, ...] = tuple(ordered)
+        self.problems: tuple[Problem, ...] = in_file_order(problems)
         super().__init__(self.render())
 
     def render(self) -> str:

@@ -16,28 +16,18 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from cortex_spec import catalog
 from cortex_spec.diagnostics import Finding, findings_from_validation, to_problems
 from cortex_spec.environments import apply_environment, check_overrides, environment_names
-from cortex_spec.errors import Location, Problem, SpecError
+from cortex_spec.errors import Problem, SpecError, in_file_order
+from cortex_spec.inputs import combined, pair, read, top_level, undefined_environment
 from cortex_spec.models.api import CORTEX_KINDS, SUPPORTED_KINDS, RealtimeAPI
 from cortex_spec.models.cluster import ClusterConfig
 from cortex_spec.node_profiles import NodeProfile, profile, system_profile
 from cortex_spec.rules.api_rules import check_api, check_unique
 from cortex_spec.rules.cluster_rules import check_cluster
 from cortex_spec.rules.compute_fit import check_placement
-from cortex_spec.source import (
-    Entry,
-    MapNode,
-    Node,
-    ScalarNode,
-    SeqNode,
-    SourceText,
-    parse_yaml,
-    to_plain,
-)
+from cortex_spec.source import Node, SourceText, to_plain
 
-_TOP_LEVEL = ("cluster", "apis", "environments")
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -77,32 +67,21 @@ def load_spec(
 ) -> Spec:
     """Read, merge and validate a spec; raise SpecError listing every problem."""
     sources: dict[str, SourceText] = {}
-    api_node = _read(path, sources)
+    api_node = read(path, sources)
     if cluster_config is not None:
-        root = _pair(api_node, _read(cluster_config, sources), str(path), str(cluster_config))
+        root = pair(api_node, read(cluster_config, sources), str(path), str(cluster_config))
     else:
-        root = _combined(api_node, str(path))
-    _raise_if(check_overrides(root) + _top_level(root), root, sources)
+        root = combined(api_node, str(path), sources.get(str(path)))
+    _raise_if(check_overrides(root) + top_level(root), root, sources)
 
     names = environment_names(root)
     if environment is not None and environment not in names and environment_required:
-        known = ", ".join(names) if names else "none are defined"
-        where = Location(str(path), 1, 1)
-        raise SpecError(
-            [
-                Problem(
-                    where,
-                    "environments",
-                    f'environment "{environment}" is not defined (known: {known})',
-                    "add it under environments:, or pick a defined one",
-                )
-            ]
-        )
+        raise SpecError([undefined_environment(root, environment, names, sources, str(path))])
     merged = apply_environment(root, environment or "")
     data = to_plain(merged)
     project_dir = Path(path).resolve().parent
     cluster, findings = _validate(ClusterConfig, data.get("cluster"), ("cluster",))
-    apis, api_findings = _validate_apis(data.get("apis"), cluster, project_dir)
+    apis, api_findings = _validate_apis(data.get("apis"), cluster, (project_dir, Path(path).parent))
     findings += api_findings
     if cluster is not None:
         findings += check_cluster(cluster)
@@ -116,149 +95,8 @@ def load_spec(
         environment=environment if environment in names else None,
         project_dir=project_dir,
         files=tuple(sources),
-        warnings=tuple(to_problems(warnings, merged, data, sources)),
+        warnings=in_file_order(to_problems(warnings, merged, data, sources)),
     )
-
-
-def _read(path: str | Path, sources: dict[str, SourceText]) -> Node | None:
-    name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError(
-            [
-                Problem(
-                    None,
-                    "",
-                    f"{name}: no such file",
-                    "check the path; it is relative to the current directory",
-                )
-            ]
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(
-            [
-                Problem(
-                    None,
-                    "",
-                    f"{name}: cannot read the file ({exc})",
-                    "make sure it is a readable UTF-8 text file",
-                )
-            ]
-        ) from None
-    node, source = parse_yaml(text, name)
-    sources[name] = source
-    if node is None or (isinstance(node, ScalarNode) and node.value is None):
-        raise SpecError(
-            [
-                Problem(
-                    Location(name, 1, 1),
-                    "",
-                    "the file is empty",
-                    "add the cluster: and apis: sections (see examples/)",
-                )
-            ]
-        )
-    return node
-
-
-def _combined(node: Node | None, name: str) -> MapNode:
-    if isinstance(node, SeqNode):
-        raise SpecError(
-            [
-                Problem(
-                    Location(name, 1, 1),
-                    "",
-                    "this is a Cortex v0.42 API list, which needs its cluster configuration",
-                    "pass --cluster-config cluster.yaml (Pulumi: cortex:clusterConfig)",
-                    None,
-                )
-            ]
-        )
-    if not isinstance(node, MapNode):
-        loc = node.loc if node else Location(name, 1, 1)
-        raise SpecError(
-            [
-                Problem(
-                    loc,
-                    "",
-                    "the spec must be a mapping with cluster: and apis:",
-                    "see examples/cpu/cortex.yaml for the layout",
-                )
-            ]
-        )
-    return node
-
-
-def _pair(
-    api_node: Node | None, cluster_node: Node | None, api_name: str, cluster_name: str
-) -> MapNode:
-    if not isinstance(cluster_node, MapNode):
-        loc = cluster_node.loc if cluster_node else Location(cluster_name, 1, 1)
-        raise SpecError(
-            [
-                Problem(
-                    loc,
-                    "cluster",
-                    "the cluster configuration must be a mapping",
-                    "write cluster fields at the top level, e.g. region: us-west-2",
-                )
-            ]
-        )
-    cluster_entry = Entry(Location(cluster_name, 1, 1), cluster_node)
-    if isinstance(api_node, MapNode):
-        if "cluster" in api_node.entries:
-            entry = api_node.entries["cluster"]
-            raise SpecError(
-                [
-                    Problem(
-                        entry.key_loc,
-                        "cluster",
-                        f"the cluster is configured both here and in {cluster_name}",
-                        "drop --cluster-config, or remove this cluster: section",
-                    )
-                ]
-            )
-        return MapNode(api_node.loc, {"cluster": cluster_entry, **api_node.entries})
-    if not isinstance(api_node, SeqNode):
-        loc = api_node.loc if api_node else Location(api_name, 1, 1)
-        raise SpecError(
-            [
-                Problem(
-                    loc,
-                    "",
-                    "a Cortex API file must be a YAML list of APIs",
-                    "start each API with `- name: ...`",
-                )
-            ]
-        )
-    return MapNode(api_node.loc, {"cluster": cluster_entry, "apis": Entry(api_node.loc, api_node)})
-
-
-def _top_level(root: MapNode) -> list[Finding]:
-    findings = []
-    for key in root.entries:
-        if key not in _TOP_LEVEL:
-            close = catalog.suggest(key, list(_TOP_LEVEL))
-            findings.append(
-                Finding(
-                    (key,),
-                    f"unknown field '{key}'" + (f"; did you mean '{close[0]}'?" if close else ""),
-                    "the top level holds cluster:, apis: and environments:",
-                )
-            )
-    if "cluster" not in root.entries:
-        findings.append(Finding((), "cluster is required", "add a cluster: section"))
-    apis = root.get("apis")
-    if (
-        apis is not None
-        and not isinstance(apis, SeqNode)
-        and not (isinstance(apis, ScalarNode) and apis.value is None)
-    ):
-        findings.append(
-            Finding(("apis",), "must be a list of APIs", "start each API with `- name:`")
-        )
-    return findings
 
 
 def _raise_if(
@@ -280,8 +118,9 @@ def _validate(
 
 
 def _validate_apis(
-    raw: Any, cluster: ClusterConfig | None, project_dir: Path
+    raw: Any, cluster: ClusterConfig | None, dirs: tuple[Path, Path]
 ) -> tuple[list[RealtimeAPI], list[Finding]]:
+    """Each API alone, then across APIs; `dirs` is the spec's folder, resolved and as given."""
     findings: list[Finding] = []
     valid: list[tuple[int, RealtimeAPI]] = []
     profiles = [profile(g) for g in cluster.worker_groups] if cluster is not None else None
@@ -292,7 +131,7 @@ def _validate_apis(
             findings.append(
                 Finding(
                     (*path, "kind"),
-                    f"kind {kind} is not supported yet",
+                    f"{kind} is not supported yet",
                     "cortex-infra serves RealtimeAPI; keep this API on Cortex or "
                     "change it to a RealtimeAPI",
                 )
@@ -303,7 +142,7 @@ def _validate_apis(
         if api is None:
             continue
         valid.append((index, api))
-        findings += check_api(api, path, project_dir)
+        findings += check_api(api, path, dirs[0], dirs[1])
         if profiles is not None:
             findings += check_placement(api, path, profiles)
     findings += check_unique(valid)

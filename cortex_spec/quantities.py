@@ -39,6 +39,15 @@ _DURATION_UNITS: Final = {
     "h": Decimal(3600),
 }
 _MAX_EXPONENT: Final = 30
+# Larger amounts are typing mistakes (a CPU or memory request beyond any machine), and
+# bounding them keeps every derived integer printable.
+_MAX_QUANTITY: Final = Decimal(10) ** _MAX_EXPONENT
+# Go's time.Duration is int64 nanoseconds; time.ParseDuration rejects anything longer.
+_MAX_DURATION: Final = Decimal("9223372036.854775807")
+
+
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 class QuantityError(ValueError):
@@ -73,22 +82,24 @@ def parse_quantity(raw: object) -> Quantity:
     text = raw.strip() if isinstance(raw, str) else _number_text(raw)
     match = _QUANTITY.match(text)
     if match is None:
-        raise QuantityError(f"{text!r} is not a quantity (write it like 500m, 1, 2Gi or 4G)")
+        raise QuantityError(f"{_shown(text)} is not a quantity (write it like 500m, 1, 2Gi or 4G)")
     try:
         number = Decimal(match["number"])
     except InvalidOperation:  # pragma: no cover - the regex admits only decimals
-        raise QuantityError(f"{text!r} is not a quantity") from None
+        raise QuantityError(f"{_shown(text)} is not a quantity") from None
     if match["exp"]:
         exponent = int(match["exp"][1:])
         if abs(exponent) > _MAX_EXPONENT:
-            raise QuantityError(f"{text!r} is out of range")
+            raise QuantityError(f"{_shown(text)} is out of range")
         value = number * Decimal(10) ** exponent
     elif match["suffix"] in _BINARY:
         value = number * _BINARY[match["suffix"]]
     else:
         value = number * _DECIMAL[match["suffix"] or ""]
     if value < 0:
-        raise QuantityError(f"{text!r} must not be negative")
+        raise QuantityError(f"{_shown(text)} must not be negative")
+    if value >= _MAX_QUANTITY:
+        raise QuantityError(f"{_shown(text)} is out of range")
     return Quantity(value, text)
 
 
@@ -112,6 +123,17 @@ def memory_text(num_bytes: int) -> str:
         if num_bytes and num_bytes % unit == 0:
             return f"{num_bytes // unit}{suffix}"
     return str(num_bytes)
+
+
+def memory_display(num_bytes: int) -> str:
+    """Text for people: exact in whole MiB or larger units, else rounded up to MiB (`~`).
+
+    `4G` plus a 100Mi sidecar is 4104857600 bytes, exactly `4008650Ki`; `~3915Mi` reads
+    better in a summary and rounds the way a fit check should, up.
+    """
+    if num_bytes % 2**20 == 0:
+        return memory_text(num_bytes)
+    return f"~{-(-num_bytes // 2**20)}Mi"
 
 
 @dataclass(frozen=True, order=True)
@@ -143,7 +165,9 @@ def parse_duration(raw: object) -> Duration:
         total += Decimal(match[1]) * _DURATION_UNITS[match[2]]
         position = match.end()
     if position != len(text) or not text:
-        raise QuantityError(f"{text!r} is not a duration (write it like 60s, 5m or 1h30m)")
+        raise QuantityError(f"{_shown(text)} is not a duration (write it like 60s, 5m or 1h30m)")
+    if total > _MAX_DURATION:
+        raise QuantityError(f"{_shown(text)} is out of range (durations end at about 292 years)")
     return Duration(total, text)
 
 

@@ -10,6 +10,7 @@ from cortex_cli import output
 from cortex_cli.loading import load
 from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt, SpecArg
 from cortex_spec.overview import overview
+from cortex_spec.quantities import memory_display, parse_quantity
 
 
 def validate(
@@ -53,7 +54,8 @@ def render(summary: dict[str, Any]) -> None:
         output.echo("  (none)")
     for api in summary["apis"]:
         request = api["request"]
-        needs = f"cpu {request['cpu']}, mem {request['memory']}"
+        memory = parse_quantity(request["memory"]).whole
+        needs = f"cpu {request['cpu']}, mem {memory_display(memory) if memory else 'unset'}"
         if request["gpu"]:
             needs += f", gpu {request['gpu']}"
         if request["inf"]:

@@ -5,48 +5,38 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, BeforeValidator, Field, field_validator
 
 from cortex_spec import catalog
 from cortex_spec.kubernetes_versions import DEFAULT_VERSION, OLDEST_MINOR
 from cortex_spec.models.base import CidrValue, StrictModel, check_image, fail
 from cortex_spec.models.legacy import CortexOnlyClusterFields
+from cortex_spec.models.node_group import (
+    NodeGroup,
+    SpotConfig,
+    SystemNodeGroup,
+    check_instance_type,
+)
+
+# Re-exported: callers import node-group models from here too.
+__all__ = [
+    "ClusterConfig",
+    "ExistingSubnet",
+    "NodeGroup",
+    "SpotConfig",
+    "SystemNodeGroup",
+    "check_instance_type",
+]
 
 _CLUSTER_NAME = re.compile(r"^([a-z0-9])+(-[a-z0-9]+)*$")
-_NODE_GROUP_NAME = re.compile(r"^[a-zA-Z0-9-]*[a-zA-Z0-9]$")
 _SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8,17}$")
 _CERT_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$")
 _POLICY_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(aws|\d{12}):policy/[\w+=,.@/-]+$")
 _K8S_VERSION = re.compile(r"^1\.\d+$")
-_SIZE_TOO_SMALL = ("nano", "micro")
 
 
-def check_instance_type(value: str) -> str:
-    """Known to the catalog, and of a kind EKS nodes can serve from."""
-    info = catalog.instance_type(value)
-    if info is None:
-        close = catalog.suggest(value, catalog.instance_type_names())
-        fail(
-            f'unknown instance type "{value}"',
-            f"did you mean '{close[0]}'?" if close else "use an EC2 type such as m5.large",
-        )
-    if info.size in _SIZE_TOO_SMALL:
-        fail(
-            f"nano and micro instances (including {value}) are not supported",
-            "nodes need room for the kubelet and system pods; use a larger size such as "
-            f"{info.family}.large",
-        )
-    if info.accelerator == "amd":
-        fail(
-            f"AMD GPU instances (including {value}) are not supported",
-            "serving GPUs are NVIDIA (g4dn, g5, g6, g6e, p4d, p5); pick one of those",
-        )
-    if info.arch == "mac" or info.fpga or info.media_accelerator or info.series in ("dl",):
-        fail(
-            f"{value} instances are not supported",
-            "use a CPU, NVIDIA GPU or AWS Neuron (inf, trn) instance type",
-        )
-    return value
+def _null_as_empty(value: object) -> object:
+    return {} if value is None else value
 
 
 class ExistingSubnet(StrictModel):
@@ -60,152 +50,6 @@ class ExistingSubnet(StrictModel):
     def _subnet_id(cls, value: str) -> str:
         if not _SUBNET_ID.match(value):
             fail(f'"{value}" is not a subnet ID', "write it like subnet-0123456789abcdef0")
-        return value
-
-
-class SpotConfig(StrictModel):
-    """How a spot node group mixes spot and on-demand capacity (Cortex semantics)."""
-
-    instance_distribution: Annotated[
-        list[Annotated[str, Field(description="An EC2 instance type.")]] | None,
-        Field(
-            default=None,
-            description="Instance types the group may launch; the primary `instance_type` is "
-            "always first. Each must have at least the primary's CPU, memory and accelerators.",
-        ),
-    ]
-    on_demand_base_capacity: Annotated[
-        int,
-        Field(
-            default=0,
-            ge=0,
-            description="Instances that are always on-demand, before any spot. They run in a "
-            "companion on-demand node group.",
-        ),
-    ]
-    on_demand_percentage_above_base_capacity: Annotated[
-        int,
-        Field(
-            default=0,
-            ge=0,
-            le=100,
-            description="Percentage of the capacity above the base that is on-demand (0-100). "
-            "Cortex's code default is 0.",
-        ),
-    ]
-    max_price: Annotated[
-        float | None,
-        Field(
-            default=None,
-            gt=0,
-            description="Cortex's maximum spot price per hour. EKS managed node groups cannot cap "
-            "it (spot is never charged above on-demand); accepted with a warning.",
-        ),
-    ]
-    instance_pools: Annotated[
-        int | None,
-        Field(
-            default=None,
-            ge=1,
-            le=20,
-            description="Cortex's spot pool count. EKS managed node groups choose pools "
-            "themselves (price-capacity-optimized); accepted with a warning.",
-        ),
-    ]
-
-    @field_validator("instance_distribution")
-    @classmethod
-    def _types(cls, value: list[str] | None) -> list[str] | None:
-        for item in value or []:
-            check_instance_type(item)
-        return value
-
-
-class NodeGroup(StrictModel):
-    """One EKS managed node group (plus an on-demand companion when spot asks for one)."""
-
-    name: Annotated[
-        str,
-        Field(description="Unique name: letters, digits and dashes, at most 26 characters."),
-    ]
-    instance_type: Annotated[
-        str, Field(description="EC2 instance type; its accelerator picks the AMI and taints.")
-    ]
-    min_instances: Annotated[
-        int, Field(default=1, ge=0, description="Minimum nodes; 0 lets the group scale to zero.")
-    ]
-    max_instances: Annotated[
-        int, Field(default=5, ge=1, description="Maximum nodes the autoscaler may run.")
-    ]
-    priority: Annotated[
-        int,
-        Field(
-            default=1,
-            ge=1,
-            le=100,
-            description="Autoscaler preference, 1-100: higher is tried first when several "
-            "groups fit a pending pod.",
-        ),
-    ]
-    instance_volume_size: Annotated[
-        int, Field(default=50, ge=20, le=16384, description="Root volume size in GB.")
-    ]
-    instance_volume_type: Annotated[
-        Literal["gp2", "gp3", "io1", "st1", "sc1"],
-        Field(default="gp3", description="Root volume type (encrypted)."),
-    ]
-    instance_volume_iops: Annotated[
-        int | None,
-        Field(
-            default=None,
-            description="Provisioned IOPS: io1 (100-64000, at most 50 x size) or gp3 "
-            "(3000-16000, at most 500 x size). Defaults: gp3 3000; io1 min(50 x size, 3000).",
-        ),
-    ]
-    instance_volume_throughput: Annotated[
-        int | None,
-        Field(default=None, description="gp3 throughput in MB/s (125-1000); default 125."),
-    ]
-    spot: Annotated[bool, Field(default=False, description="Run on spot capacity.")]
-    spot_config: Annotated[
-        SpotConfig | None,
-        Field(default=None, description="Spot mix; only with `spot: true`."),
-    ]
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        if len(value) > 26:
-            fail(f'"{value}" must be no more than 26 characters', "shorten the node group name")
-        if not _NODE_GROUP_NAME.match(value):
-            fail(
-                f'"{value}" is not a valid node group name',
-                "use letters, digits and dashes, not ending with a dash",
-            )
-        return value
-
-    @field_validator("instance_type")
-    @classmethod
-    def _instance_type(cls, value: str) -> str:
-        return check_instance_type(value)
-
-
-class SystemNodeGroup(StrictModel):
-    """The on-demand group that runs cluster add-ons (Cortex's operator group)."""
-
-    instance_type: Annotated[
-        str, Field(default="t3.medium", description="CPU instance type for add-on pods.")
-    ]
-    min_instances: Annotated[int, Field(default=2, ge=1, description="Minimum nodes.")]
-    max_instances: Annotated[int, Field(default=5, ge=1, description="Maximum nodes.")]
-
-    @field_validator("instance_type")
-    @classmethod
-    def _instance_type(cls, value: str) -> str:
-        check_instance_type(value)
-        info = catalog.instance_type(value)
-        if info is not None and info.accelerator != "none":
-            fail(f"{value} has accelerators", "use a CPU type such as t3.medium or m5.large")
         return value
 
 
@@ -293,6 +137,8 @@ class ClusterConfig(CortexOnlyClusterFields):
     ]
     tags: Annotated[
         dict[str, str],
+        # Cortex's cluster.yaml template leaves `tags:` empty, which YAML reads as null.
+        BeforeValidator(_null_as_empty, json_schema_input_type=dict[str, str] | None),
         Field(default_factory=dict, description="AWS tags added to every resource."),
     ]
     iam_policy_arns: Annotated[

@@ -56,6 +56,18 @@ CORTEX_ONLY_FIELDS: Final = (
     *IMAGE_FIELDS,
 )
 
+
+def cortex_only_reason(field: str) -> str:
+    """Why a Cortex-only cluster field means nothing here, for its warning."""
+    if field.startswith("operator_load_balancer"):
+        return "there is no in-cluster operator, so no operator load balancer"
+    if field == "prometheus_instance_type":
+        return "Prometheus runs on the system node group"
+    if field == "telemetry":
+        return "cortex-infra sends no telemetry"
+    return "cortex-infra pins its own add-on images"
+
+
 # Cortex computed these itself and refused them from users ("the <field> field cannot be
 # configured by the user"); they stay refused.
 CORTEX_MANAGED_FIELDS: Final = ("cluster_uid", "bucket", "cortex_policy_arn", "account_id")

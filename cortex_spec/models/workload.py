@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from cortex_spec.models.base import (
     QuantityValue,
@@ -22,14 +22,23 @@ _CPU_DEFAULT = Quantity(Decimal("0.2"), "200m")
 
 def check_env(env: dict[str, str]) -> dict[str, str]:
     for key in env:
-        if key.upper().startswith(contract.RESERVED_ENV_PREFIXES):
-            fail(
-                f'environment variable "{key}" is reserved',
-                "environment variables starting with CORTEX_ or KUBEXIT_ are reserved; rename it",
-            )
-        if not key or "=" in key:
-            fail(f'"{key}" is not a valid environment variable name', "use letters, digits and _")
+        check_env_name(key)
     return env
+
+
+def check_env_name(key: str) -> str:
+    if key.upper().startswith(contract.RESERVED_ENV_PREFIXES):
+        fail(
+            f'environment variable "{key}" is reserved',
+            "environment variables starting with CORTEX_ or KUBEXIT_ are reserved; rename it",
+        )
+    if not key or "=" in key:
+        fail(f'"{key}" is not a valid environment variable name', "use letters, digits and _")
+    return key
+
+
+# Checked per key, so that an error points at the offending variable's line.
+EnvName = Annotated[str, AfterValidator(check_env_name)]
 
 
 class Compute(StrictModel):
@@ -123,7 +132,7 @@ class Container(StrictModel):
     image: Annotated[str, Field(description="Image to run, e.g. ghcr.io/org/model:1.2.")]
     command: Annotated[list[str] | None, Field(default=None, description="Entrypoint override.")]
     args: Annotated[list[str] | None, Field(default=None, description="Arguments override.")]
-    env: Annotated[dict[str, str], Field(default_factory=dict, description="Environment.")]
+    env: Annotated[dict[EnvName, str], Field(default_factory=dict, description="Environment.")]
     compute: Annotated[
         Compute, Field(default_factory=Compute, description="This container's resources.")
     ]
@@ -143,11 +152,6 @@ class Container(StrictModel):
     @classmethod
     def _image(cls, value: str) -> str:
         return check_image(value)
-
-    @field_validator("env")
-    @classmethod
-    def _env(cls, value: dict[str, str]) -> dict[str, str]:
-        return check_env(value)
 
 
 class Pod(StrictModel):
@@ -213,7 +217,7 @@ class Predictor(StrictModel):
         str | None,
         Field(default=None, description="Serving image; default cluster.runtime_image."),
     ]
-    env: Annotated[dict[str, str], Field(default_factory=dict, description="Environment.")]
+    env: Annotated[dict[EnvName, str], Field(default_factory=dict, description="Environment.")]
     processes_per_replica: Annotated[
         int, Field(default=1, ge=1, le=100, description="Worker processes per replica.")
     ]
@@ -243,8 +247,3 @@ class Predictor(StrictModel):
     @classmethod
     def _image(cls, value: str | None) -> str | None:
         return None if value is None else check_image(value)
-
-    @field_validator("env")
-    @classmethod
-    def _env(cls, value: dict[str, str]) -> dict[str, str]:
-        return check_env(value)

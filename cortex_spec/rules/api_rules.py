@@ -10,20 +10,28 @@ from cortex_spec.models.api import RealtimeAPI, UpdateStrategy
 from cortex_spec.quantities import Quantity
 from cortex_spec.source import Path
 
+_CORTEX_ONLY_NETWORKING = {
+    "api_gateway": "every API is served by the cluster's shared load balancer",
+    "local_port": "there is no Cortex local mode (use `cortex-infra serve`)",
+}
 
-def check_api(api: RealtimeAPI, path: Path, project_dir: FsPath | None) -> list[Finding]:
+
+def check_api(
+    api: RealtimeAPI, path: Path, project_dir: FsPath | None, shown_dir: FsPath | None = None
+) -> list[Finding]:
+    """Cortex's per-API rules; `shown_dir` is the spec's folder as the user named it."""
     findings = list(_autoscaling(api, path))
     findings += _update_strategy(api.update_strategy, (*path, "update_strategy"))
     findings += _workload(api, path)
     if project_dir is not None:
-        findings += _files(api, path, project_dir)
-    for key in ("api_gateway", "local_port"):
+        findings += _files(api, path, project_dir, shown_dir or project_dir)
+    for key, reason in _CORTEX_ONLY_NETWORKING.items():
         if key in api.networking.model_fields_set:
             findings.append(
                 Finding(
                     (*path, "networking", key),
-                    f"networking.{key} is a Cortex-only setting and is ignored",
-                    "remove it",
+                    f"Cortex-only setting, ignored: {reason}",
+                    "remove it when Cortex no longer needs to read this file",
                     severity="warning",
                 )
             )
@@ -150,20 +158,21 @@ def _compute(
             )
 
 
-def _files(api: RealtimeAPI, path: Path, project_dir: FsPath) -> Iterator[Finding]:
+def _files(
+    api: RealtimeAPI, path: Path, project_dir: FsPath, shown_dir: FsPath
+) -> Iterator[Finding]:
     predictor = api.predictor
     if predictor is None:
         return
-    target = project_dir / predictor.path
-    if not target.is_file():
+    if not (project_dir / predictor.path).is_file():
         yield Finding(
             (*path, "predictor", "path"),
-            f"{predictor.path} does not exist next to the spec ({project_dir})",
-            "paths are relative to the spec file's folder",
+            f"file {(shown_dir / predictor.path).as_posix()} does not exist",
+            "predictor.path is relative to the folder of the spec file",
         )
     if predictor.python_path is not None and not (project_dir / predictor.python_path).is_dir():
         yield Finding(
             (*path, "predictor", "python_path"),
-            f"{predictor.python_path} is not a folder next to the spec",
-            "paths are relative to the spec file's folder",
+            f"folder {(shown_dir / predictor.python_path).as_posix()} does not exist",
+            "predictor.python_path is relative to the folder of the spec file",
         )

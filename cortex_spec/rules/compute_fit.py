@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from cortex_spec.diagnostics import Finding
 from cortex_spec.models.api import RealtimeAPI, Request
 from cortex_spec.node_profiles import NodeProfile
-from cortex_spec.quantities import cpu_text, memory_text
+from cortex_spec.quantities import cpu_text, memory_display
 from cortex_spec.source import Path
 
 _NVIDIA_HINT = "add a node group with an NVIDIA type (g4dn, g5, g6, g6e, p4d, p5)"
@@ -66,6 +66,8 @@ def check_placement(api: RealtimeAPI, path: Path, profiles: list[NodeProfile]) -
         )
         return
     request = api.request
+    if request.gpu and request.inf:
+        return  # reported by the API rules: one pod cannot use both
     candidates = eligible(api, profiles)
     if request.gpu and not any(p.accelerator == "nvidia" for p in candidates):
         yield Finding(
@@ -105,7 +107,7 @@ def check_placement(api: RealtimeAPI, path: Path, profiles: list[NodeProfile]) -
         return
     if not any(not fits(request, p) for p in candidates):
         yield Finding(
-            path,
+            (*path, "compute") if api.predictor is not None and api.compute else path,
             "no node group is large enough for one replica of this API",
             "lower the requests, or add a node group with a larger instance type",
             detail=_fit_table(request, candidates),
@@ -142,8 +144,9 @@ def _processes(api: RealtimeAPI, path: Path, candidates: list[NodeProfile]) -> I
         good = ", ".join(str(n) for n in range(1, cores + 1) if cores % n == 0)
         yield Finding(
             (*path, "predictor", "processes_per_replica"),
-            f"cannot evenly distribute {api.request.inf} Inferentia devices ({cores} "
-            f"NeuronCores total) over {processes} processes",
+            f"cannot evenly distribute {api.request.inf} Inferentia "
+            f"device{'s' if api.request.inf != 1 else ''} ({cores} NeuronCores total) over "
+            f"{processes} processes",
             f"acceptable numbers of processes are {good}",
         )
 
@@ -155,7 +158,7 @@ def _fit_table(request: Request, candidates: list[NodeProfile]) -> str:
             "request",
             "",
             cpu_text(request.cpu_millis),
-            memory_text(request.memory_bytes),
+            memory_display(request.memory_bytes),
             str(request.gpu),
             str(request.inf),
             "",
@@ -169,7 +172,7 @@ def _fit_table(request: Request, candidates: list[NodeProfile]) -> str:
                 p.name,
                 p.instance_type,
                 cpu_text(a.cpu_millis),
-                memory_text(a.memory_mib * 2**20),
+                memory_display(a.memory_mib * 2**20),
                 str(a.gpu),
                 str(a.neuron_devices),
                 "yes" if not lacking else "no: " + ", ".join(lacking),

@@ -1,0 +1,87 @@
+"""`cortex-infra schema`: a valid JSON Schema that every example and valid case satisfies."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema  # type: ignore[import-untyped]  # no types-jsonschema in the dev lock
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from cortex_cli.main import app
+from tests.conftest import EXAMPLES, REPO
+
+VALID = REPO / "tests" / "spec" / "cases" / "valid"
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    """The schema exactly as the command prints it."""
+    result = CliRunner().invoke(app, ["schema"])
+    assert result.exit_code == 0
+    document: dict[str, Any] = json.loads(result.stdout)
+    return document
+
+
+def _check(schema: dict[str, Any], definition: dict[str, Any], document: Any) -> None:
+    """Validate `document` against one part of the schema, resolving its $defs."""
+    jsonschema.Draft202012Validator({**definition, "$defs": schema["$defs"]}).validate(document)
+
+
+def _specs() -> list[Path]:
+    examples = sorted(EXAMPLES.glob("*/cortex.yaml"))
+    cases = sorted(p for p in VALID.glob("*.yaml") if p.name.count(".") == 1)
+    return examples + cases
+
+
+def _cluster_file(spec: Path) -> Path | None:
+    for candidate in (spec.parent / "cluster.yaml", spec.with_suffix(".cluster.yaml")):
+        if candidate.exists() and candidate != spec:
+            return candidate
+    return None
+
+
+def test_schema_is_valid_draft_2020_12(schema: dict[str, Any]) -> None:
+    """The printed document is itself a valid JSON Schema (draft 2020-12) with an $id."""
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["$schema"].endswith("2020-12/schema")
+    assert schema["$id"]
+
+
+@pytest.mark.parametrize("spec", _specs(), ids=lambda p: str(p).split("/")[-2] + "/" + p.name)
+def test_spec_satisfies_the_schema(spec: Path, schema: dict[str, Any]) -> None:
+    """Every example and valid case validates: a mapping against the whole schema, a Cortex
+    pair's API list item by item and its cluster.yaml against the ClusterConfig part."""
+    data = yaml.safe_load(spec.read_text())
+    cluster = _cluster_file(spec)
+    if cluster is None:
+        jsonschema.Draft202012Validator(schema).validate(data)
+        return
+    _check(schema, {"type": "array", "items": {"$ref": "#/$defs/RealtimeAPI"}}, data)
+    _check(schema, {"$ref": "#/$defs/ClusterConfig"}, yaml.safe_load(cluster.read_text()))
+
+
+def test_schema_rejects_what_the_loader_rejects(schema: dict[str, Any]) -> None:
+    """Editors flag the common mistakes too: unknown keys, wrong kinds, bad quantities."""
+    validator = jsonschema.Draft202012Validator(schema)
+    base = {"cluster": {"region": "us-west-2"}}
+    assert validator.is_valid(base)
+    assert not validator.is_valid({**base, "api": []})
+    assert not validator.is_valid({"cluster": {"region": "us-west-2", "instanse_type": "x"}})
+    api = {"name": "a", "kind": "RealtimeAPI", "predictor": {"type": "python", "path": "p.py"}}
+    assert validator.is_valid({**base, "apis": [api]})
+    assert not validator.is_valid({**base, "apis": [{**api, "kind": "AsyncAPI"}]})
+    assert not validator.is_valid({**base, "apis": [{**api, "compute": {"mem": "lots"}}]})
+
+
+def test_environment_overrides_are_partial(schema: dict[str, Any]) -> None:
+    """An override needs no required fields except the names that match items by name."""
+    validator = jsonschema.Draft202012Validator(schema)
+    override = {"cluster": {"node_groups": [{"name": "cpu", "max_instances": 3}]}}
+    doc = {"cluster": {"region": "us-west-2"}, "environments": {"dev": override}}
+    assert validator.is_valid(doc)
+    nameless = {"cluster": {"node_groups": [{"max_instances": 3}]}}
+    assert not validator.is_valid({**doc, "environments": {"dev": nameless}})
