@@ -1,0 +1,185 @@
+"""The predictor form's code: a content-addressed bundle per API in a stack-owned bucket.
+
+The bucket is versioned, encrypted at rest (SSE-S3), closed to the public and to plain
+HTTP. Keys are `apis/<name>/<sha256>.zip`, so a changed project folder is a new object
+and each API's role can be scoped to its own prefix.
+
+`pulumi up` uploads a `FileAsset` after the program has returned, so the zip is written
+to a cache path named by its hash (`$XDG_CACHE_HOME/cortex-infra/bundles/`), never to a
+temporary file that could be gone by then; the same content always has the same path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import pulumi
+import pulumi_aws as aws
+
+from cortex_spec import naming
+from cortex_spec.errors import ProvisionError
+from infra.irsa import policy_document
+from runtime.bundle import BundleError, build_bundle
+
+_BUCKET_NAME_MAX: Final = 63
+ZIP_CONTENT_TYPE: Final = "application/zip"
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cortex-infra" / "bundles"
+
+
+def cached_bundle(project_dir: Path) -> tuple[Path, str]:
+    """Build the project's bundle and keep it at `<cache>/<sha256>.zip`; (path, sha256)."""
+    try:
+        bundle = build_bundle(project_dir)
+    except BundleError as error:
+        raise ProvisionError(
+            f"cannot bundle {project_dir}: {error}",
+            hint="make the folder readable, or exclude the file in .cortexignore",
+        ) from None
+    target = cache_dir() / f"{bundle.sha256}.zip"
+    if not target.is_file() or target.read_bytes() != bundle.data:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(f".{os.getpid()}.partial")
+        partial.write_bytes(bundle.data)
+        partial.replace(target)  # atomic: a concurrent reader never sees half a zip
+    return target, bundle.sha256
+
+
+def bundle_prefix(api: str) -> str:
+    return f"apis/{api}/"
+
+
+def bundle_key(api: str, sha256: str) -> str:
+    return f"{bundle_prefix(api)}{sha256}.zip"
+
+
+def bucket_name(cluster: str, account_id: str, region: str) -> str:
+    """Globally unique and stable: cluster, account and region (S3 names: 63 characters)."""
+    base = f"{cluster}-bundles-{account_id}-{region}"
+    if len(base) <= _BUCKET_NAME_MAX:
+        return base
+    digest = hashlib.sha256(base.encode()).hexdigest()[:8]
+    return f"{base[: _BUCKET_NAME_MAX - 9].rstrip('-')}-{digest}"
+
+
+@dataclass(frozen=True)
+class BundleRef:
+    """Where one API's bundle lives."""
+
+    uri: pulumi.Output[str]
+    sha256: str
+    key: str
+
+
+@dataclass(frozen=True)
+class BundleStoreArgs:
+    cluster_name: str
+    region: str
+    account_id: pulumi.Input[str]
+    tags: dict[str, str]
+
+
+class BundleStore(pulumi.ComponentResource):
+    """The bundle bucket; `add` uploads one API's bundle."""
+
+    bucket_id: pulumi.Output[str]
+    bucket_arn: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, args: BundleStoreArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("cortex:infra:BundleStore", name, None, opts)
+        self._name = name
+        child = pulumi.ResourceOptions(parent=self)
+        bucket = aws.s3.Bucket(
+            f"{name}-bucket",
+            bucket=pulumi.Output.from_input(args.account_id).apply(
+                lambda account: bucket_name(args.cluster_name, account, args.region)
+            ),
+            # Versioning keeps old objects; `pulumi destroy` must still empty the bucket.
+            force_destroy=True,
+            tags={**args.tags, naming.COMPONENT_TAG: "bundles"},
+            opts=child,
+        )
+        aws.s3.BucketVersioning(
+            f"{name}-versioning",
+            bucket=bucket.id,
+            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(
+                status="Enabled"
+            ),
+            opts=child,
+        )
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-encryption",
+            bucket=bucket.id,
+            rules=[
+                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                        sse_algorithm="AES256"
+                    )
+                )
+            ],
+            opts=child,
+        )
+        self._public_block = aws.s3.BucketPublicAccessBlock(
+            f"{name}-public-access",
+            bucket=bucket.id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=child,
+        )
+        aws.s3.BucketOwnershipControls(
+            f"{name}-ownership",
+            bucket=bucket.id,
+            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
+            opts=child,
+        )
+        aws.s3.BucketPolicy(
+            f"{name}-tls-only",
+            bucket=bucket.id,
+            policy=policy_document(
+                [
+                    {
+                        "Sid": "DenyInsecureTransport",
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": "s3:*",
+                        "Resource": [bucket.arn, pulumi.Output.concat(bucket.arn, "/*")],
+                        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                    }
+                ]
+            ),
+            # S3 rejects a bucket policy while the public-access block is being written.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self._public_block]),
+        )
+        self.bucket_id = bucket.id
+        self.bucket_arn = bucket.arn
+        self._bundles: dict[Path, tuple[Path, str]] = {}
+        self.register_outputs({"bucket": bucket.id})
+
+    def add(self, api: str, project_dir: Path) -> BundleRef:
+        """Upload `project_dir`'s bundle under the API's own prefix."""
+        if project_dir not in self._bundles:  # APIs of one spec share one folder
+            self._bundles[project_dir] = cached_bundle(project_dir)
+        path, sha256 = self._bundles[project_dir]
+        key = bundle_key(api, sha256)
+        aws.s3.BucketObjectv2(
+            f"{self._name}-{api}",
+            bucket=self.bucket_id,
+            key=key,
+            source=pulumi.FileAsset(str(path)),
+            content_type=ZIP_CONTENT_TYPE,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        return BundleRef(
+            uri=self.bucket_id.apply(lambda bucket: f"s3://{bucket}/{key}"), sha256=sha256, key=key
+        )

@@ -1,0 +1,177 @@
+"""The containers of an API's pod, for both forms of the runtime contract.
+
+Pure functions of the spec and of already-resolved values (image, environment), so the
+whole pod template can be unit-tested without Pulumi.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.models.workload import Compute, Container, PreStop, Probe
+from cortex_spec.node_profiles import GPU_RESOURCE, NEURON_RESOURCE
+from cortex_spec.quantities import cpu_text, memory_text
+from runtime import contract
+
+Manifest = dict[str, Any]
+
+SPEC_VOLUME = "spec"
+PROJECT_VOLUME = "project"
+SHM_PATH = "/dev/shm"  # noqa: S108 - the shared-memory mount, not a temporary file
+
+
+def resources(compute: Compute) -> Manifest:
+    """CPU and memory requests, memory also as the limit (a replica that outgrows its
+    request is killed rather than starving its neighbours), accelerators as limits."""
+    requests: dict[str, str] = {"cpu": cpu_text(compute.cpu.millis)}
+    limits: dict[str, str] = {}
+    if compute.mem is not None:
+        requests["memory"] = limits["memory"] = memory_text(compute.mem.whole)
+    if compute.gpu:
+        limits[GPU_RESOURCE] = str(compute.gpu)
+    if compute.inf:
+        limits[NEURON_RESOURCE] = str(compute.inf)
+    out: Manifest = {"requests": requests}
+    if limits:
+        out["limits"] = limits
+    return out
+
+
+def security_context(*, runtime_image: bool) -> Manifest:
+    """No privilege escalation, no capabilities. The runtime image runs as a non-root user
+    (docs/runtime-contract.md); users' own images may need root, so only theirs may."""
+    context: Manifest = {
+        "allowPrivilegeEscalation": False,
+        "privileged": False,
+        "capabilities": {"drop": ["ALL"]},
+    }
+    if runtime_image:
+        context["runAsNonRoot"] = True
+    return context
+
+
+def env_list(env: dict[str, str]) -> list[Manifest]:
+    # Kept in the order serving_env gives: the order is part of the pod template, and a
+    # reorder would roll every replica.
+    return [{"name": key, "value": value} for key, value in env.items()]
+
+
+def probe(spec: Probe) -> Manifest:
+    out: Manifest = {
+        "initialDelaySeconds": spec.initial_delay_seconds,
+        "timeoutSeconds": spec.timeout_seconds,
+        "periodSeconds": spec.period_seconds,
+        "successThreshold": spec.success_threshold,
+        "failureThreshold": spec.failure_threshold,
+    }
+    if spec.http_get is not None:
+        out["httpGet"] = {"path": spec.http_get.path, "port": spec.http_get.port}
+    elif spec.tcp_socket is not None:
+        out["tcpSocket"] = {"port": spec.tcp_socket.port}
+    elif spec.exec is not None:
+        out["exec"] = {"command": list(spec.exec.command)}
+    return out
+
+
+def pre_stop(spec: PreStop) -> Manifest:
+    if spec.http_get is not None:
+        return {"httpGet": {"path": spec.http_get.path, "port": spec.http_get.port}}
+    assert spec.exec is not None
+    return {"exec": {"command": list(spec.exec.command)}}
+
+
+def health_probe(port: int | str) -> Manifest:
+    """The contract's `/healthz` (503 while loading or draining), with Cortex's proxy
+    timings (cortex-spec.md §6: initial 1 s, timeout 3 s, period 10 s, 3 failures)."""
+    return {
+        "httpGet": {"path": contract.HEALTH_PATH, "port": port},
+        "initialDelaySeconds": 1,
+        "timeoutSeconds": 3,
+        "periodSeconds": 10,
+        "failureThreshold": 3,
+    }
+
+
+def spec_mount() -> Manifest:
+    return {"name": SPEC_VOLUME, "mountPath": contract.SPEC_MOUNT_DIR, "readOnly": True}
+
+
+def shm_mount(volume: str) -> Manifest:
+    return {"name": volume, "mountPath": SHM_PATH}
+
+
+def predictor_container(api: RealtimeAPI, image: str, env: dict[str, str]) -> Manifest:
+    """One `api` container: the runtime (or a predictor image built on it) on $CORTEX_PORT.
+
+    No liveness probe by default: `/healthz` is 503 while a model loads, and a liveness
+    probe on it would kill replicas that are still loading.
+    """
+    compute = api.computes[0]
+    mounts = [spec_mount(), {"name": PROJECT_VOLUME, "mountPath": contract.PROJECT_DIR}]
+    if compute.shm is not None:
+        mounts.append(shm_mount("shm"))
+    return {
+        "name": contract.API_CONTAINER_NAME,
+        "image": image,
+        "ports": [{"name": "http", "containerPort": api.port, "protocol": "TCP"}],
+        "env": env_list(env),
+        "resources": resources(compute),
+        "readinessProbe": health_probe("http"),
+        "securityContext": security_context(runtime_image=True),
+        "volumeMounts": mounts,
+    }
+
+
+def proxy_container(image: str, env: dict[str, str]) -> Manifest:
+    """The contract's `proxy` sidecar: traffic on 8888, health and metrics on 15000."""
+    memory = memory_text(contract.PROXY_MEMORY_MIB * 2**20)
+    return {
+        "name": contract.PROXY_CONTAINER_NAME,
+        "image": image,
+        "command": ["cortex-runtime", "proxy"],
+        "ports": [
+            {"name": "http", "containerPort": contract.PROXY_PORT, "protocol": "TCP"},
+            {"name": "admin", "containerPort": contract.ADMIN_PORT, "protocol": "TCP"},
+        ],
+        "env": env_list(env),
+        "resources": {
+            "requests": {"cpu": cpu_text(contract.PROXY_CPU_MILLIS), "memory": memory},
+            "limits": {"memory": memory},
+        },
+        "readinessProbe": health_probe("admin"),
+        "securityContext": security_context(runtime_image=True),
+        "volumeMounts": [spec_mount()],
+    }
+
+
+def user_container(container: Container, env: dict[str, str]) -> Manifest:
+    """A container of `pod.containers`, as the user gave it, with the contract's env (which
+    ends with the container's own variables, sorted)."""
+    mounts = [spec_mount()]
+    if container.compute.shm is not None:
+        mounts.append(shm_mount(shm_volume_name(container.name)))
+    out: Manifest = {
+        "name": container.name,
+        "image": container.image,
+        "env": env_list(env),
+        "resources": resources(container.compute),
+        "securityContext": security_context(runtime_image=False),
+        "volumeMounts": mounts,
+    }
+    if container.command is not None:
+        out["command"] = list(container.command)
+    if container.args is not None:
+        out["args"] = list(container.args)
+    if container.readiness_probe is not None:
+        out["readinessProbe"] = probe(container.readiness_probe)
+    if container.liveness_probe is not None:
+        out["livenessProbe"] = probe(container.liveness_probe)
+    if container.pre_stop is not None:
+        out["lifecycle"] = {"preStop": pre_stop(container.pre_stop)}
+    return out
+
+
+def shm_volume_name(container: str) -> str:
+    """Cortex's `dshm-<container>` volume per container that asks for shm."""
+    return f"dshm-{container}"

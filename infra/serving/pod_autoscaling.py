@@ -1,0 +1,89 @@
+"""Per API, the pod autoscaler: a KEDA ScaledObject, plus an InterceptorRoute for scale to zero.
+
+KEDA makes the HorizontalPodAutoscaler (named `api-<name>`) from the ScaledObject and
+answers its external metric from Prometheus; `scaling_rules.py` holds the mapping from
+Cortex's knobs. An API with `min_replicas: 0` also gets an InterceptorRoute: the load
+balancer sends its traffic to the HTTP add-on's interceptor, which holds each request
+while KEDA wakes the API (0 → 1) and forwards it once a replica is ready.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from cortex_spec import naming
+from cortex_spec.models.api import RealtimeAPI
+from infra.handles import ClusterHandle
+from infra.serving import metrics_stack, scaling_rules
+from infra.serving.workload import SERVICE_PORT
+
+# How long a request may wait for a scaled-to-zero API's first replica: Cortex's
+# `WaitForReadyReplicasTimeout` (20 min, cortex-spec.md §7), which covers a GPU or Neuron
+# node starting from zero (eks-reference.md §11: "5+ minutes" plus image pull and load).
+COLD_START_SECONDS: Final = 1200
+
+
+@dataclass(frozen=True)
+class PodAutoscalerArgs:
+    api: RealtimeAPI
+    cluster: ClusterHandle
+    # The Deployment to scale, and what KEDA, the add-on and Prometheus need first.
+    deployment: pulumi.Resource
+    metrics_ready: list[pulumi.Resource]
+
+
+class PodAutoscaler(pulumi.ComponentResource):
+    """ScaledObject (and InterceptorRoute) of one API."""
+
+    def __init__(
+        self, name: str, args: PodAutoscalerArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("cortex:infra:PodAutoscaler", name, None, opts)
+        api = args.api
+        object_name = naming.deployment_name(api.name)
+        k8s_opts = pulumi.ResourceOptions(
+            parent=self,
+            provider=args.cluster.k8s_provider,
+            # The CRDs come with the releases; the target must exist to be scaled.
+            depends_on=[*args.metrics_ready, args.deployment],
+        )
+        metadata = {"name": object_name, "namespace": naming.NAMESPACE}
+        route: list[pulumi.Resource] = []
+        if scaling_rules.scales_to_zero(api):
+            route.append(
+                k8s.apiextensions.CustomResource(
+                    f"{name}-route",
+                    api_version="http.keda.sh/v1beta1",
+                    kind="InterceptorRoute",
+                    metadata=metadata,
+                    spec=scaling_rules.interceptor_route_spec(
+                        api,
+                        service=object_name,
+                        port=SERVICE_PORT,
+                        cold_start_seconds=COLD_START_SECONDS,
+                    ),
+                    opts=k8s_opts,
+                )
+            )
+        k8s.apiextensions.CustomResource(
+            f"{name}-scaled-object",
+            api_version="keda.sh/v1alpha1",
+            kind="ScaledObject",
+            metadata=metadata,
+            spec=scaling_rules.scaled_object_spec(
+                api,
+                deployment=object_name,
+                hpa_name=object_name,
+                prometheus_url=metrics_stack.PROMETHEUS_URL,
+                external_scaler=metrics_stack.EXTERNAL_SCALER,
+                interceptor_route=object_name,
+            ),
+            # The add-on's docs: create the ScaledObject after its InterceptorRoute, or
+            # KEDA falls back to a CPU metric until it reconciles again.
+            opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(depends_on=route)),
+        )
+        self.register_outputs({})

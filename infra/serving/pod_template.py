@@ -1,0 +1,121 @@
+"""An API's pod template: labels, annotations, containers, volumes, placement, security.
+
+Pure: every value is already resolved, so a test can build the template of any spec and
+compare it field by field. The Deployment wraps it (`workload.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final
+
+from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.node_profiles import NodeProfile
+from cortex_spec.quantities import memory_text
+from infra.serving import containers, placement
+from runtime import contract
+
+Manifest = dict[str, Any]
+
+API_LABEL: Final = "cortex.dev/api"
+SPEC_HASH_ANNOTATION: Final = "cortex.dev/spec-hash"
+
+
+@dataclass(frozen=True)
+class PodInputs:
+    """What the template needs beyond the spec, resolved."""
+
+    api: RealtimeAPI
+    profiles: list[NodeProfile]
+    # The serving image (predictor form) or the proxy's image (container form).
+    runtime_image: str
+    # The contract's environment of each container, by container name.
+    envs: dict[str, dict[str, str]]
+    spec_hash: str
+    service_account: str
+    config_map: str
+
+
+def selector(api: RealtimeAPI) -> dict[str, str]:
+    return {API_LABEL: api.name}
+
+
+def metrics_port(api: RealtimeAPI) -> int:
+    """Where `/metrics` is served: the runtime's port, or the proxy's admin port."""
+    return api.port if api.form == "predictor" else contract.ADMIN_PORT
+
+
+def pod_annotations(inputs: PodInputs) -> dict[str, str]:
+    return {
+        # Changes whenever the code bundle, the config or the API spec changes, so the
+        # Deployment rolls even when only the ConfigMap behind the spec file changed.
+        SPEC_HASH_ANNOTATION: inputs.spec_hash,
+        "prometheus.io/scrape": "true",
+        "prometheus.io/port": str(metrics_port(inputs.api)),
+        "prometheus.io/path": contract.METRICS_PATH,
+    }
+
+
+def volumes(api: RealtimeAPI, config_map: str) -> list[Manifest]:
+    out: list[Manifest] = [
+        {
+            "name": containers.SPEC_VOLUME,
+            "configMap": {
+                "name": config_map,
+                "items": [{"key": contract.SPEC_FILE_NAME, "path": contract.SPEC_FILE_NAME}],
+            },
+        }
+    ]
+    if api.form == "predictor":
+        out.append({"name": containers.PROJECT_VOLUME, "emptyDir": {}})
+        shm = api.computes[0].shm
+        if shm is not None:
+            out.append(_shm_volume("shm", shm.whole))
+    for container in api.pod.containers if api.pod and api.pod.containers else []:
+        if container.compute.shm is not None:
+            name = containers.shm_volume_name(container.name)
+            out.append(_shm_volume(name, container.compute.shm.whole))
+    return out
+
+
+def _shm_volume(name: str, size: int) -> Manifest:
+    # Memory-backed, as /dev/shm is on a host; the size counts against the memory limit.
+    return {"name": name, "emptyDir": {"medium": "Memory", "sizeLimit": memory_text(size)}}
+
+
+def pod_containers(inputs: PodInputs) -> list[Manifest]:
+    api = inputs.api
+    if api.form == "predictor":
+        env = inputs.envs[contract.API_CONTAINER_NAME]
+        return [containers.predictor_container(api, inputs.runtime_image, env)]
+    user = [
+        containers.user_container(c, inputs.envs[c.name])
+        for c in (api.pod.containers if api.pod and api.pod.containers else [])
+    ]
+    proxy_env = inputs.envs[contract.PROXY_CONTAINER_NAME]
+    return [containers.proxy_container(inputs.runtime_image, proxy_env), *user]
+
+
+def pod_template(inputs: PodInputs) -> Manifest:
+    api = inputs.api
+    spec: Manifest = {
+        "serviceAccountName": inputs.service_account,
+        # Serving code never talks to the Kubernetes API; IRSA's web-identity token is a
+        # separate projected volume, so AWS access keeps working without this one.
+        "automountServiceAccountToken": False,
+        "terminationGracePeriodSeconds": contract.TERMINATION_GRACE_SECONDS,
+        "securityContext": {"seccompProfile": {"type": "RuntimeDefault"}},
+        "affinity": placement.affinity(api, inputs.profiles),
+        "containers": pod_containers(inputs),
+        "volumes": volumes(api, inputs.config_map),
+    }
+    tolerations = placement.tolerations(api, inputs.profiles)
+    if tolerations:
+        spec["tolerations"] = tolerations
+    scheduler = placement.scheduler_name(api, inputs.profiles)
+    if scheduler is not None:
+        spec["schedulerName"] = scheduler
+    return {
+        "metadata": {"labels": selector(api), "annotations": pod_annotations(inputs)},
+        "spec": spec,
+    }

@@ -1,0 +1,247 @@
+"""One API on the cluster: IAM role, ServiceAccount, spec ConfigMap, Deployment, Service, PDB.
+
+The pod environment and the spec file come from `cortex_spec.serving_env`, the one source
+of both (docs/runtime-contract.md), asked for every container of the pod once the bundle's
+S3 URI is known.
+
+The pod autoscaler owns `spec.replicas` after creation: the Deployment starts at
+`init_replicas` and Pulumi ignores later changes to that field (`ignore_changes`), so an
+update never resets a scaled API to its initial size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any, Final
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from cortex_spec import Spec, naming
+from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.serving_env import api_spec_document, serving_environment
+from infra.handles import ClusterHandle
+from infra.irsa import IrsaRole, IrsaRoleArgs, policy_document
+from infra.serving.bundles import BundleRef, bundle_prefix
+from infra.serving.pod_template import PodInputs, pod_template, selector
+from runtime import contract
+
+SERVICE_PORT: Final = contract.PROXY_PORT
+# Pulumi waits for a Deployment to become available; a GPU or Neuron replica may first
+# need a node from the cluster-autoscaler and a large image (eks-reference.md §11).
+ROLLOUT_TIMEOUT: Final = "20m"
+
+
+@dataclass(frozen=True)
+class Documents:
+    # Container name → its environment, in the contract's order, user variables last.
+    envs: dict[str, dict[str, str]]
+    spec_json: str
+
+
+def container_names(api: RealtimeAPI) -> list[str]:
+    if api.form == "predictor":
+        return [contract.API_CONTAINER_NAME]
+    users = [c.name for c in (api.pod.containers if api.pod and api.pod.containers else [])]
+    return [contract.PROXY_CONTAINER_NAME, *users]
+
+
+def resolve(api: RealtimeAPI, spec: Spec, uri: str | None, sha256: str | None) -> Documents:
+    envs = {
+        name: serving_environment(api, spec, bundle_uri=uri, bundle_sha256=sha256, container=name)
+        for name in container_names(api)
+    }
+    document = api_spec_document(api, spec, bundle_uri=uri, bundle_sha256=sha256)
+    spec_json = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return Documents(envs=envs, spec_json=spec_json)
+
+
+def documents_of(
+    api: RealtimeAPI, spec: Spec, bundle: BundleRef | None
+) -> pulumi.Output[Documents]:
+    if bundle is None:
+        return pulumi.Output.from_input(resolve(api, spec, None, None))
+    sha256 = bundle.sha256
+    return bundle.uri.apply(lambda uri: resolve(api, spec, uri, sha256))
+
+
+def spec_config_map_name(api: str) -> str:
+    return f"{naming.deployment_name(api)}-spec"
+
+
+def bundle_read_policy(bucket_arn: pulumi.Input[str], api: str) -> pulumi.Output[str]:
+    """Read this API's bundles, nothing else: no listing, no other prefix, no writes."""
+    return policy_document(
+        [
+            {
+                "Sid": "ReadOwnBundle",
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": pulumi.Output.concat(bucket_arn, "/", bundle_prefix(api), "*"),
+            }
+        ]
+    )
+
+
+def rolling_update(api: RealtimeAPI) -> dict[str, Any]:
+    strategy = api.update_strategy
+    return {
+        "type": "RollingUpdate",
+        "rollingUpdate": {
+            "maxSurge": strategy.max_surge,
+            "maxUnavailable": strategy.max_unavailable,
+        },
+    }
+
+
+def disruption_budget(api: RealtimeAPI) -> int | str:
+    """As many replicas may be evicted at once as a rollout may take down; at least one, or
+    a node drain (and the cluster-autoscaler's scale-down) could never evict a replica."""
+    value = api.update_strategy.max_unavailable
+    return 1 if value in (0, "0%") else value
+
+
+@dataclass(frozen=True)
+class ApiWorkloadArgs:
+    api: RealtimeAPI
+    spec: Spec
+    cluster: ClusterHandle
+    namespace: pulumi.Resource
+    image: pulumi.Output[str]
+    bundle: BundleRef | None
+    bucket_arn: pulumi.Output[str] | None
+    tags: dict[str, str]
+
+
+class ApiWorkload(pulumi.ComponentResource):
+    """Everything one API runs as; `service` is what the load balancer binds to."""
+
+    service: k8s.core.v1.Service
+    deployment: k8s.apps.v1.Deployment
+
+    def __init__(
+        self, name: str, args: ApiWorkloadArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("cortex:infra:ApiWorkload", name, None, opts)
+        api, cluster = args.api, args.cluster
+        object_name = naming.deployment_name(api.name)
+        metadata = k8s.meta.v1.ObjectMetaArgs(
+            name=object_name, namespace=naming.NAMESPACE, labels=selector(api)
+        )
+        k8s_opts = pulumi.ResourceOptions(
+            parent=self, provider=cluster.k8s_provider, depends_on=[args.namespace]
+        )
+        policy = None
+        if args.bundle is not None and args.bucket_arn is not None:
+            policy = bundle_read_policy(args.bucket_arn, api.name)
+        role = IrsaRole(
+            f"{name}-role",
+            IrsaRoleArgs(
+                role_name=naming.iam_role_name(args.spec.cluster.name, object_name),
+                namespace=naming.NAMESPACE,
+                service_account=object_name,
+                oidc_provider_arn=cluster.oidc_provider_arn,
+                oidc_issuer=cluster.oidc_issuer,
+                policy=policy,
+                managed_policy_arns=tuple(args.spec.cluster.iam_policy_arns),
+                tags={**args.tags, naming.API_TAG: api.name},
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        account = k8s.core.v1.ServiceAccount(
+            f"{name}-service-account",
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name=object_name,
+                namespace=naming.NAMESPACE,
+                labels=selector(api),
+                annotations={"eks.amazonaws.com/role-arn": role.arn},
+            ),
+            automount_service_account_token=False,
+            opts=k8s_opts,
+        )
+        documents = documents_of(api, args.spec, args.bundle)
+        config_map = k8s.core.v1.ConfigMap(
+            f"{name}-spec",
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name=spec_config_map_name(api.name),
+                namespace=naming.NAMESPACE,
+                labels=selector(api),
+            ),
+            data=documents.apply(lambda d: {contract.SPEC_FILE_NAME: d.spec_json}),
+            opts=k8s_opts,
+        )
+        template = pulumi.Output.all(args.image, documents).apply(
+            lambda values: pod_template(
+                PodInputs(
+                    api=api,
+                    profiles=args.spec.profiles,
+                    runtime_image=values[0],
+                    envs=values[1].envs,
+                    spec_hash=spec_hash(values[0], values[1].spec_json),
+                    service_account=object_name,
+                    config_map=spec_config_map_name(api.name),
+                )
+            )
+        )
+        self.deployment = k8s.apps.v1.Deployment(
+            f"{name}-deployment",
+            metadata=metadata,
+            # Kubernetes' own field names, passed through as written (and as recorded).
+            spec=manifest(
+                {
+                    "replicas": api.init_replicas,
+                    "selector": {"matchLabels": selector(api)},
+                    "strategy": rolling_update(api),
+                    "template": template,
+                }
+            ),
+            opts=pulumi.ResourceOptions.merge(
+                k8s_opts,
+                pulumi.ResourceOptions(
+                    # The pod autoscaler owns the replica count once the API exists.
+                    ignore_changes=["spec.replicas"],
+                    depends_on=[account, config_map],
+                    custom_timeouts=pulumi.CustomTimeouts(
+                        create=ROLLOUT_TIMEOUT, update=ROLLOUT_TIMEOUT
+                    ),
+                ),
+            ),
+        )
+        self.service = k8s.core.v1.Service(
+            f"{name}-service",
+            metadata=metadata,
+            spec=manifest(
+                {
+                    "type": "ClusterIP",
+                    "selector": selector(api),
+                    "ports": [{"name": "http", "port": SERVICE_PORT, "targetPort": "http"}],
+                }
+            ),
+            opts=k8s_opts,
+        )
+        k8s.policy.v1.PodDisruptionBudget(
+            f"{name}-pdb",
+            metadata=metadata,
+            spec=manifest(
+                {
+                    "maxUnavailable": disruption_budget(api),
+                    "selector": {"matchLabels": selector(api)},
+                }
+            ),
+            opts=k8s_opts,
+        )
+        self.register_outputs({})
+
+
+def manifest(value: dict[str, Any]) -> Any:
+    """A spec in Kubernetes' camelCase, which the SDK passes through untranslated; typed
+    `Any` because its TypedDicts spell the same fields in snake_case."""
+    return value
+
+
+def spec_hash(image: str, spec_json: str) -> str:
+    """What rolls the pods: the image, the API as validated and its bundle's hash."""
+    payload = json.dumps({"image": image, "spec": spec_json}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
