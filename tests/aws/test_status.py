@@ -1,0 +1,207 @@
+"""Status against moto over HTTP; Stubber where moto has no data (health issues, failed
+scaling activities: moto's DescribeScalingActivities always answers an empty list)."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import ANY, Stubber
+
+from cortex_aws import status
+from cortex_aws.session import AwsSession
+from cortex_spec import naming
+from cortex_spec.errors import ProvisionError
+from tests.aws import stubs
+from tests.conftest import MotoServer
+
+SHOP = """
+cluster:
+  name: shop
+  region: us-west-2
+  node_groups:
+    - name: cpu
+      instance_type: m6i.large
+      min_instances: 1
+      max_instances: 3
+apis:
+  - name: echo
+    kind: RealtimeAPI
+    pod:
+      port: 8080
+      containers:
+        - name: api
+          image: public.ecr.aws/docker/library/nginx:1.27
+          compute: {cpu: 200m, mem: 128Mi}
+    networking: {endpoint: /echo}
+"""
+ROLE = "arn:aws:iam::123456789012:role/shop"
+
+
+def deploy_in_moto(groups: tuple[str, ...] = ("cpu", "system")) -> str:
+    """What the stack would have made: cluster, node groups, ALB, the API's target group."""
+    eks = boto3.client("eks", region_name="us-west-2")
+    eks.create_cluster(
+        name="shop",
+        roleArn=ROLE,
+        resourcesVpcConfig={"subnetIds": []},
+        tags={naming.CLUSTER_TAG: "shop"},
+    )
+    sizes = {"cpu": (1, 3, 1), "system": (2, 5, 2)}
+    for group in groups:
+        low, high, desired = sizes[group]
+        eks.create_nodegroup(
+            clusterName="shop",
+            nodegroupName=group,
+            nodeRole=ROLE,
+            subnets=["subnet-0123456789abcdef0"],
+            scalingConfig={"minSize": low, "maxSize": high, "desiredSize": desired},
+            capacityType="ON_DEMAND",
+        )
+    ec2 = boto3.client("ec2", region_name="us-west-2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{i}.0/24", AvailabilityZone=zone)["Subnet"][
+            "SubnetId"
+        ]
+        for i, zone in enumerate(("us-west-2a", "us-west-2b"))
+    ]
+    elbv2 = boto3.client("elbv2", region_name="us-west-2")
+    balancer = elbv2.create_load_balancer(
+        Name=naming.load_balancer_name("shop"),
+        Subnets=subnets,
+        Type="application",
+        Tags=[
+            {"Key": naming.CLUSTER_TAG, "Value": "shop"},
+            {"Key": naming.LOAD_BALANCER_TAG, "Value": "api"},
+        ],
+    )["LoadBalancers"][0]
+    elbv2.create_target_group(
+        Name=naming.target_group_name("shop", "echo"), Protocol="HTTP", Port=8080, VpcId=vpc
+    )
+    return str(balancer["DNSName"])
+
+
+def test_undeployed_cluster_is_reported_not_deployed(aws: MotoServer, tmp_path: Path) -> None:
+    """No EKS cluster of that name: "not deployed", no error."""
+    spec = stubs.spec_from(tmp_path, SHOP)
+    found = status.status(spec, AwsSession("us-west-2"))
+    assert found.deployed is False
+    assert found.to_dict()["node_groups"] == ()
+
+
+def test_deployed_cluster_reports_groups_balancer_and_endpoints(
+    aws: MotoServer, tmp_path: Path
+) -> None:
+    """State and version, node group sizes in spec order, the ALB and each API's URL."""
+    dns = deploy_in_moto()
+    spec = stubs.spec_from(tmp_path, SHOP)
+    found = status.status(spec, AwsSession("us-west-2"))
+    assert (found.deployed, found.state) == (True, "ACTIVE")
+    assert found.version
+    sizes = [(g.name, g.desired, g.minimum, g.maximum, g.found) for g in found.node_groups]
+    assert sizes == [("cpu", 1, 1, 3, True), ("system", 2, 2, 5, True)]
+    assert found.load_balancer is not None
+    assert (found.load_balancer.found, found.load_balancer.dns_name) == (True, dns)
+    [api] = found.apis
+    assert api.url == f"http://{dns}/echo"
+    assert (api.healthy, api.targets) == (0, 0)
+    assert found.notes == ()
+
+
+def test_missing_node_group_is_listed(aws: MotoServer, tmp_path: Path) -> None:
+    """A managed group the spec expects but EKS lacks is shown as missing."""
+    deploy_in_moto(groups=("cpu",))
+    spec = stubs.spec_from(tmp_path, SHOP)
+    found = status.status(spec, AwsSession("us-west-2"))
+    missing = [g.name for g in found.node_groups if not g.found]
+    assert missing == ["system"]
+
+
+def _activity(asg: str) -> dict[str, Any]:
+    start = datetime.datetime(2026, 11, 23, 10, 0, tzinfo=datetime.UTC)
+    return {
+        "ActivityId": "5e1b8b4a-0000-4000-8000-000000000001",
+        "AutoScalingGroupName": asg,
+        "Description": "Launching a new EC2 instance.  Status Reason: capacity",
+        "Cause": "At 2026-11-23T10:00:00Z an instance was started in response to a difference "
+        "between desired and actual capacity, increasing the capacity from 0 to 1.",
+        "StartTime": start,
+        "EndTime": start,
+        "StatusCode": "Failed",
+        "StatusMessage": "We currently do not have sufficient g5.2xlarge capacity in the "
+        "Availability Zone you requested (us-west-2a).",
+        "Progress": 100,
+    }
+
+
+def test_health_issues_and_failed_scaling_are_reported(aws: MotoServer, tmp_path: Path) -> None:
+    """A group's health issues and its ASG's failed scaling activity (the GPU reason) show."""
+    session = AwsSession("us-west-2")
+    eks = boto3.client("eks", region_name="us-west-2")
+    eks_stub = Stubber(eks)
+    eks_stub.add_response(
+        "describe_cluster",
+        {"cluster": {"name": "shop", "status": "ACTIVE", "version": "1.35"}},
+        {"name": "shop"},
+    )
+    eks_stub.add_response("list_nodegroups", {"nodegroups": ["cpu"]}, {"clusterName": "shop"})
+    node = {
+        "nodegroupName": "cpu",
+        "status": "DEGRADED",
+        "capacityType": "ON_DEMAND",
+        "instanceTypes": ["m6i.large"],
+        "scalingConfig": {"minSize": 1, "maxSize": 3, "desiredSize": 2},
+        "health": {
+            "issues": [
+                {
+                    "code": "AsgInstanceLaunchFailures",
+                    "message": "Could not launch On-Demand Instances.",
+                    "resourceIds": ["eks-cpu-asg"],
+                }
+            ]
+        },
+        "resources": {"autoScalingGroups": [{"name": "eks-cpu-asg"}]},
+    }
+    eks_stub.add_response(
+        "describe_nodegroup", {"nodegroup": node}, {"clusterName": "shop", "nodegroupName": "cpu"}
+    )
+    eks_stub.activate()
+    session.install("eks", eks)
+    autoscaling = boto3.client("autoscaling", region_name="us-west-2")
+    asg_stub = Stubber(autoscaling)
+    asg_stub.add_response(
+        "describe_scaling_activities",
+        {"Activities": [_activity("eks-cpu-asg")]},
+        {"AutoScalingGroupName": "eks-cpu-asg", "MaxRecords": ANY},
+    )
+    asg_stub.activate()
+    session.install("autoscaling", autoscaling)
+    found = status.status(stubs.spec_from(tmp_path, SHOP), session)
+    cpu = found.node_groups[0]
+    assert (cpu.name, cpu.status, cpu.desired) == ("cpu", "DEGRADED", 2)
+    assert cpu.issues == ("AsgInstanceLaunchFailures: Could not launch On-Demand Instances.",)
+    [failure] = cpu.failed_scaling
+    assert failure.status == "Failed"
+    assert "sufficient g5.2xlarge capacity" in failure.cause
+    eks_stub.assert_no_pending_responses()
+    asg_stub.assert_no_pending_responses()
+
+
+def test_access_denied_on_the_cluster_is_a_provision_error(aws: MotoServer, tmp_path: Path) -> None:
+    """Without eks:DescribeCluster, status cannot tell anything: one clear error."""
+    session = AwsSession("us-west-2")
+    eks = boto3.client("eks", region_name="us-west-2")
+    stubber = Stubber(eks)
+    stubber.add_client_error(
+        "describe_cluster", service_error_code="AccessDeniedException", http_status_code=403
+    )
+    stubber.activate()
+    session.install("eks", eks)
+    with pytest.raises(ProvisionError) as caught:
+        status.status(stubs.spec_from(tmp_path, SHOP), session)
+    assert "access denied" in caught.value.message
+    assert caught.value.code == "AccessDeniedException"
