@@ -48,6 +48,8 @@ class BoundaryGroup(TyperGroup):
     """Turns every CortexError into a message and an exit code, never a traceback."""
 
     def invoke(self, ctx: Context) -> Any:
+        # Each invocation starts in text mode; a command that takes --json switches it on.
+        output.use_json(False)
         try:
             return super().invoke(ctx)
         except CortexError as error:

@@ -21,6 +21,11 @@ RUNTIME_REPOSITORY_SUFFIX: Final = "runtime"
 RUNTIME_IMAGE_TAG: Final = "0.1.0"
 
 _ALB_NAME_MAX: Final = 32
+# The longest path pattern an ALB listener rule accepts: "The maximum size of each string is
+# 128 characters" (CloudFormation, AWS::ElasticLoadBalancingV2::ListenerRule
+# PathPatternConfig). An endpoint is routed as `<endpoint>` and `<endpoint>/*`.
+ALB_PATH_PATTERN_MAX: Final = 128
+ENDPOINT_MAX: Final = ALB_PATH_PATTERN_MAX - 2
 _TARGET_GROUP_NAME_MAX: Final = 32
 
 

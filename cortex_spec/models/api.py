@@ -9,6 +9,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 
+from cortex_spec import naming
 from cortex_spec.models.base import DurationValue, StrictModel, check_dns1035, fail
 from cortex_spec.models.workload import Compute, Pod, Predictor
 from cortex_spec.quantities import Duration
@@ -44,7 +45,13 @@ class Networking(StrictModel):
     def _endpoint(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        if len(value) > 1000 or not _ENDPOINT.match(value) or "//" in value:
+        if len(value.rstrip("/")) > naming.ENDPOINT_MAX:
+            fail(
+                f"must be at most {naming.ENDPOINT_MAX} characters (got {len(value)})",
+                "the load balancer matches paths of at most 128 characters, and routes "
+                "`<endpoint>/*` too; shorten the endpoint",
+            )
+        if not _ENDPOINT.match(value) or "//" in value:
             fail(f'"{value}" is not a valid URL path', "write it like /text-embedder")
         return value
 

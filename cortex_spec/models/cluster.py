@@ -39,6 +39,15 @@ def _null_as_empty(value: object) -> object:
     return {} if value is None else value
 
 
+def _null_as_open(value: object) -> object:
+    # Cortex read an empty CIDR list key (null) as "no restriction".
+    return ["0.0.0.0/0"] if value is None else value
+
+
+def _null_as_none(value: object) -> object:
+    return [] if value is None else value
+
+
 class ExistingSubnet(StrictModel):
     """A subnet of an existing VPC to place the cluster in."""
 
@@ -115,6 +124,7 @@ class ClusterConfig(CortexOnlyClusterFields):
     ]
     api_load_balancer_cidr_white_list: Annotated[
         list[CidrValue],
+        BeforeValidator(_null_as_open, json_schema_input_type=list[str] | None),
         Field(
             default_factory=lambda: ["0.0.0.0/0"],
             description="Client CIDRs allowed to reach the API load balancer.",
@@ -130,6 +140,7 @@ class ClusterConfig(CortexOnlyClusterFields):
     ]
     endpoint_public_access_cidrs: Annotated[
         list[CidrValue],
+        BeforeValidator(_null_as_open, json_schema_input_type=list[str] | None),
         Field(
             default_factory=lambda: ["0.0.0.0/0"],
             description="CIDRs allowed to reach the public Kubernetes API endpoint.",
@@ -143,6 +154,7 @@ class ClusterConfig(CortexOnlyClusterFields):
     ]
     iam_policy_arns: Annotated[
         list[str],
+        BeforeValidator(_null_as_none, json_schema_input_type=list[str] | None),
         Field(
             default_factory=list,
             description="Extra IAM policies for every API's role (Cortex attached them to "

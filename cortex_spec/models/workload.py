@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Self
 
@@ -77,13 +78,35 @@ class Compute(StrictModel):
         return value
 
 
+_PORT_NAME = re.compile(r"^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$")
+
+
+def _check_port(value: int | str) -> int | str:
+    """A port number, or a container port's name (Cortex accepted both, as Kubernetes does)."""
+    if isinstance(value, int):
+        if not 1 <= value <= 65535:
+            fail(f"must be between 1 and 65535 (got {value})", "use a port number or a name")
+        return value
+    if value.isdigit():
+        fail(f'"{value}" is a quoted number', f"remove the quotes: {value}")
+    if not _PORT_NAME.match(value) or "--" in value:
+        fail(
+            f'"{value}" is not a port number or a valid port name',
+            "a named port has at most 15 lowercase letters, digits and dashes (IANA_SVC_NAME)",
+        )
+    return value
+
+
+PortValue = Annotated[int | str, AfterValidator(_check_port)]
+
+
 class HttpGet(StrictModel):
     path: Annotated[str, Field(default="/", description="Path to GET.")]
-    port: Annotated[int, Field(ge=1, le=65535, description="Port to probe.")]
+    port: Annotated[PortValue, Field(description="Port number or name to probe.")]
 
 
 class TcpSocket(StrictModel):
-    port: Annotated[int, Field(ge=1, le=65535, description="Port to connect to.")]
+    port: Annotated[PortValue, Field(description="Port number or name to connect to.")]
 
 
 class Exec(StrictModel):

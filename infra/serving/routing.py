@@ -11,12 +11,14 @@ from typing import Final
 
 import pulumi
 
-# The longest path pattern an ALB rule condition accepts (Elastic Load Balancing quotas).
-PATH_PATTERN_MAX: Final = 128
+from cortex_spec import naming
+
+PATH_PATTERN_MAX: Final = naming.ALB_PATH_PATTERN_MAX
 # Rules are ordered by priority, lowest first: each endpoint length gets a band, longer
 # paths a lower band, so `/a/b` is matched before `/a`, and adding an API only moves
-# rules of its own length.
-PRIORITY_BAND: Final = 100
+# rules of its own length. 390 slots per band keep the 128 bands within ALB's highest
+# priority, 50,000.
+PRIORITY_BAND: Final = 390
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,11 @@ def priorities(routes: list[Route]) -> dict[str, int]:
     for route in ordered:
         band = max(PATH_PATTERN_MAX - len(route.endpoint), 0)
         slot[band] = slot.get(band, 0) + 1
+        if slot[band] >= PRIORITY_BAND:
+            raise ValueError(
+                f"more than {PRIORITY_BAND - 1} endpoints of length "
+                f"{len(route.endpoint)}; the load balancer cannot order them"
+            )
         out[route.api] = band * PRIORITY_BAND + slot[band]
     return out
 
