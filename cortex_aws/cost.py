@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
-from cortex_aws import money, price_list, zones
+from cortex_aws import money, price_list
 from cortex_aws.cost_items import (
     CostLine,
     fixed_line,
@@ -21,11 +21,11 @@ from cortex_aws.cost_items import (
     storage_line,
     unknown_fixed,
     volume_keys,
-    volume_of,
 )
 from cortex_aws.money import Range
 from cortex_aws.prices import Price, PriceBook, PriceKey
 from cortex_aws.session import AwsSession
+from cortex_spec import zones
 from cortex_spec.errors import ProvisionError
 from cortex_spec.kubernetes_versions import SUPPORT
 from cortex_spec.loader import Spec
@@ -124,20 +124,18 @@ def estimate(
             session = skipped
     book = book or PriceBook(region, live=live, session=session, today=today)
     profiles = [*spec.profiles, spec.system_profile]
-    groups = {g.name: g for g in spec.cluster.worker_groups}
-    volumes = {p.name: volume_of(groups.get(p.name)) for p in profiles}
     chosen = zones.offline(spec)
     nat = _nat_count(spec, chosen)
     extended = extended_support_since(spec.cluster.kubernetes_version, today)
     keys = [PriceKey("instance", t) for p in profiles for t in p.instance_types]
-    keys += [k for v in volumes.values() for k in volume_keys(v)]
+    keys += [k for p in profiles for k in volume_keys(p.volume)]
     keys += [PriceKey("eks"), PriceKey("alb")]
     keys += [PriceKey("nat")] if nat else []
     keys += [PriceKey("eks-extended")] if extended else []
     book.load(keys)
     spot = _spot(spec, session if live else None, chosen, notes, today)
     lines = [node_line(p, g, book, spot) for p in profiles for g in p.groups]
-    lines += [storage_line(p, volumes[p.name], book) for p in profiles]
+    lines += [storage_line(p, book) for p in profiles]
     lines.append(fixed_line("EKS control plane", "1 cluster", 1, book.get(PriceKey("eks"))))
     if extended:
         version = spec.cluster.kubernetes_version

@@ -5,8 +5,7 @@ min/max) and the system group. An on-demand group is priced at its first instanc
 which EKS launches first (managed node groups fill On-Demand capacity in the listed order);
 a spot group ranges from the lowest current spot price of its types to the highest
 on-demand price among them. Root volumes follow the node group's volume fields with
-Cortex's defaults (cortex-spec.md §2.5); the system group's is 50 GB gp3 as in
-infra/platform.py.
+Cortex's defaults (`NodeProfile.volume`, the same value the launch templates use).
 """
 
 from __future__ import annotations
@@ -16,15 +15,18 @@ from typing import Any, Literal
 
 from cortex_aws.money import HOURS_PER_MONTH, Range
 from cortex_aws.prices import Price, PriceBook, PriceKey, unknown
-from cortex_spec.models.cluster import NodeGroup
-from cortex_spec.node_profiles import ManagedGroup, NodeProfile
+from cortex_spec.node_profiles import (
+    GP3_BASE_IOPS,
+    GP3_BASE_THROUGHPUT,
+    ManagedGroup,
+    NodeProfile,
+    RootVolume,
+)
 
 Section = Literal["nodes", "storage", "fixed"]
-# gp3 includes 3000 IOPS and 125 MB/s; only provisioned amounts above them are charged.
-GP3_FREE_IOPS = 3000
-GP3_FREE_THROUGHPUT = 125
-# The system group's root volume as infra/platform.py declares it (the spec has no field).
-SYSTEM_VOLUME = (50, "gp3", GP3_FREE_IOPS, GP3_FREE_THROUGHPUT)
+# gp3's price includes 3000 IOPS and 125 MB/s; only provisioned amounts above them are charged.
+GP3_FREE_IOPS = GP3_BASE_IOPS
+GP3_FREE_THROUGHPUT = GP3_BASE_THROUGHPUT
 
 
 @dataclass(frozen=True)
@@ -96,21 +98,8 @@ def node_line(
     )
 
 
-def volume_of(group: NodeGroup | None) -> tuple[int, str, int | None, int | None]:
-    """(GB, type, IOPS, MB/s) with Cortex's defaults, as the launch template sets them."""
-    if group is None:
-        return SYSTEM_VOLUME
-    size, kind = group.instance_volume_size, group.instance_volume_type
-    if kind == "gp3":
-        iops = group.instance_volume_iops or GP3_FREE_IOPS
-        return size, kind, iops, group.instance_volume_throughput or GP3_FREE_THROUGHPUT
-    if kind == "io1":
-        return size, kind, group.instance_volume_iops or min(50 * size, 3000), None
-    return size, kind, None, None
-
-
-def volume_keys(volume: tuple[int, str, int | None, int | None]) -> list[PriceKey]:
-    _, kind, iops, throughput = volume
+def volume_keys(volume: RootVolume) -> list[PriceKey]:
+    kind, iops, throughput = volume.type, volume.iops, volume.throughput
     keys = [PriceKey("ebs-gb", kind)]
     if kind == "io1" or (kind == "gp3" and (iops or 0) > GP3_FREE_IOPS):
         keys.append(PriceKey("ebs-iops", kind))
@@ -122,10 +111,9 @@ def volume_keys(volume: tuple[int, str, int | None, int | None]) -> list[PriceKe
 _PART = {"ebs-gb": "storage", "ebs-iops": "IOPS", "ebs-throughput": "throughput"}
 
 
-def storage_line(
-    profile: NodeProfile, volume: tuple[int, str, int | None, int | None], book: PriceBook
-) -> CostLine:
-    size, kind, iops, throughput = volume
+def storage_line(profile: NodeProfile, book: PriceBook) -> CostLine:
+    volume = profile.volume
+    size, kind, iops, throughput = volume.size_gb, volume.type, volume.iops, volume.throughput
     free_iops, free_throughput = (GP3_FREE_IOPS, GP3_FREE_THROUGHPUT) if kind == "gp3" else (0, 0)
     amounts = {
         "ebs-gb": size,

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cortex_aws import zones
 from cortex_aws.checks import CheckResult, Outcome, attempt, failed, passed, skipped
 from cortex_aws.session import AwsSession
+from cortex_spec import zones
 from cortex_spec.loader import Spec
 
 
@@ -116,7 +116,7 @@ def _all(offers: Offerings) -> frozenset[str]:
 
 
 def _choice(region: str, offers: Offerings) -> CheckResult:
-    usable = zones.usable(region, _all(offers))
+    usable = zones.usable(_all(offers))
     if len(usable) < zones.MIN_ZONES:
         return failed(
             "zones",

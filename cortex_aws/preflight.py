@@ -12,9 +12,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Final
 
-from cortex_aws import account_checks, network_checks, offering_checks, quota_checks, zones
+from cortex_aws import account_checks, network_checks, offering_checks, quota_checks
 from cortex_aws.checks import CheckResult, warned
 from cortex_aws.session import AwsSession
+from cortex_spec import zones
 from cortex_spec.loader import Spec
 
 # Six independent calls in the second stage; more threads would only invite throttling.

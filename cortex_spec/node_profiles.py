@@ -52,6 +52,32 @@ GPU_TAINT: Final = Taint(GPU_RESOURCE, "true")
 NEURON_TAINT: Final = Taint(NEURON_RESOURCE, "true")
 
 
+# gp3 includes this much IOPS and throughput in its base price; Cortex defaulted to exactly it.
+GP3_BASE_IOPS: Final = 3000
+GP3_BASE_THROUGHPUT: Final = 125
+# The system group has no volume fields in the spec: Cortex's node-group default, 50 GB gp3.
+SYSTEM_VOLUME_GB: Final = 50
+SYSTEM_VOLUME_TYPE: Final = "gp3"
+
+
+@dataclass(frozen=True)
+class RootVolume:
+    size_gb: int
+    type: str
+    iops: int | None
+    throughput: int | None
+
+
+def root_volume(size_gb: int, kind: str, iops: int | None, throughput: int | None) -> RootVolume:
+    """The spec's volume with Cortex's defaults: gp3 3000 IOPS and 125 MB/s; io1
+    min(50 x size, 3000) IOPS (cortex-spec.md §2.5). Other types take neither."""
+    if kind == "gp3":
+        return RootVolume(size_gb, kind, iops or GP3_BASE_IOPS, throughput or GP3_BASE_THROUGHPUT)
+    if kind == "io1":
+        return RootVolume(size_gb, kind, iops or min(50 * size_gb, 3000), None)
+    return RootVolume(size_gb, kind, None, None)
+
+
 @dataclass(frozen=True)
 class Allocatable:
     cpu_millis: int
@@ -121,6 +147,9 @@ class NodeProfile:
     extended_resources: dict[str, int] = field(default_factory=dict)
     groups: tuple[ManagedGroup, ...] = ()
     system: bool = False
+    volume: RootVolume = RootVolume(
+        SYSTEM_VOLUME_GB, SYSTEM_VOLUME_TYPE, GP3_BASE_IOPS, GP3_BASE_THROUGHPUT
+    )
 
     @property
     def instance_type(self) -> str:
@@ -221,6 +250,12 @@ def profile(group: NodeGroup) -> NodeProfile:
         taints=taints,
         extended_resources=resources,
         groups=managed_groups(group),
+        volume=root_volume(
+            group.instance_volume_size,
+            group.instance_volume_type,
+            group.instance_volume_iops,
+            group.instance_volume_throughput,
+        ),
     )
 
 
@@ -240,6 +275,7 @@ def system_profile(group: SystemNodeGroup) -> NodeProfile:
             ManagedGroup(SYSTEM_GROUP, "ON_DEMAND", group.min_instances, group.max_instances, 1),
         ),
         system=True,
+        volume=root_volume(SYSTEM_VOLUME_GB, SYSTEM_VOLUME_TYPE, None, None),
     )
 
 

@@ -26,24 +26,6 @@ NODE_TEMPLATE: Final = "k8s.io/cluster-autoscaler/node-template"
 DESIRED_SIZE: Final = "scalingConfig.desiredSize"
 
 
-@dataclass(frozen=True)
-class RootVolume:
-    size_gb: int
-    type: str
-    iops: int | None
-    throughput: int | None
-
-
-def root_volume(size_gb: int, kind: str, iops: int | None, throughput: int | None) -> RootVolume:
-    """The spec's volume with Cortex's defaults: gp3 3000 IOPS and 125 MB/s; io1
-    min(50 x size, 3000) IOPS (cortex-spec.md §2.5). Other types take neither."""
-    if kind == "gp3":
-        return RootVolume(size_gb, kind, iops or 3000, throughput or 125)
-    if kind == "io1":
-        return RootVolume(size_gb, kind, iops or min(50 * size_gb, 3000), None)
-    return RootVolume(size_gb, kind, None, None)
-
-
 def autoscaler_tags(
     node_profile: NodeProfile, group: ManagedGroup, labels: dict[str, str]
 ) -> dict[str, str]:
@@ -69,7 +51,6 @@ class ManagedNodeGroupArgs:
     subnet_ids: list[pulumi.Output[str]]
     profile: NodeProfile
     group: ManagedGroup
-    volume: RootVolume
     tags: dict[str, str]
     # What nodes need before they can join and become Ready (role policies, the CNI).
     prerequisites: list[pulumi.Resource]
@@ -86,7 +67,8 @@ class ManagedNodeGroup(pulumi.ComponentResource):
         self, name: str, args: ManagedNodeGroupArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("cortex:infra:ManagedNodeGroup", name, None, opts)
-        node_profile, group, volume = args.profile, args.group, args.volume
+        node_profile, group = args.profile, args.group
+        volume = node_profile.volume
         child = pulumi.ResourceOptions(parent=self)
         labels = group_labels(node_profile, group)
         instance_tags = {**args.tags, "Name": f"{args.cluster}-{group.name}"}

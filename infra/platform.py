@@ -14,7 +14,6 @@ import pulumi
 import pulumi_aws as aws
 
 from cortex_spec import Spec, catalog, naming
-from cortex_spec.models.cluster import NodeGroup
 from cortex_spec.node_profiles import ManagedGroup, NodeProfile
 from infra import kubeconfig as kubeconfigs
 from infra.addons import AddonsArgs, BootstrapAddons, WorkloadAddons
@@ -23,12 +22,9 @@ from infra.device_plugins import DevicePlugins, DevicePluginsArgs
 from infra.eks_cluster import EksCluster, EksClusterArgs
 from infra.handles import ClusterHandle, StackOutputs
 from infra.network import Network, NetworkArgs, existing_subnets
-from infra.node_groups import ManagedNodeGroup, ManagedNodeGroupArgs, RootVolume, root_volume
+from infra.node_groups import ManagedNodeGroup, ManagedNodeGroupArgs
 from infra.options import BuildOptions
 from infra.zones import zones_for
-
-# The system group has no volume fields in the spec: Cortex's node-group default (50 GB gp3).
-SYSTEM_VOLUME = root_volume(50, "gp3", None, None)
 
 
 @dataclass(frozen=True)
@@ -43,17 +39,6 @@ class _Subnets:
     public: list[pulumi.Output[str]]
     private: list[pulumi.Output[str]]
     nodes: list[pulumi.Output[str]]
-
-
-def _volume(group: NodeGroup | None) -> RootVolume:
-    if group is None:
-        return SYSTEM_VOLUME
-    return root_volume(
-        group.instance_volume_size,
-        group.instance_volume_type,
-        group.instance_volume_iops,
-        group.instance_volume_throughput,
-    )
 
 
 class Platform(pulumi.ComponentResource):
@@ -96,7 +81,6 @@ class Platform(pulumi.ComponentResource):
         )
         bootstrap = BootstrapAddons(f"{name}-addons-bootstrap", addons, opts=child)
         tags = naming.base_tags(cluster.name, cluster.tags)
-        volumes = {group.name: group for group in cluster.worker_groups}
 
         def node_group(node_profile: NodeProfile, group: ManagedGroup) -> ManagedNodeGroup:
             return ManagedNodeGroup(
@@ -108,7 +92,6 @@ class Platform(pulumi.ComponentResource):
                     subnet_ids=subnets.nodes,
                     profile=node_profile,
                     group=group,
-                    volume=_volume(volumes.get(node_profile.name)),
                     tags=tags,
                     prerequisites=[*eks.node_role_ready, *bootstrap.resources],
                 ),

@@ -163,20 +163,12 @@ def test_cached_price_is_used_offline_with_its_fetch_date(tmp_path: Path) -> Non
     assert balancer.unit.low == 0.0225
 
 
-def test_system_volume_and_zone_rule_match_what_infra_builds() -> None:
-    """cortex_aws cannot import infra: its copies of the system volume and AZ rule must agree."""
-    from cortex_aws import cost_items, zones
-    from infra import platform
-    from infra import zones as infra_zones
-
-    volume = platform.SYSTEM_VOLUME
-    assert cost_items.volume_of(None) == (
-        volume.size_gb,
-        volume.type,
-        volume.iops,
-        volume.throughput,
-    )
-    offered = {"m5.large": ["us-east-1a", "us-east-1b", "us-east-1d", "us-east-1e"]}
-    assert list(zones.choose("us-east-1", offered["m5.large"])) == infra_zones.choose_zones(
-        "us-east-1", offered
-    )
+def test_system_volumes_are_priced_as_the_launch_template_declares_them() -> None:
+    """The system group's root volume is priced from NodeProfile.volume (50 GB gp3 by default)."""
+    spec = load_spec(EXAMPLES / "cpu" / "cortex.yaml")
+    found = cost.estimate(spec, live=False, today=TODAY)
+    line = next(line for line in found.lines if line.name == "system volumes")
+    assert spec.system_profile.volume.size_gb == 50
+    assert line.detail.startswith("50 GB gp3, 3000 IOPS, 125 MB/s")
+    gb_month = float(price_table.lookup(spec.cluster.region, "ebs-gb", "gp3"))
+    assert line.unit.low == pytest.approx(50 * gb_month / HOURS_PER_MONTH)

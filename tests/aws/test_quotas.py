@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from cortex_aws import quotas, zones
-from cortex_spec import load_spec
+from cortex_aws import quotas
+from cortex_spec import load_spec, zones
 from cortex_spec.models.cluster import NodeGroup
 from tests.aws import stubs
 from tests.conftest import EXAMPLES

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from infra.node_groups import DESIRED_SIZE, root_volume
+from cortex_spec.node_profiles import root_volume
+from infra.node_groups import DESIRED_SIZE
 from tests.conftest import REPO
 from tests.infra.conftest import Planner, node_group, one
 
