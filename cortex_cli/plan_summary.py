@@ -1,0 +1,139 @@
+"""The "costs and risks" section `cortex-infra plan` shows above its tree.
+
+Given the spec and its offline plan: every managed node group with its node-count range and
+instance types, the accelerators that range buys, the spec's risks (`cortex_spec.risks`),
+and the offline cost estimate when `cortex_aws.cost` is installed. Returns text and a
+JSON-ready dict; the command prints them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+from cortex_spec import Spec
+from cortex_spec.node_profiles import GPU_RESOURCE, NEURON_RESOURCE, NodeProfile
+from cortex_spec.risks import risks
+from infra.offline.graph import PlanGraph
+
+NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
+_UNITS = {"gpu": "GPUs", "neuron": "Neuron devices"}
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    text: str
+    data: dict[str, Any]
+
+
+def _per_node(profile: NodeProfile) -> tuple[str, str, int] | None:
+    """(kind, model, count per node) of an accelerated profile."""
+    if profile.accelerator == "nvidia":
+        model = f"NVIDIA {profile.gpu_model}" if profile.gpu_model else "NVIDIA GPU"
+        return "gpu", model, profile.extended_resources.get(GPU_RESOURCE, 0)
+    if profile.accelerator == "neuron":
+        return (
+            "neuron",
+            f"AWS Neuron ({profile.instance_type})",
+            profile.extended_resources.get(NEURON_RESOURCE, 0),
+        )
+    return None
+
+
+def node_groups(spec: Spec, graph: PlanGraph) -> list[dict[str, Any]]:
+    """Managed node groups as planned (from the graph), each tied to its spec group."""
+    owner = {g.name: p for p in [spec.system_profile, *spec.profiles] for g in p.groups}
+    planned: dict[str, dict[str, Any]] = {}
+    for resource in graph.by_type(NODE_GROUP):
+        inputs = resource.inputs
+        scaling = inputs.get("scalingConfig") or {}
+        name = str(inputs.get("nodeGroupName") or resource.name)
+        planned[name] = {
+            "min": scaling.get("minSize"),
+            "max": scaling.get("maxSize"),
+            "instance_types": list(inputs.get("instanceTypes") or []),
+            "capacity_type": inputs.get("capacityType") or "ON_DEMAND",
+        }
+    out = []
+    for name, profile in owner.items():
+        group = next(g for g in profile.groups if g.name == name)
+        # The spec's sizes stand in for a group the graph does not have (or not yet).
+        found = planned.get(name) or {
+            "min": group.min_size,
+            "max": group.max_size,
+            "instance_types": list(profile.instance_types),
+            "capacity_type": group.capacity_type,
+        }
+        accel = _per_node(profile)
+        out.append(
+            {
+                "name": name,
+                "spec_group": profile.name,
+                **found,
+                "accelerator": accel[1] if accel else None,
+                "accelerator_unit": _UNITS[accel[0]] if accel else None,
+                "accelerators_per_node": accel[2] if accel else 0,
+            }
+        )
+    return out
+
+
+def accelerators(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Accelerator totals the node-count ranges allow, per model."""
+    totals: dict[str, dict[str, Any]] = {}
+    for group in groups:
+        if not group["accelerator"]:
+            continue
+        each = group["accelerators_per_node"]
+        total = totals.setdefault(
+            group["accelerator"],
+            {"model": group["accelerator"], "unit": group["accelerator_unit"], "min": 0, "max": 0},
+        )
+        total["min"] += (group["min"] or 0) * each
+        total["max"] += (group["max"] or 0) * each
+    return [totals[model] for model in sorted(totals)]
+
+
+def _cost(spec: Spec) -> tuple[str, dict[str, Any]] | None:
+    try:
+        module = importlib.import_module("cortex_aws.cost")
+    except ImportError:
+        return None
+    found = module.estimate(spec, live=False)
+    return str(module.summary(found)), dict(found.to_dict())
+
+
+def costs_and_risks(spec: Spec, graph: PlanGraph) -> PlanSummary:
+    groups = node_groups(spec, graph)
+    totals = accelerators(groups)
+    found = risks(spec)
+    lines = ["costs and risks", "  node groups:"]
+    for g in groups:
+        capacity = str(g["capacity_type"]).lower().replace("_", "-")
+        accel = f"  {g['accelerator']} x{g['accelerators_per_node']}" if g["accelerator"] else ""
+        lines.append(
+            f"    {g['name']:<22} {', '.join(g['instance_types']):<26} {capacity:<10} "
+            f"{g['min']}-{g['max']} nodes{accel}"
+        )
+    if totals:
+        lines.append(
+            "  accelerators: "
+            + "; ".join(f"{t['model']}: {t['min']}-{t['max']} {t['unit']}" for t in totals)
+        )
+    cost = _cost(spec)
+    if cost is not None:
+        lines.append("  cost (offline prices):")
+        lines.extend(f"    {line}" for line in cost[0].splitlines())
+    lines.append("  risks:" if found else "  risks: none found")
+    for risk in found:
+        lines.append(f"    ! {risk.path}: {risk.message}")
+        lines.append(f"        why: {risk.reason}")
+    data: dict[str, Any] = {
+        "node_groups": groups,
+        "accelerators": totals,
+        "risks": [risk.as_dict() for risk in found],
+    }
+    if cost is not None:
+        data["cost"] = cost[1]
+    return PlanSummary("\n".join(lines) + "\n", data)
