@@ -9,7 +9,6 @@ AZ, or one per AZ. Every private subnet has its own route table so that `single`
 from __future__ import annotations
 
 import ipaddress
-import math
 from dataclasses import dataclass
 
 import pulumi
@@ -23,16 +22,25 @@ PUBLIC_ELB_TAG = "kubernetes.io/role/elb"
 INTERNAL_ELB_TAG = "kubernetes.io/role/internal-elb"
 
 
-def subnet_cidrs(vpc_cidr: str, zones: int) -> tuple[list[str], list[str]]:
-    """(public, private) CIDRs: the VPC split into the smallest power of two of 2*zones.
+# Up to this many AZs, subnets are eighths of the VPC (a /16 gives /19s, as eksctl sizes
+# them); beyond it, sixteenths. Both layouts support every AZ count EKS regions offer.
+_EIGHTHS_UP_TO = 4
+MAX_ZONES = 8
 
-    A /16 over three AZs gives eight /19s, as eksctl lays out its VPC: 3 public, 3 private
-    and 2 left free for later.
+
+def subnet_cidrs(vpc_cidr: str, zones: int) -> tuple[list[str], list[str]]:
+    """(public, private) CIDRs, interleaved by AZ index: AZ i gets slots 2i and 2i+1.
+
+    A slot never depends on how many AZs follow it, so adding an AZ to a running cluster
+    adds subnets and leaves the existing ones (and their nodes) in place, as long as the
+    count stays within one layout (up to 4 AZs, or 5 to 8).
     """
+    if not 1 <= zones <= MAX_ZONES:
+        raise ValueError(f"{zones} availability zones; the network layout supports 1 to 8")
     network = ipaddress.ip_network(vpc_cidr)
-    bits = math.ceil(math.log2(2 * zones))
+    bits = 3 if zones <= _EIGHTHS_UP_TO else 4
     blocks = [str(block) for block in network.subnets(prefixlen_diff=bits)]
-    return blocks[:zones], blocks[zones : 2 * zones]
+    return blocks[0 : 2 * zones : 2], blocks[1 : 2 * zones : 2]
 
 
 @dataclass(frozen=True)

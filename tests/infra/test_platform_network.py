@@ -32,10 +32,26 @@ def test_fewer_than_two_zones_is_a_spec_error() -> None:
 
 
 def test_subnet_cidrs_split_the_vpc_like_eksctl() -> None:
-    """A /16 over 3 AZs becomes /19s: 3 public, then 3 private, 2 left free."""
+    """A /16 over 3 AZs becomes /19s, as eksctl sizes them: public and private per AZ."""
     public, private = subnet_cidrs("192.168.0.0/16", 3)
-    assert public == ["192.168.0.0/19", "192.168.32.0/19", "192.168.64.0/19"]
-    assert private == ["192.168.96.0/19", "192.168.128.0/19", "192.168.160.0/19"]
+    assert public == ["192.168.0.0/19", "192.168.64.0/19", "192.168.128.0/19"]
+    assert private == ["192.168.32.0/19", "192.168.96.0/19", "192.168.160.0/19"]
+
+
+def test_adding_an_availability_zone_keeps_existing_subnets() -> None:
+    """Subnet slots depend on the AZ's index only: a third or fourth AZ adds, never re-carves."""
+    two, three, four = (subnet_cidrs("10.0.0.0/16", n) for n in (2, 3, 4))
+    assert three[0][:2] == two[0]
+    assert three[1][:2] == two[1]
+    assert four[0][:3] == three[0]
+    assert four[1][:3] == three[1]
+    assert len({*four[0], *four[1]}) == 8
+
+
+def test_smallest_allowed_vpc_still_gives_valid_subnets() -> None:
+    """A /24 VPC (the smallest the spec allows) over 6 AZs gives /28s, AWS's smallest subnet."""
+    public, private = subnet_cidrs("10.0.0.0/24", 6)
+    assert {cidr.split("/")[1] for cidr in public + private} == {"28"}
 
 
 def test_default_zones_come_from_the_offerings_invoke(plan: Planner) -> None:
