@@ -17,6 +17,8 @@ DEFAULT_PORT: Final = 8080
 PROXY_PORT: Final = 8888
 ADMIN_PORT: Final = 15000
 RESERVED_PORTS: Final = (PROXY_PORT, ADMIN_PORT)
+# `cortex-infra serve` listens where the API's Service takes traffic in the cluster.
+LOCAL_PORT: Final = PROXY_PORT
 
 # HTTP surface every serving endpoint provides.
 PREDICT_PATH: Final = "/"
@@ -61,3 +63,16 @@ RESERVED_CONTAINER_NAMES: Final = (PROXY_CONTAINER_NAME, "dequeuer")
 # accepting at once and finishes in-flight work within DRAIN_SECONDS.
 TERMINATION_GRACE_SECONDS: Final = 60
 DRAIN_SECONDS: Final = 50
+
+# Values the infrastructure writes and the runtime answers with.
+LOG_LEVEL: Final = "INFO"
+SPEC_PATH: Final = f"{SPEC_MOUNT_DIR}/{SPEC_FILE_NAME}"
+OVERLOADED_ERROR: Final = "overloaded"
+
+# The project bundle's format (see "The project bundle" in docs/runtime-contract.md).
+BUNDLE_IGNORE_FILE: Final = ".cortexignore"
+BUNDLE_DEFAULT_EXCLUDES: Final = (".git/", ".venv/", "__pycache__/", "*.pyc")
+BUNDLE_DATE_TIME: Final = (1980, 1, 1, 0, 0, 0)
+BUNDLE_FILE_MODE: Final = 0o644
+BUNDLE_EXECUTABLE_MODE: Final = 0o755
+BUNDLE_COMPRESS_LEVEL: Final = 6

@@ -1,0 +1,120 @@
+"""`cortex-infra serve`: run one predictor-form API locally, exactly as its pod would.
+
+The spec's folder is bundled as for an upload, the runtime is given the pod's environment
+and spec file (from `cortex_spec.serving_env`) with the bundle as a local zip, and
+`cortex-runtime serve` runs in a child process until Ctrl-C, which drains it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cortex_cli import output
+from cortex_cli.loading import load
+from cortex_cli.options import ClusterConfigOpt, EnvOpt, SpecArg
+from cortex_spec import Problem, Spec, SpecError
+from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.serving_env import api_spec_document, serving_environment
+from runtime import contract
+from runtime.bundle import BundleError, build_bundle
+
+ApiOpt = Annotated[str, typer.Option("--api", help="Name of the API to serve.", show_default=False)]
+PortOpt = Annotated[int, typer.Option("--port", min=1, max=65535, help="Local port to listen on.")]
+HostOpt = Annotated[str, typer.Option("--host", help="Local address to bind.")]
+
+
+def _select(spec: Spec, name: str) -> RealtimeAPI:
+    try:
+        api = spec.api(name)
+    except KeyError:
+        known = ", ".join(a.name for a in spec.apis) or "none"
+        raise SpecError(
+            [Problem(None, "apis", f'no API named "{name}" (known: {known})', "pass --api NAME")]
+        ) from None
+    if api.form != "predictor":
+        raise SpecError(
+            [
+                Problem(
+                    None,
+                    f"apis[{name}]",
+                    "serve runs predictor-form APIs; this one runs its own containers",
+                    "run the container images locally, e.g. with docker run",
+                )
+            ]
+        )
+    return api
+
+
+def _environment(spec: Spec, api: RealtimeAPI, work: Path, port: int) -> dict[str, str]:
+    try:
+        bundle = build_bundle(spec.project_dir)
+    except BundleError as error:
+        raise SpecError(
+            [Problem(None, "", f"cannot bundle {spec.project_dir}: {error}", None)]
+        ) from None
+    location = work / "bundle.zip"
+    location.write_bytes(bundle.data)
+    spec_path = work / contract.SPEC_FILE_NAME
+    document = api_spec_document(api, spec, bundle_uri=str(location), bundle_sha256=bundle.sha256)
+    spec_path.write_text(json.dumps(document, indent=2))
+    env = serving_environment(api, spec, bundle_uri=str(location), bundle_sha256=bundle.sha256)
+    # The pod's paths and port, moved to this machine; everything else as deployed.
+    env[contract.ENV_API_SPEC_PATH] = str(spec_path)
+    env[contract.ENV_PROJECT_DIR] = str(work / "project")
+    env[contract.ENV_PORT] = str(port)
+    return env
+
+
+def _run(command: list[str], env: dict[str, str]) -> int:
+    # Its own process group: the terminal's Ctrl-C reaches this process only, which passes
+    # it on once per press (the first drains, a second one forces the exit).
+    child = subprocess.Popen(command, env=env, process_group=0)  # noqa: S603 - our interpreter
+    previous = signal.signal(signal.SIGTERM, lambda *_: child.send_signal(signal.SIGTERM))
+    try:
+        while True:
+            try:
+                code = child.wait()
+                break
+            except KeyboardInterrupt:
+                child.send_signal(signal.SIGINT)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    return code if code >= 0 else 128 - code
+
+
+def serve(
+    spec: SpecArg,
+    *,
+    api: ApiOpt,
+    port: PortOpt = contract.LOCAL_PORT,
+    host: HostOpt = "127.0.0.1",
+    cluster_config: ClusterConfigOpt = None,
+    env: EnvOpt = None,
+) -> None:
+    """Serve the predictor of API NAME from SPEC's folder on localhost, as its pod would."""
+    loaded = load(spec, cluster_config, env)
+    selected = _select(loaded, api)
+    with tempfile.TemporaryDirectory(prefix="cortex-serve-") as temp:
+        environment = _environment(loaded, selected, Path(temp), port)
+        output.echo(
+            f"serving {selected.name} on http://{host}:{port}/ (also {selected.endpoint}); "
+            "Ctrl-C drains and stops",
+            err=True,
+        )
+        command = [sys.executable, "-m", "runtime.main", "serve", "--host", host]
+        code = _run(command, {**os.environ, **environment})
+    if code:
+        raise typer.Exit(code)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)

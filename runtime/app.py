@@ -1,0 +1,148 @@
+"""`cortex-runtime serve`: the predictor form's HTTP surface, as a bare ASGI application.
+
+No web framework: the request path is a handful of dictionary lookups in front of the
+predictor, which is what keeps the runtime close to a bare ASGI app in the benchmark.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import traceback
+from collections.abc import Callable
+
+from runtime import bundle, contract
+from runtime.executors import Executor, ThreadExecutor
+from runtime.front import CLIENT_CLOSED, DRAINING, NOT_READY, OVERLOADED, Front
+from runtime.journal import Journal
+from runtime.limiter import OverloadedError
+from runtime.predictor import LoadError, Request
+from runtime.processes import ProcessExecutor
+from runtime.responses import (
+    DisconnectedError,
+    Receive,
+    Scope,
+    Send,
+    read_rest,
+    respond,
+    respond_error,
+)
+from runtime.settings import Settings
+
+
+def _executor(settings: Settings, on_crash: Callable[[str], None]) -> Executor:
+    assert settings.predictor is not None
+    if settings.processes == 1:
+        return ThreadExecutor(settings.project_dir, settings.predictor, settings.threads)
+    return ProcessExecutor(
+        settings.project_dir, settings.predictor, settings.processes, settings.threads, on_crash
+    )
+
+
+class PredictorApp(Front):
+    def __init__(self, settings: Settings, journal: Journal) -> None:
+        super().__init__(settings, journal)
+        endpoint = settings.endpoint.rstrip("/")
+        # The load balancer forwards the public path unchanged, so the endpoint is `/` too.
+        self.predict_paths = frozenset({contract.PREDICT_PATH, endpoint or "/", f"{endpoint}/"})
+        self.ready = False
+        self.stop: Callable[[], None] = lambda: None
+        self.executor = _executor(settings, self._crashed)
+
+    async def healthy(self) -> bool:
+        return self.ready
+
+    async def load(self) -> None:
+        """Fetch, verify and unpack the bundle, then construct the predictor(s)."""
+        settings = self.settings
+        assert settings.bundle is not None
+        assert settings.sha256 is not None
+        self.journal.event("loading", bundle=settings.bundle, processes=settings.processes)
+        start = time.perf_counter()
+        try:
+            await asyncio.to_thread(
+                bundle.install, settings.bundle, settings.sha256, settings.project_dir
+            )
+            await self.executor.start()
+        except (bundle.BundleError, LoadError) as error:
+            trace = getattr(error, "trace", None) or traceback.format_exc()
+            self.journal.error("load_failed", str(error), trace)
+            self.exit_code = 1
+            self.stop()
+            return
+        self.ready = True
+        self.journal.event("ready", seconds=round(time.perf_counter() - start, 3))
+
+    def _crashed(self, message: str) -> None:
+        self.journal.error("worker_exited", message)
+        self.ready = False
+        self.exit_code = 1
+        self.stop()
+
+    async def close(self) -> None:
+        await self.executor.close()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        path = scope["path"]
+        if path in self.predict_paths:
+            if scope["method"] == "POST":
+                start = time.perf_counter()
+                status = 500
+                try:
+                    status = await self._predict(scope, receive, send)
+                finally:
+                    self.record("POST", path, status, time.perf_counter() - start)
+            else:
+                await respond_error(send, 405, "use POST")
+        elif path == contract.HEALTH_PATH:
+            await self.health(send)
+        elif path == contract.METRICS_PATH:
+            await self.metrics_page(send)
+        else:
+            await respond_error(send, 404, "not found")
+
+    async def _predict(self, scope: Scope, receive: Receive, send: Send) -> int:
+        # The hot path, written out flat: every call and await here is paid per request.
+        if self.draining or not self.ready:
+            await respond(send, 503, DRAINING if self.draining else NOT_READY)
+            return 503
+        try:
+            slot = self.limiter.admit()
+        except OverloadedError:
+            await respond(send, 503, OVERLOADED)
+            return 503
+        try:
+            message = await receive()
+            body = message.get("body", b"")
+            if message.get("more_body") or message["type"] == "http.disconnect":
+                body = await read_rest(receive, message)
+            content_type = b""
+            for name, value in scope["headers"]:
+                if name == b"content-type":
+                    content_type = value
+                    break
+            if slot.queued:
+                await slot.wait()
+            outcome = await self.executor.run(
+                Request(body, content_type, scope["query_string"], scope["headers"])
+            )
+        except DisconnectedError:
+            return CLIENT_CLOSED
+        finally:
+            slot.close()  # before the response is written: the next request may start now
+        if outcome.traceback:
+            self.journal.error("predict_failed", outcome.error or "", outcome.traceback)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": outcome.status,
+                "headers": [
+                    (b"content-type", outcome.content_type),
+                    (b"content-length", str(len(outcome.body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": outcome.body})
+        return outcome.status

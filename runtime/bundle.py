@@ -1,0 +1,204 @@
+"""The project bundle: a deterministic zip of the folder that holds the spec.
+
+The Pulumi program and `cortex-infra serve` build it (`build_bundle`); the runtime fetches,
+verifies and unpacks it (`install`). The format is fixed by docs/runtime-contract.md, so
+one folder always gives the same bytes and the same SHA-256, and the S3 key
+`apis/<name>/<sha256>.zip` changes exactly when the code does.
+
+Standard library only at import time: the serving image and the spec package import this
+module; `pathspec` (building) and `boto3` (fetching from S3) are imported where they are used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import stat
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from runtime import contract
+
+if TYPE_CHECKING:
+    from pathspec import PathSpec
+
+_UNIX = 3  # ZipInfo.create_system: fixed, so a bundle built on any OS has the same bytes
+
+
+class BundleError(Exception):
+    """The bundle cannot be built, fetched, trusted or unpacked."""
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A built bundle: the zip's bytes, their SHA-256 (hex) and the paths it holds."""
+
+    data: bytes
+    sha256: str
+    files: tuple[str, ...]
+
+
+class Rules:
+    """Which paths a bundle leaves out: `.cortexignore` (gitignore syntax), then the defaults.
+
+    The defaults are checked separately so that no `!` line can bring `.git/` or `.venv/` back.
+    Files use pathspec's `GitIgnoreSpec` (git's precedence between a file's own match and
+    its folder's); folders use the plain last-match-wins reading, which is git's for a
+    folder itself (`*` then `!*/` keeps every folder).
+    """
+
+    def __init__(self, ignore_lines: Sequence[str]) -> None:
+        from pathspec import GitIgnoreSpec, PathSpec  # noqa: PLC0415 - not in the image
+
+        self._files: PathSpec[Any] = GitIgnoreSpec.from_lines(ignore_lines)
+        self._folders: PathSpec[Any] = PathSpec.from_lines("gitignore", ignore_lines)
+        self._default: PathSpec[Any] = GitIgnoreSpec.from_lines(contract.BUNDLE_DEFAULT_EXCLUDES)
+
+    def excluded(self, path: str, *, is_dir: bool) -> bool:
+        """Whether `path` (relative, forward slashes) is left out by itself."""
+        if is_dir:
+            probe = f"{path}/"
+            return self._default.match_file(probe) or self._folders.match_file(probe)
+        return self._default.match_file(path) or self._files.match_file(path)
+
+    def select(self, files: Iterable[str]) -> list[str]:
+        """The files kept, sorted: as in git, nothing under an excluded folder comes back."""
+        folders: dict[str, bool] = {}
+
+        def folder_excluded(folder: str) -> bool:
+            if folder not in folders:
+                parent = folder.rpartition("/")[0]
+                folders[folder] = (bool(parent) and folder_excluded(parent)) or self.excluded(
+                    folder, is_dir=True
+                )
+            return folders[folder]
+
+        kept = set()
+        for path in files:
+            parent = path.rpartition("/")[0]
+            if not (parent and folder_excluded(parent)) and not self.excluded(path, is_dir=False):
+                kept.add(path)
+        return sorted(kept)
+
+
+def read_rules(project_dir: Path) -> Rules:
+    ignore = project_dir / contract.BUNDLE_IGNORE_FILE
+    try:
+        lines = ignore.read_text(encoding="utf-8").splitlines() if ignore.is_file() else []
+    except (OSError, UnicodeDecodeError) as error:
+        raise BundleError(f"cannot read {ignore}: {error}") from None
+    return Rules(lines)
+
+
+def _walk(root: Path, rules: Rules) -> Iterator[str]:
+    # Pruning excluded folders keeps `.venv/` and `.git/` from being listed at all.
+    for folder, dirs, names in os.walk(root):
+        base = Path(folder).relative_to(root).as_posix()
+        prefix = "" if base == "." else f"{base}/"
+        dirs[:] = [d for d in dirs if not rules.excluded(prefix + d, is_dir=True)]
+        for name in names:
+            path = prefix + name
+            if os.path.isfile(os.path.join(folder, name)) and not rules.excluded(
+                path, is_dir=False
+            ):
+                yield path
+
+
+def build_bundle(project_dir: Path) -> Bundle:
+    """Zip `project_dir` in the contract's deterministic format."""
+    root = Path(project_dir)
+    if not root.is_dir():
+        raise BundleError(f"{root} is not a folder")
+    files = sorted(_walk(root, read_rules(root)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in files:
+            source = root / path
+            try:
+                executable = os.stat(source).st_mode & 0o111
+                content = source.read_bytes()
+            except OSError as error:
+                raise BundleError(f"cannot read {source}: {error}") from None
+            mode = contract.BUNDLE_EXECUTABLE_MODE if executable else contract.BUNDLE_FILE_MODE
+            info = zipfile.ZipInfo(path, date_time=contract.BUNDLE_DATE_TIME)
+            info.create_system = _UNIX
+            info.external_attr = (stat.S_IFREG | mode) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, content, compresslevel=contract.BUNDLE_COMPRESS_LEVEL)
+    data = buffer.getvalue()
+    return Bundle(data=data, sha256=hashlib.sha256(data).hexdigest(), files=tuple(files))
+
+
+def fetch(location: str) -> bytes:
+    """The bundle's bytes from `s3://bucket/key`, a local `.zip`, or a local folder."""
+    if location.startswith("s3://"):
+        return _fetch_s3(location)
+    path = Path(location)
+    if path.is_dir():
+        return build_bundle(path).data
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise BundleError(f"cannot read the bundle {location}: {error}") from None
+
+
+def _fetch_s3(location: str) -> bytes:
+    import boto3  # noqa: PLC0415 - the spec package imports this module without boto3
+    from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
+
+    bucket, _, key = location.removeprefix("s3://").partition("/")
+    if not bucket or not key:
+        raise BundleError(f"{location} is not an s3://bucket/key location")
+    try:
+        response = boto3.client("s3").get_object(Bucket=bucket, Key=key)
+        return response["Body"].read()
+    except (BotoCoreError, ClientError) as error:
+        raise BundleError(f"cannot download the bundle {location}: {error}") from None
+
+
+def verify(data: bytes, sha256: str) -> None:
+    """Refuse a bundle whose bytes are not the ones the infrastructure published."""
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != sha256.strip().lower():
+        raise BundleError(f"bundle SHA-256 mismatch: expected {sha256}, got {actual}")
+
+
+def extract(data: bytes, destination: Path) -> list[str]:
+    """Unpack into `destination`, restoring the executable bit; returns the paths written."""
+    written = []
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as error:
+        raise BundleError(f"the bundle is not a zip file: {error}") from None
+    with archive:
+        for info in archive.infolist():
+            if info.is_dir():
+                continue
+            target = destination.joinpath(*_safe_parts(info.filename))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(archive.read(info))
+            mode = (info.external_attr >> 16) & 0o777
+            target.chmod(
+                contract.BUNDLE_EXECUTABLE_MODE if mode & 0o111 else contract.BUNDLE_FILE_MODE
+            )
+            written.append(info.filename)
+    return written
+
+
+def _safe_parts(name: str) -> tuple[str, ...]:
+    path = PurePosixPath(name)
+    if "\\" in name or path.is_absolute() or ".." in path.parts or not path.parts:
+        raise BundleError(f"the bundle holds an unsafe path: {name!r}")
+    return path.parts
+
+
+def install(location: str, sha256: str, destination: Path) -> list[str]:
+    """Fetch, verify and unpack: what the runtime does before importing the predictor."""
+    data = fetch(location)
+    verify(data, sha256)
+    destination.mkdir(parents=True, exist_ok=True)
+    return extract(data, destination)

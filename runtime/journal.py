@@ -1,0 +1,125 @@
+"""Structured logs: one JSON object per line on stdout (requests, lifecycle events, errors)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+import time
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+_LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40}
+_INFO = _LEVELS["INFO"]
+_PATHS_KEPT = 64
+_SECOND_PREFIX = '{"ts":"%Y-%m-%dT%H:%M:%S.'
+_REQUEST_LINE = '%s%03d+00:00",%s"method":"%s","path":%s,"status":%d,"duration_ms":%.3f}\n'
+_FORMATTER = logging.Formatter()
+
+
+def _timestamp(now: float) -> str:
+    return datetime.fromtimestamp(now, UTC).isoformat(timespec="milliseconds")
+
+
+class Journal:
+    """Writes the runtime's log lines; `api` is on every line so logs can be filtered by API.
+
+    Request lines are the hot path: they are formatted by hand and written in batches, at
+    most `FLUSH_SECONDS` late, because a write per request costs as much as the rest of the
+    runtime's own work. Events and errors are written at once, after any pending lines.
+    """
+
+    FLUSH_SECONDS = 0.05
+    BATCH_LINES = 256
+
+    def __init__(self, api: str, level: str = "INFO", stream: TextIO | None = None) -> None:
+        self.api = api
+        self.threshold = _LEVELS.get(level.upper(), _LEVELS["INFO"])
+        self._stream = stream
+        self._api_json = json.dumps(api)
+        self._pending: list[str] = []
+        self._second = -1
+        self._prefix = ""
+        self._fixed = f'"level":"INFO","api":{self._api_json},'
+        self._paths: dict[str, str] = {}
+
+    def flush(self) -> None:
+        stream = self._stream or sys.stdout
+        if self._pending:
+            lines, self._pending = self._pending, []
+            stream.write("".join(lines))
+        stream.flush()
+
+    def _write(self, record: dict[str, Any]) -> None:
+        self._pending.append(json.dumps(record, default=str, separators=(",", ":")) + "\n")
+        self.flush()
+
+    def request(self, method: str, path: str, status: int, seconds: float) -> None:
+        if self.threshold > _INFO:
+            return
+        now = time.time()
+        second = int(now)
+        if second != self._second:
+            self._second = second
+            self._prefix = datetime.fromtimestamp(second, UTC).strftime(_SECOND_PREFIX)
+        quoted = self._paths.get(path)
+        if quoted is None:
+            # Paths are user input, so JSON-quoted; the few distinct ones are kept quoted.
+            quoted = json.dumps(path)
+            if len(self._paths) < _PATHS_KEPT:
+                self._paths[path] = quoted
+        pending = self._pending
+        # %-formatting: about twice as fast as an f-string with format specs, on the hot path.
+        # `method` is an HTTP token: httptools admits no quote or backslash in it.
+        pending.append(
+            _REQUEST_LINE
+            % (
+                self._prefix,
+                (now - second) * 1000,
+                self._fixed,
+                method,
+                quoted,
+                status,
+                seconds * 1000,
+            )
+        )
+        if len(pending) == 1:
+            try:
+                asyncio.get_running_loop().call_later(self.FLUSH_SECONDS, self.flush)
+            except RuntimeError:  # no event loop: nothing would flush later
+                self.flush()
+        elif len(pending) >= self.BATCH_LINES:
+            self.flush()
+
+    def event(self, event: str, level: str = "INFO", **fields: Any) -> None:
+        if _LEVELS.get(level, 0) >= self.threshold:
+            record = {"ts": _timestamp(time.time()), "level": level, "api": self.api}
+            self._write({**record, "event": event, **fields})
+
+    def error(self, event: str, message: str, traceback: str | None = None, **fields: Any) -> None:
+        extra = {"traceback": traceback} if traceback else {}
+        self.event(event, "ERROR", message=message, **extra, **fields)
+
+
+class JournalHandler(logging.Handler):
+    """Routes the server's own `logging` records (uvicorn) into the same JSON lines."""
+
+    def __init__(self, journal: Journal) -> None:
+        super().__init__()
+        self._journal = journal
+
+    def emit(self, record: logging.LogRecord) -> None:
+        level = record.levelname if record.levelname in _LEVELS else "ERROR"
+        trace = _FORMATTER.formatException(record.exc_info) if record.exc_info else None
+        fields = {"traceback": trace} if trace else {}
+        self._journal.event("server", level, message=record.getMessage(), **fields)
+
+
+def route_server_logs(journal: Journal) -> None:
+    handler = JournalHandler(journal)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "asyncio"):
+        logger = logging.getLogger(name)
+        logger.handlers = [handler]
+        logger.propagate = False
+        logger.setLevel(max(journal.threshold, logging.INFO))

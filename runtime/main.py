@@ -1,0 +1,96 @@
+"""`cortex-runtime serve | proxy`: the serving image's entry point.
+
+`serve` (the image's default command) is the predictor form: load the project bundle named
+by the environment and serve `predictor.py` on `$CORTEX_PORT`. `proxy` is the container
+form's sidecar: admission control and metrics in front of the user's container.
+Exit codes: 0 after a drain, 1 when loading fails or a worker dies, 2 on a bad environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+
+from runtime import contract, server
+from runtime.app import PredictorApp
+from runtime.front import Front
+from runtime.journal import Journal
+from runtime.proxy import ProxyApp
+from runtime.settings import Settings, SettingsError, proxy_settings, serve_settings
+
+EXIT_BAD_ENVIRONMENT = 2
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="cortex-runtime", description=__doc__.split("\n")[0])
+    modes = parser.add_subparsers(dest="mode", required=True)
+    serve = modes.add_parser("serve", help="serve predictor.py (the predictor form)")
+    serve.add_argument("--host", default="0.0.0.0", help="address to bind (default all)")  # noqa: S104
+    proxy = modes.add_parser("proxy", help="sidecar in front of the user's container")
+    proxy.add_argument("--host", default="0.0.0.0", help="address to bind (default all)")  # noqa: S104
+    proxy.add_argument(
+        "--admin-port",
+        type=int,
+        default=contract.ADMIN_PORT,
+        help=f"port of /healthz and /metrics (default {contract.ADMIN_PORT})",
+    )
+    return parser.parse_args(argv)
+
+
+async def _serve(settings: Settings, journal: Journal, host: str) -> int:
+    app = PredictorApp(settings, journal)
+    sock = server.listen(host, settings.port)
+    instance = server.DrainingServer(
+        server.config(app, journal, settings.drain_seconds), app.begin_drain
+    )
+
+    def stop() -> None:
+        instance.should_exit = True
+
+    app.stop = stop
+    loading = asyncio.create_task(app.load())
+    await instance.serve(sockets=[sock])
+    loading.cancel()
+    await app.close()
+    return _stopped(app, journal)
+
+
+async def _proxy(settings: Settings, journal: Journal, host: str, admin_port: int) -> int:
+    app = ProxyApp(settings, journal, admin_port)
+    sockets = [server.listen(host, settings.port), server.listen(host, admin_port)]
+    instance = server.DrainingServer(
+        server.config(app, journal, settings.drain_seconds), app.begin_drain
+    )
+    journal.event("started", upstream_port=settings.upstream_port, admin_port=admin_port)
+    await instance.serve(sockets=sockets)
+    await app.close()
+    return _stopped(app, journal)
+
+
+def _stopped(app: Front, journal: Journal) -> int:
+    journal.event("stopped", exit_code=app.exit_code)
+    return app.exit_code
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Console-script entry point (`cortex-runtime`)."""
+    arguments = _arguments(argv)
+    environ = dict(os.environ)
+    journal = Journal(environ.get(contract.ENV_API_NAME, ""))
+    try:
+        settings = serve_settings(environ) if arguments.mode == "serve" else proxy_settings(environ)
+    except SettingsError as error:
+        journal.error("bad_environment", str(error))
+        sys.exit(EXIT_BAD_ENVIRONMENT)
+    journal = Journal(settings.api_name, settings.log_level)
+    if arguments.mode == "serve":
+        code = server.run(_serve(settings, journal, arguments.host))
+    else:
+        code = server.run(_proxy(settings, journal, arguments.host, arguments.admin_port))
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    run()

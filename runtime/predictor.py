@@ -1,0 +1,160 @@
+"""The user's `PythonPredictor`: importing it as Cortex did, and one call of `predict`.
+
+A call takes the raw request and returns the raw response, so the same code runs in a
+thread of the front process or in a worker process, and only bytes cross process borders.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NamedTuple
+from urllib.parse import parse_qsl
+
+from runtime.settings import PredictorSettings
+
+MODULE_NAME = "cortex_predictor"
+_OPTIONAL_ARGUMENTS = ("query_params", "headers")
+_MESSAGE_LIMIT = 500
+JSON = b"application/json"
+TEXT = b"text/plain; charset=utf-8"
+OCTETS = b"application/octet-stream"
+
+
+class LoadError(Exception):
+    """The predictor could not be imported or constructed; the message says why."""
+
+    def __init__(self, message: str, trace: str | None = None) -> None:
+        super().__init__(message)
+        self.trace = trace
+
+
+class Request(NamedTuple):
+    body: bytes
+    content_type: bytes
+    query_string: bytes
+    headers: list[tuple[bytes, bytes]]
+
+
+class Outcome(NamedTuple):
+    status: int
+    content_type: bytes
+    body: bytes
+    error: str | None = None
+    traceback: str | None = None
+
+
+def error_outcome(status: int, message: str, trace: str | None = None) -> Outcome:
+    return Outcome(status, JSON, json.dumps({"error": message}).encode(), message, trace)
+
+
+def _short(error: BaseException) -> str:
+    text = f"{type(error).__name__}: {error}"
+    return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…"
+
+
+class Predictor:
+    """A constructed `PythonPredictor` and the optional arguments its `predict` declares."""
+
+    def __init__(self, instance: Any) -> None:
+        predict = getattr(instance, "predict", None)
+        if not callable(predict):
+            raise LoadError("PythonPredictor has no predict(self, payload) method")
+        parameters = inspect.signature(predict).parameters
+        takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
+        self._predict = predict
+        self._extra = tuple(a for a in _OPTIONAL_ARGUMENTS if takes_any or a in parameters)
+
+    def __call__(self, request: Request) -> Outcome:
+        try:
+            payload = _decode(request)
+        except ValueError as error:
+            return error_outcome(400, f"cannot read the payload: {error}")
+        try:
+            if self._extra:
+                return _encode(self._predict(payload, **self._arguments(request)))
+            return _encode(self._predict(payload))
+        except Exception as error:
+            return error_outcome(500, _short(error), traceback.format_exc())
+
+    def _arguments(self, request: Request) -> dict[str, Any]:
+        arguments: dict[str, Any] = {}
+        if "query_params" in self._extra:
+            query = request.query_string.decode("latin-1")
+            arguments["query_params"] = dict(parse_qsl(query, keep_blank_values=True))
+        if "headers" in self._extra:
+            arguments["headers"] = _headers(request.headers)
+        return arguments
+
+
+def _decode(request: Request) -> Any:
+    if request.content_type == JSON:
+        return json.loads(request.body) if request.body else None
+    kind, _, params = request.content_type.decode("latin-1").partition(";")
+    kind = kind.strip().lower()
+    if kind == "application/json" or kind.endswith("+json"):
+        return json.loads(request.body) if request.body else None
+    if kind.startswith("text/"):
+        charset = "utf-8"
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.lower() == "charset" and value:
+                charset = value.strip('"')
+        try:
+            return request.body.decode(charset)
+        except LookupError:
+            raise ValueError(f"unknown charset {charset!r}") from None
+    return request.body
+
+
+def _encode(result: Any) -> Outcome:
+    kind = type(result)
+    if kind is not dict and kind is not list:
+        if isinstance(result, bytes | bytearray | memoryview):
+            return Outcome(200, OCTETS, bytes(result))
+        if isinstance(result, str):
+            return Outcome(200, TEXT, result.encode())
+    return Outcome(200, JSON, json.dumps(result).encode())
+
+
+def _headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for name, value in raw:
+        key, text = name.decode("latin-1").lower(), value.decode("latin-1")
+        headers[key] = f"{headers[key]}, {text}" if key in headers else text
+    return headers
+
+
+def load_predictor(project_dir: Path, settings: PredictorSettings) -> Predictor:
+    """Put the project (then `python_path`) first on sys.path, import, construct."""
+    root = project_dir.resolve()
+    paths = [str(root)]
+    if settings.python_path:
+        paths.append(str((root / settings.python_path).resolve()))
+    sys.path[0:0] = [p for p in paths if p not in sys.path]
+    source = root / settings.path
+    if not source.is_file():
+        raise LoadError(f"predictor.path {settings.path} is not in the project bundle")
+    spec = importlib.util.spec_from_file_location(MODULE_NAME, source)
+    if spec is None or spec.loader is None:
+        raise LoadError(f"cannot import {settings.path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[MODULE_NAME] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as error:
+        raise LoadError(f"importing {settings.path} failed: {_short(error)}") from error
+    found = getattr(module, "PythonPredictor", None)
+    if not inspect.isclass(found):
+        raise LoadError(f"{settings.path} does not define a class PythonPredictor")
+    predictor_class: Callable[..., Any] = found
+    try:
+        instance = predictor_class(config=settings.config)
+    except Exception as error:
+        raise LoadError(f"PythonPredictor(config) failed: {_short(error)}") from error
+    return Predictor(instance)

@@ -1,0 +1,117 @@
+"""What the runtime is told: the contract's environment variables and the API spec file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from runtime import contract
+
+
+class SettingsError(Exception):
+    """The environment or the spec file does not honour the contract."""
+
+
+@dataclass(frozen=True)
+class PredictorSettings:
+    """`predictor:` as validated: what to import and what to pass to `PythonPredictor`."""
+
+    path: str
+    config: dict[str, Any] = field(default_factory=dict)
+    python_path: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    api_name: str
+    port: int
+    endpoint: str
+    max_concurrency: int
+    max_queue_length: int
+    drain_seconds: int
+    log_level: str
+    processes: int = 1
+    threads: int = 1
+    upstream_port: int | None = None
+    bundle: str | None = None
+    sha256: str | None = None
+    project_dir: Path = Path(contract.PROJECT_DIR)
+    predictor: PredictorSettings | None = None
+
+
+def _text(environ: Mapping[str, str], name: str, default: str | None = None) -> str:
+    value = environ.get(name, default)
+    if value is None or value == "":
+        raise SettingsError(f"{name} is not set")
+    return value
+
+
+def _number(environ: Mapping[str, str], name: str, default: int | None = None) -> int:
+    raw = _text(environ, name, None if default is None else str(default))
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not an integer") from None
+    if value < 1:
+        raise SettingsError(f"{name}={raw!r} must be at least 1")
+    return value
+
+
+def read_predictor(spec_path: Path) -> PredictorSettings:
+    """`api.predictor` from the spec file at `$CORTEX_API_SPEC_PATH`."""
+    try:
+        document = json.loads(spec_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise SettingsError(f"cannot read the API spec {spec_path}: {error}") from None
+    predictor = (document.get("api") or {}).get("predictor") if isinstance(document, dict) else None
+    if not isinstance(predictor, dict) or not isinstance(predictor.get("path"), str):
+        raise SettingsError(f"{spec_path} has no api.predictor.path: this API is not a predictor")
+    config = predictor.get("config") or {}
+    python_path = predictor.get("python_path")
+    if not isinstance(config, dict) or not (python_path is None or isinstance(python_path, str)):
+        raise SettingsError(f"{spec_path}: api.predictor.config or python_path is malformed")
+    return PredictorSettings(path=predictor["path"], config=config, python_path=python_path)
+
+
+def _common(environ: Mapping[str, str], port_default: int) -> dict[str, Any]:
+    version = environ.get(contract.ENV_CONTRACT_VERSION, contract.CONTRACT_VERSION)
+    if version != contract.CONTRACT_VERSION:
+        raise SettingsError(
+            f"{contract.ENV_CONTRACT_VERSION}={version!r}: this runtime implements contract "
+            f"version {contract.CONTRACT_VERSION}"
+        )
+    name = _text(environ, contract.ENV_API_NAME)
+    return {
+        "api_name": name,
+        "port": _number(environ, contract.ENV_PORT, port_default),
+        "endpoint": environ.get(contract.ENV_ENDPOINT) or f"/{name}",
+        "max_concurrency": _number(environ, contract.ENV_MAX_CONCURRENCY, 1),
+        "max_queue_length": _number(environ, contract.ENV_MAX_QUEUE_LENGTH, 100),
+        "drain_seconds": _number(environ, contract.ENV_DRAIN_SECONDS, contract.DRAIN_SECONDS),
+        "log_level": environ.get(contract.ENV_LOG_LEVEL) or contract.LOG_LEVEL,
+    }
+
+
+def serve_settings(environ: Mapping[str, str]) -> Settings:
+    """The predictor form: the bundle to load and how to run it."""
+    spec_path = Path(environ.get(contract.ENV_API_SPEC_PATH) or contract.SPEC_PATH)
+    return Settings(
+        **_common(environ, contract.DEFAULT_PORT),
+        processes=_number(environ, contract.ENV_PROCESSES, 1),
+        threads=_number(environ, contract.ENV_THREADS, 1),
+        bundle=_text(environ, contract.ENV_PROJECT_BUNDLE),
+        sha256=_text(environ, contract.ENV_PROJECT_SHA256),
+        project_dir=Path(environ.get(contract.ENV_PROJECT_DIR) or contract.PROJECT_DIR),
+        predictor=read_predictor(spec_path),
+    )
+
+
+def proxy_settings(environ: Mapping[str, str]) -> Settings:
+    """The container form's sidecar: where to listen and where to forward."""
+    return Settings(
+        **_common(environ, contract.PROXY_PORT),
+        upstream_port=_number(environ, contract.ENV_UPSTREAM_PORT),
+    )

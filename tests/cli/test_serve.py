@@ -1,0 +1,158 @@
+"""`cortex-infra serve`: the local runtime gets the pod's environment, and refuses what it
+cannot serve."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from cortex_cli.exit_codes import ExitCode
+from cortex_cli.main import app
+from cortex_spec import load_spec
+from cortex_spec.serving_env import api_spec_document, serving_environment, serving_image
+from runtime import contract
+from tests.conftest import _free_port
+
+SPEC = """
+cluster:
+  name: demo
+  region: us-west-2
+  node_groups:
+    - name: cpu
+      instance_type: m5.large
+apis:
+  - name: echo
+    kind: RealtimeAPI
+    networking: {endpoint: /v1/echo}
+    predictor:
+      type: python
+      path: predictor.py
+      python_path: lib
+      config: {greeting: hi}
+      env: {ZED: last, ALPHA: first}
+      threads_per_process: 2
+    pod: {port: 9000, max_concurrency: 3, max_queue_length: 7}
+  - name: boxed
+    kind: RealtimeAPI
+    pod:
+      containers:
+        - name: server
+          image: ghcr.io/example/server:1.0
+          env: {MODEL: small}
+"""
+PREDICTOR = """
+from helper import suffix
+
+
+class PythonPredictor:
+    def __init__(self, config):
+        self.config = config
+
+    def predict(self, payload, headers):
+        return {"greeting": self.config["greeting"] + suffix(), "agent": headers["x-agent"]}
+"""
+
+
+@pytest.fixture
+def spec_path(tmp_path: Path) -> Path:
+    (tmp_path / "cortex.yaml").write_text(SPEC)
+    (tmp_path / "predictor.py").write_text(PREDICTOR)
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "helper.py").write_text("def suffix():\n    return '!'\n")
+    return tmp_path / "cortex.yaml"
+
+
+def test_the_pod_environment_follows_the_contract(spec_path: Path) -> None:
+    """The predictor form's env has the contract's values, then user variables sorted."""
+    spec = load_spec(spec_path)
+    env = serving_environment(spec.api("echo"), spec, bundle_uri="s3://b/k.zip", bundle_sha256="ab")
+    assert env[contract.ENV_PORT] == "9000"
+    assert env[contract.ENV_ENDPOINT] == "/v1/echo"
+    assert env[contract.ENV_PROJECT_BUNDLE] == "s3://b/k.zip"
+    assert (env[contract.ENV_MAX_CONCURRENCY], env[contract.ENV_MAX_QUEUE_LENGTH]) == ("3", "7")
+    assert (env[contract.ENV_PROCESSES], env[contract.ENV_THREADS]) == ("1", "2")
+    assert env["AWS_REGION"] == env["AWS_DEFAULT_REGION"] == "us-west-2"
+    assert list(env)[-2:] == ["ALPHA", "ZED"]
+    document = api_spec_document(
+        spec.api("echo"), spec, bundle_uri="s3://b/k.zip", bundle_sha256="ab"
+    )
+    assert document["resolved"]["threads_per_process"] == 2
+    assert document["api"]["predictor"]["config"] == {"greeting": "hi"}
+
+
+def test_the_container_form_gives_the_proxy_and_the_containers_their_ports(spec_path: Path) -> None:
+    """Proxy: CORTEX_PORT 8888 and the upstream port; user containers: pod.port and their env."""
+    spec = load_spec(spec_path)
+    boxed = spec.api("boxed")
+    proxy = serving_environment(boxed, spec)
+    assert proxy[contract.ENV_PORT] == str(contract.PROXY_PORT)
+    assert proxy[contract.ENV_UPSTREAM_PORT] == str(contract.DEFAULT_PORT)
+    assert contract.ENV_PROJECT_BUNDLE not in proxy
+    server = serving_environment(boxed, spec, container="server")
+    assert server[contract.ENV_PORT] == str(contract.DEFAULT_PORT)
+    assert server["MODEL"] == "small"
+    assert contract.ENV_UPSTREAM_PORT not in server
+    assert api_spec_document(boxed, spec)["project"] is None
+
+
+def test_the_default_image_is_the_stack_runtime_repository(spec_path: Path) -> None:
+    """Without predictor.image or cluster.runtime_image, pods use <registry>/<cluster>/runtime."""
+    spec = load_spec(spec_path)
+    registry = "123456789012.dkr.ecr.us-west-2.amazonaws.com"
+    image = serving_image(spec.api("echo"), spec.cluster, registry=registry)
+    assert image.startswith(f"{registry}/demo/runtime:")
+
+
+def test_an_unknown_api_is_an_input_error(spec_path: Path) -> None:
+    """--api with a name the spec lacks exits 1 and lists the known names."""
+    result = CliRunner().invoke(app, ["serve", str(spec_path), "--api", "nope"])
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert 'no API named "nope" (known: echo, boxed)' in result.output
+
+
+def test_a_container_form_api_is_refused(spec_path: Path) -> None:
+    """serve runs predictors only; the container form is pointed at its images instead."""
+    result = CliRunner().invoke(app, ["serve", str(spec_path), "--api", "boxed"])
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert "serve runs predictor-form APIs" in result.output
+
+
+def test_serve_runs_the_predictor_locally_and_ctrl_c_stops_it(spec_path: Path) -> None:
+    """The local server answers at / and at the endpoint with python_path and config applied."""
+    port = _free_port()
+    command = [
+        *(sys.executable, "-c", "from cortex_cli.main import run; run()"),
+        *("serve", str(spec_path), "--api", "echo", "--port", str(port)),
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                if httpx.get(url + contract.HEALTH_PATH).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        for path in ("/", "/v1/echo"):
+            reply = httpx.post(url + path, json={}, headers={"x-agent": "test"})
+            assert reply.json() == {"greeting": "hi!", "agent": "test"}
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            out, err = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.terminate()  # forwarded to the runtime, which has its own process group
+            out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err.decode()
+    events = [json.loads(line).get("event") for line in out.decode().splitlines()]
+    assert "ready" in events
+    assert events[-1] == "stopped"
