@@ -15,9 +15,9 @@ from typing import Any
 from cortex_spec import Spec
 from cortex_spec.node_profiles import GPU_RESOURCE, NEURON_RESOURCE, NodeProfile
 from cortex_spec.risks import risks
+from infra.offline import summary
 from infra.offline.graph import PlanGraph
 
-NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 _UNITS = {"gpu": "GPUs", "neuron": "Neuron devices"}
 
 
@@ -44,33 +44,27 @@ def _per_node(profile: NodeProfile) -> tuple[str, str, int] | None:
 def node_groups(spec: Spec, graph: PlanGraph) -> list[dict[str, Any]]:
     """Managed node groups as planned (from the graph), each tied to its spec group."""
     owner = {g.name: p for p in [spec.system_profile, *spec.profiles] for g in p.groups}
-    planned: dict[str, dict[str, Any]] = {}
-    for resource in graph.by_type(NODE_GROUP):
-        inputs = resource.inputs
-        scaling = inputs.get("scalingConfig") or {}
-        name = str(inputs.get("nodeGroupName") or resource.name)
-        planned[name] = {
-            "min": scaling.get("minSize"),
-            "max": scaling.get("maxSize"),
-            "instance_types": list(inputs.get("instanceTypes") or []),
-            "capacity_type": inputs.get("capacityType") or "ON_DEMAND",
-        }
+    planned = {str(g["name"]): g for g in summary.node_groups(graph)}
     out = []
     for name, profile in owner.items():
         group = next(g for g in profile.groups if g.name == name)
         # The spec's sizes stand in for a group the graph does not have (or not yet).
         found = planned.get(name) or {
+            "name": name,
             "min": group.min_size,
             "max": group.max_size,
             "instance_types": list(profile.instance_types),
             "capacity_type": group.capacity_type,
+            "ami_type": profile.ami_type,
+            "accelerator": profile.accelerator,
+            "taints": [f"{t.key}={t.value}:{t.effect}" for t in profile.taints],
         }
         accel = _per_node(profile)
         out.append(
             {
-                "name": name,
-                "spec_group": profile.name,
                 **found,
+                "spec_group": profile.name,
+                "capacity_type": found["capacity_type"] or "ON_DEMAND",
                 "accelerator": accel[1] if accel else None,
                 "accelerator_unit": _UNITS[accel[0]] if accel else None,
                 "accelerators_per_node": accel[2] if accel else 0,
@@ -112,9 +106,10 @@ def costs_and_risks(spec: Spec, graph: PlanGraph) -> PlanSummary:
     for g in groups:
         capacity = str(g["capacity_type"]).lower().replace("_", "-")
         accel = f"  {g['accelerator']} x{g['accelerators_per_node']}" if g["accelerator"] else ""
+        taints = f"  taints {', '.join(g['taints'])}" if g["taints"] else ""
         lines.append(
             f"    {g['name']:<22} {', '.join(g['instance_types']):<26} {capacity:<10} "
-            f"{g['min']}-{g['max']} nodes{accel}"
+            f"{g['min']}-{g['max']} nodes  {g['ami_type']}{accel}{taints}"
         )
     if totals:
         lines.append(

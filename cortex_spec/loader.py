@@ -51,6 +51,20 @@ class Spec:
     def system_profile(self) -> NodeProfile:
         return system_profile(self.cluster.system_node_group)
 
+    @property
+    def spec_files_in_project(self) -> tuple[str, ...]:
+        """The spec's own files inside `project_dir`, as relative POSIX paths.
+
+        Bundles leave them out: pods get their API's spec from the contract's spec file, so
+        editing one API's section must not change every other API's bundle.
+        """
+        inside = []
+        for name in self.files:
+            path = Path(name).resolve()
+            if path.is_relative_to(self.project_dir):
+                inside.append(path.relative_to(self.project_dir).as_posix())
+        return tuple(sorted(inside))
+
     def api(self, name: str) -> RealtimeAPI:
         for api in self.apis:
             if api.name == name:

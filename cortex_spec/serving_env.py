@@ -17,6 +17,10 @@ from runtime import contract
 if TYPE_CHECKING:
     from cortex_spec.loader import Spec
 
+# Fields only the infrastructure acts on: the spec file leaves them out, so that scaling or
+# placement changes update the autoscaler or the scheduling rules without restarting pods.
+INFRASTRUCTURE_ONLY = ("autoscaling", "update_strategy", "node_groups")
+
 
 def _require_bundle(api: RealtimeAPI, bundle_uri: str | None, bundle_sha256: str | None) -> None:
     if api.form == "predictor" and (bundle_uri is None or bundle_sha256 is None):
@@ -30,8 +34,12 @@ def serving_environment(
     bundle_uri: str | None = None,
     bundle_sha256: str | None = None,
     container: str | None = None,
+    keep_alive_seconds: int = contract.DEFAULT_KEEP_ALIVE_SECONDS,
 ) -> dict[str, str]:
     """The environment of one container, in the contract's order, user variables last.
+
+    `keep_alive_seconds` must outlast the idle timeout of whatever load balancer sends
+    the requests (the Pulumi program passes its ALB's timeout plus a margin).
 
     `container` is `api` (the predictor form's only container), `proxy` (the container
     form's sidecar) or the name of one of `pod.containers`; by default the container that
@@ -76,6 +84,7 @@ def serving_environment(
         env[contract.ENV_PROCESSES] = str(api.predictor.processes_per_replica)
         env[contract.ENV_THREADS] = str(api.predictor.threads_per_process)
     env[contract.ENV_DRAIN_SECONDS] = str(contract.DRAIN_SECONDS)
+    env[contract.ENV_KEEP_ALIVE_SECONDS] = str(keep_alive_seconds)
     env[contract.ENV_LOG_LEVEL] = contract.LOG_LEVEL
     env["AWS_REGION"] = env["AWS_DEFAULT_REGION"] = spec.cluster.region
     # Sorted, so that reordering keys in YAML does not change the pod template (Cortex did too).
@@ -99,7 +108,7 @@ def api_spec_document(
     predictor = api.predictor
     return {
         "contract_version": contract.CONTRACT_VERSION,
-        "api": api.model_dump(mode="json"),
+        "api": api.model_dump(mode="json", exclude=set(INFRASTRUCTURE_ONLY)),
         "resolved": {
             "name": api.name,
             "form": api.form,
@@ -116,12 +125,18 @@ def api_spec_document(
     }
 
 
+# The runtime Dockerfile's targets: `cpu` is tagged `<tag>`, the others `<tag>-<target>`.
+_ACCELERATOR_TAG_SUFFIX = {"none": "", "nvidia": "-cuda", "neuron": "-neuron"}
+
+
 def serving_image(api: RealtimeAPI, cluster: ClusterConfig, *, registry: str) -> str:
-    """The predictor form's image: `predictor.image`, else `cluster.runtime_image`, else the
-    runtime image in the stack's ECR repository (`registry` is
-    `<account>.dkr.ecr.<region>.amazonaws.com`)."""
+    """The runtime image: `predictor.image`, else `cluster.runtime_image`, else the stack's
+    ECR repository (`registry` is `<account>.dkr.ecr.<region>.amazonaws.com`), at the tag
+    built for the predictor's accelerator (`-cuda`, `-neuron`). The container form's proxy
+    sidecar needs no accelerator libraries and always takes the plain tag."""
     if api.predictor is not None and api.predictor.image:
         return api.predictor.image
     if cluster.runtime_image:
         return cluster.runtime_image
-    return f"{registry}/{runtime_repository(cluster.name)}:{RUNTIME_IMAGE_TAG}"
+    suffix = _ACCELERATOR_TAG_SUFFIX[api.accelerator] if api.form == "predictor" else ""
+    return f"{registry}/{runtime_repository(cluster.name)}:{RUNTIME_IMAGE_TAG}{suffix}"

@@ -16,7 +16,7 @@ import io
 import os
 import stat
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -108,12 +108,14 @@ def _walk(root: Path, rules: Rules) -> Iterator[str]:
                 yield path
 
 
-def build_bundle(project_dir: Path) -> Bundle:
-    """Zip `project_dir` in the contract's deterministic format."""
+def build_bundle(project_dir: Path, exclude: Collection[str] = ()) -> Bundle:
+    """Zip `project_dir` in the contract's deterministic format, without the files in
+    `exclude` (POSIX paths relative to `project_dir`, e.g. the spec file itself)."""
     root = Path(project_dir)
     if not root.is_dir():
         raise BundleError(f"{root} is not a folder")
-    files = sorted(_walk(root, read_rules(root)))
+    left_out = frozenset(exclude)
+    files = sorted(path for path in _walk(root, read_rules(root)) if path not in left_out)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for path in files:

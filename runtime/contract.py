@@ -59,10 +59,22 @@ PROXY_CONTAINER_NAME: Final = "proxy"
 API_CONTAINER_NAME: Final = "api"
 RESERVED_CONTAINER_NAMES: Final = (PROXY_CONTAINER_NAME, "dequeuer")
 
-# Shutdown: Kubernetes waits this long after SIGTERM (Cortex used 60 s); the runtime stops
-# accepting at once and finishes in-flight work within DRAIN_SECONDS.
+# Shutdown: Kubernetes waits this long after SIGTERM (Cortex used 60 s). A preStop pause
+# first lets the load balancer stop sending new requests to the pod (the controller
+# deregisters its IP when termination starts); then SIGTERM, and the runtime stops
+# accepting and finishes in-flight work within DRAIN_SECONDS. 10 + 45 fits within 60.
 TERMINATION_GRACE_SECONDS: Final = 60
-DRAIN_SECONDS: Final = 50
+PRE_STOP_SECONDS: Final = 10
+DRAIN_SECONDS: Final = 45
+
+# Idle keep-alive of client connections. It must outlast the load balancer's idle timeout,
+# or the load balancer may send a request on a connection the server is closing and answer
+# 502 ("configure the idle timeout of your application to be larger than the idle timeout
+# configured for the load balancer", Elastic Load Balancing user guide). The infrastructure
+# sets it from the load balancer's timeout; the default covers the ALB default of 60 s.
+ENV_KEEP_ALIVE_SECONDS: Final = "CORTEX_KEEP_ALIVE_SECONDS"
+DEFAULT_KEEP_ALIVE_SECONDS: Final = 75
+KEEP_ALIVE_MARGIN_SECONDS: Final = 15
 
 # Values the infrastructure writes and the runtime answers with.
 LOG_LEVEL: Final = "INFO"

@@ -39,6 +39,7 @@ def plan(
     loaded = _load(spec, cluster_config, env, stack_name)
     # Imported late: pulumi and the providers take a second to import, and `--help` or a
     # spec error should not wait for them.
+    from cortex_cli.plan_summary import costs_and_risks  # noqa: PLC0415
     from infra.offline import engine  # noqa: PLC0415
     from infra.offline.summary import summary, tree  # noqa: PLC0415
 
@@ -59,6 +60,8 @@ def plan(
         typer.echo(graph.to_json(), nl=False)
         return
     output.echo(f"plan of stack {stack_name} ({loaded.cluster.name}, {loaded.cluster.region})\n")
+    # What a change costs and risks comes first; the tree is for those who want detail.
+    output.echo(costs_and_risks(loaded, graph).text)
     for line in tree(graph):
         output.echo(f"{'  ' * line.depth}{line.name}  [{line.type}]")
     render_summary(summary(graph))
@@ -80,16 +83,7 @@ def render_summary(data: dict[str, Any]) -> None:
     output.echo(f"\n{data['resources']} resources:")
     for kind, count in data["counts"].items():
         output.echo(f"  {count:>4}  {kind}")
-    output.echo("\nnode groups:")
-    for group in data["node_groups"]:
-        taints = ", ".join(group["taints"]) or "no taints"
-        output.echo(
-            f"  {group['name']:<24} {group['min']}-{group['max']} nodes  "
-            f"{group['capacity_type']:<9} {'/'.join(group['instance_types']):<24} "
-            f"{group['ami_type']}  {taints}"
-        )
-    output.echo(f"\naccelerators: {', '.join(data['accelerators']) or 'none (CPU only)'}")
-    output.echo("helm releases:")
+    output.echo("\nhelm releases:")
     for release in data["helm_releases"]:
         output.echo(f"  {release['name']:<24} {release['chart']} {release['version']}")
     output.echo(f"\nwarnings ({len(data['warnings'])}):")

@@ -56,7 +56,7 @@ def _select(spec: Spec, name: str) -> RealtimeAPI:
 
 def _environment(spec: Spec, api: RealtimeAPI, work: Path, port: int) -> dict[str, str]:
     try:
-        bundle = build_bundle(spec.project_dir)
+        bundle = build_bundle(spec.project_dir, spec.spec_files_in_project)
     except BundleError as error:
         raise SpecError(
             [Problem(None, "", f"cannot bundle {spec.project_dir}: {error}", None)]

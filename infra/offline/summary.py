@@ -79,13 +79,11 @@ def helm_releases(graph: PlanGraph) -> list[dict[str, Any]]:
 
 
 def summary(graph: PlanGraph) -> dict[str, Any]:
-    groups = node_groups(graph)
+    """Resource counts per type, the Helm releases and the program's warnings."""
     return {
         "stack": graph.stack,
         "resources": len(graph.resources),
         "counts": dict(sorted(Counter(r.type for r in graph.resources).items())),
-        "node_groups": groups,
-        "accelerators": sorted({g["accelerator"] for g in groups} - {"none"}),
         "helm_releases": helm_releases(graph),
         "warnings": list(graph.warnings),
     }

@@ -34,10 +34,10 @@ def cache_dir() -> Path:
     return Path(base) / "cortex-infra" / "bundles"
 
 
-def cached_bundle(project_dir: Path) -> tuple[Path, str]:
+def cached_bundle(project_dir: Path, exclude: tuple[str, ...] = ()) -> tuple[Path, str]:
     """Build the project's bundle and keep it at `<cache>/<sha256>.zip`; (path, sha256)."""
     try:
-        bundle = build_bundle(project_dir)
+        bundle = build_bundle(project_dir, exclude)
     except BundleError as error:
         raise ProvisionError(
             f"cannot bundle {project_dir}: {error}",
@@ -163,23 +163,26 @@ class BundleStore(pulumi.ComponentResource):
         )
         self.bucket_id = bucket.id
         self.bucket_arn = bucket.arn
-        self._bundles: dict[Path, tuple[Path, str]] = {}
+        self._bundles: dict[tuple[Path, tuple[str, ...]], tuple[Path, str]] = {}
         self.register_outputs({"bucket": bucket.id})
 
-    def add(self, api: str, project_dir: Path) -> BundleRef:
-        """Upload `project_dir`'s bundle under the API's own prefix."""
-        if project_dir not in self._bundles:  # APIs of one spec share one folder
-            self._bundles[project_dir] = cached_bundle(project_dir)
-        path, sha256 = self._bundles[project_dir]
-        key = bundle_key(api, sha256)
+    def add(self, api: str, project_dir: Path, exclude: tuple[str, ...] = ()) -> BundleRef:
+        """Upload `project_dir`'s bundle (without `exclude`) under the API's own prefix."""
+        key = (project_dir, exclude)
+        if key not in self._bundles:  # APIs of one spec share one folder
+            self._bundles[key] = cached_bundle(project_dir, exclude)
+        path, sha256 = self._bundles[key]
+        object_key = bundle_key(api, sha256)
         aws.s3.BucketObjectv2(
             f"{self._name}-{api}",
             bucket=self.bucket_id,
-            key=key,
+            key=object_key,
             source=pulumi.FileAsset(str(path)),
             content_type=ZIP_CONTENT_TYPE,
             opts=pulumi.ResourceOptions(parent=self),
         )
         return BundleRef(
-            uri=self.bucket_id.apply(lambda bucket: f"s3://{bucket}/{key}"), sha256=sha256, key=key
+            uri=self.bucket_id.apply(lambda bucket: f"s3://{bucket}/{object_key}"),
+            sha256=sha256,
+            key=object_key,
         )

@@ -107,11 +107,13 @@ class Serving(pulumi.ComponentResource):
             opts=child,
         )
         metrics = MetricsStack(f"{name}-metrics", MetricsStackArgs(cluster=cluster), opts=child)
+        zero = any(scaling_rules.scales_to_zero(api) for api in spec.apis)
+        idle_timeout = COLD_START_SECONDS if zero else DEFAULT_IDLE_TIMEOUT
         routes = []
         for api in spec.apis:
             bundle: BundleRef | None = None
             if store is not None and api.form == "predictor":
-                bundle = store.add(api.name, spec.project_dir)
+                bundle = store.add(api.name, spec.project_dir, spec.spec_files_in_project)
             workload = ApiWorkload(
                 f"{name}-{api.name}",
                 ApiWorkloadArgs(
@@ -123,6 +125,7 @@ class Serving(pulumi.ComponentResource):
                     bundle=bundle,
                     bucket_arn=store.bucket_arn if store is not None else None,
                     tags=tags,
+                    keep_alive_seconds=idle_timeout + contract.KEEP_ALIVE_MARGIN_SECONDS,
                 ),
                 opts=child,
             )
@@ -137,7 +140,6 @@ class Serving(pulumi.ComponentResource):
                 opts=child,
             )
             routes.append(route_for(api, workload, metrics.ready[1]))
-        zero = any(scaling_rules.scales_to_zero(api) for api in spec.apis)
         balancer = ApiLoadBalancer(
             f"{name}-lb",
             ApiLoadBalancerArgs(
@@ -145,7 +147,7 @@ class Serving(pulumi.ComponentResource):
                 cluster=cluster,
                 routes=routes,
                 controller=controller.release,
-                idle_timeout=COLD_START_SECONDS if zero else DEFAULT_IDLE_TIMEOUT,
+                idle_timeout=idle_timeout,
                 tags=tags,
             ),
             opts=child,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cortex_spec.kubernetes_versions import minor
 from cortex_spec.models.api import RealtimeAPI
 from cortex_spec.models.workload import Compute, Container, PreStop, Probe
 from cortex_spec.node_profiles import GPU_RESOURCE, NEURON_RESOURCE
@@ -101,7 +102,24 @@ def shm_mount(volume: str) -> Manifest:
     return {"name": volume, "mountPath": SHM_PATH}
 
 
-def predictor_container(api: RealtimeAPI, image: str, env: dict[str, str]) -> Manifest:
+# The native `sleep` preStop action is on by default from Kubernetes 1.30 (beta; GA in
+# 1.34); before it, a pause needs a `sleep` binary in the image.
+_SLEEP_ACTION_MINOR = 30
+
+
+def pause_before_stop(kubernetes_version: str, *, has_sleep_binary: bool) -> Manifest | None:
+    """A preStop pause of PRE_STOP_SECONDS, so the load balancer stops sending requests
+    before SIGTERM makes the server stop accepting (see runtime/contract.py)."""
+    if minor(kubernetes_version) >= _SLEEP_ACTION_MINOR:
+        return {"preStop": {"sleep": {"seconds": contract.PRE_STOP_SECONDS}}}
+    if has_sleep_binary:
+        return {"preStop": {"exec": {"command": ["sleep", str(contract.PRE_STOP_SECONDS)]}}}
+    return None
+
+
+def predictor_container(
+    api: RealtimeAPI, image: str, env: dict[str, str], kubernetes_version: str
+) -> Manifest:
     """One `api` container: the runtime (or a predictor image built on it) on $CORTEX_PORT.
 
     No liveness probe by default: `/healthz` is 503 while a model loads, and a liveness
@@ -118,12 +136,13 @@ def predictor_container(api: RealtimeAPI, image: str, env: dict[str, str]) -> Ma
         "env": env_list(env),
         "resources": resources(compute),
         "readinessProbe": health_probe("http"),
+        "lifecycle": pause_before_stop(kubernetes_version, has_sleep_binary=True),
         "securityContext": security_context(runtime_image=True),
         "volumeMounts": mounts,
     }
 
 
-def proxy_container(image: str, env: dict[str, str]) -> Manifest:
+def proxy_container(image: str, env: dict[str, str], kubernetes_version: str) -> Manifest:
     """The contract's `proxy` sidecar: traffic on 8888, health and metrics on 15000."""
     memory = memory_text(contract.PROXY_MEMORY_MIB * 2**20)
     return {
@@ -140,12 +159,13 @@ def proxy_container(image: str, env: dict[str, str]) -> Manifest:
             "limits": {"memory": memory},
         },
         "readinessProbe": health_probe("admin"),
+        "lifecycle": pause_before_stop(kubernetes_version, has_sleep_binary=True),
         "securityContext": security_context(runtime_image=True),
         "volumeMounts": [spec_mount()],
     }
 
 
-def user_container(container: Container, env: dict[str, str]) -> Manifest:
+def user_container(container: Container, env: dict[str, str], kubernetes_version: str) -> Manifest:
     """A container of `pod.containers`, as the user gave it, with the contract's env (which
     ends with the container's own variables, sorted)."""
     mounts = [spec_mount()]
@@ -169,6 +189,12 @@ def user_container(container: Container, env: dict[str, str]) -> Manifest:
         out["livenessProbe"] = probe(container.liveness_probe)
     if container.pre_stop is not None:
         out["lifecycle"] = {"preStop": pre_stop(container.pre_stop)}
+    else:
+        # The proxy keeps accepting during its pause, so the user's server must too; an
+        # image of unknown content only gets the native sleep action.
+        pause = pause_before_stop(kubernetes_version, has_sleep_binary=False)
+        if pause is not None:
+            out["lifecycle"] = pause
     return out
 
 

@@ -34,6 +34,7 @@ class PodInputs:
     spec_hash: str
     service_account: str
     config_map: str
+    kubernetes_version: str
 
 
 def selector(api: RealtimeAPI) -> dict[str, str]:
@@ -87,13 +88,20 @@ def pod_containers(inputs: PodInputs) -> list[Manifest]:
     api = inputs.api
     if api.form == "predictor":
         env = inputs.envs[contract.API_CONTAINER_NAME]
-        return [containers.predictor_container(api, inputs.runtime_image, env)]
+        return [
+            containers.predictor_container(
+                api, inputs.runtime_image, env, inputs.kubernetes_version
+            )
+        ]
     user = [
-        containers.user_container(c, inputs.envs[c.name])
+        containers.user_container(c, inputs.envs[c.name], inputs.kubernetes_version)
         for c in (api.pod.containers if api.pod and api.pod.containers else [])
     ]
     proxy_env = inputs.envs[contract.PROXY_CONTAINER_NAME]
-    return [containers.proxy_container(inputs.runtime_image, proxy_env), *user]
+    return [
+        containers.proxy_container(inputs.runtime_image, proxy_env, inputs.kubernetes_version),
+        *user,
+    ]
 
 
 def pod_template(inputs: PodInputs) -> Manifest:

@@ -48,9 +48,22 @@ def container_names(api: RealtimeAPI) -> list[str]:
     return [contract.PROXY_CONTAINER_NAME, *users]
 
 
-def resolve(api: RealtimeAPI, spec: Spec, uri: str | None, sha256: str | None) -> Documents:
+def resolve(
+    api: RealtimeAPI,
+    spec: Spec,
+    uri: str | None,
+    sha256: str | None,
+    keep_alive_seconds: int = contract.DEFAULT_KEEP_ALIVE_SECONDS,
+) -> Documents:
     envs = {
-        name: serving_environment(api, spec, bundle_uri=uri, bundle_sha256=sha256, container=name)
+        name: serving_environment(
+            api,
+            spec,
+            bundle_uri=uri,
+            bundle_sha256=sha256,
+            container=name,
+            keep_alive_seconds=keep_alive_seconds,
+        )
         for name in container_names(api)
     }
     document = api_spec_document(api, spec, bundle_uri=uri, bundle_sha256=sha256)
@@ -59,16 +72,19 @@ def resolve(api: RealtimeAPI, spec: Spec, uri: str | None, sha256: str | None) -
 
 
 def documents_of(
-    api: RealtimeAPI, spec: Spec, bundle: BundleRef | None
+    api: RealtimeAPI, spec: Spec, bundle: BundleRef | None, keep_alive_seconds: int
 ) -> pulumi.Output[Documents]:
     if bundle is None:
-        return pulumi.Output.from_input(resolve(api, spec, None, None))
+        return pulumi.Output.from_input(resolve(api, spec, None, None, keep_alive_seconds))
     sha256 = bundle.sha256
-    return bundle.uri.apply(lambda uri: resolve(api, spec, uri, sha256))
+    return bundle.uri.apply(lambda uri: resolve(api, spec, uri, sha256, keep_alive_seconds))
 
 
-def spec_config_map_name(api: str) -> str:
-    return f"{naming.deployment_name(api)}-spec"
+def spec_config_map_name(api: str, spec_json: str) -> str:
+    """Named by its content: a changed spec is a new, immutable ConfigMap that the pods
+    switch to in a rollout, instead of a file changing under running pods."""
+    digest = hashlib.sha256(spec_json.encode()).hexdigest()[:10]
+    return f"{naming.deployment_name(api)}-spec-{digest}"
 
 
 def bundle_read_policy(bucket_arn: pulumi.Input[str], api: str) -> pulumi.Output[str]:
@@ -113,6 +129,7 @@ class ApiWorkloadArgs:
     bundle: BundleRef | None
     bucket_arn: pulumi.Output[str] | None
     tags: dict[str, str]
+    keep_alive_seconds: int = contract.DEFAULT_KEEP_ALIVE_SECONDS
 
 
 class ApiWorkload(pulumi.ComponentResource):
@@ -161,15 +178,16 @@ class ApiWorkload(pulumi.ComponentResource):
             automount_service_account_token=False,
             opts=k8s_opts,
         )
-        documents = documents_of(api, args.spec, args.bundle)
+        documents = documents_of(api, args.spec, args.bundle, args.keep_alive_seconds)
         config_map = k8s.core.v1.ConfigMap(
             f"{name}-spec",
             metadata=k8s.meta.v1.ObjectMetaArgs(
-                name=spec_config_map_name(api.name),
+                name=documents.apply(lambda d: spec_config_map_name(api.name, d.spec_json)),
                 namespace=naming.NAMESPACE,
                 labels=selector(api),
             ),
             data=documents.apply(lambda d: {contract.SPEC_FILE_NAME: d.spec_json}),
+            immutable=True,
             opts=k8s_opts,
         )
         template = pulumi.Output.all(args.image, documents).apply(
@@ -181,7 +199,8 @@ class ApiWorkload(pulumi.ComponentResource):
                     envs=values[1].envs,
                     spec_hash=spec_hash(values[0], values[1].spec_json),
                     service_account=object_name,
-                    config_map=spec_config_map_name(api.name),
+                    config_map=spec_config_map_name(api.name, values[1].spec_json),
+                    kubernetes_version=args.spec.cluster.kubernetes_version,
                 )
             )
         )

@@ -13,15 +13,14 @@ from typer.testing import CliRunner, Result
 from cortex_cli.main import app
 from infra.offline import engine
 from tests.conftest import EXAMPLES, REPO
-from tests.infra.conftest import ONE_ZONE_SPEC, PLAN_PROGRAM
+from tests.infra.conftest import ONE_ZONE_SPEC
 
 MIXED = EXAMPLES / "mixed" / "cortex.yaml"
 
 
 @pytest.fixture(autouse=True)
-def _platform_program(monkeypatch: pytest.MonkeyPatch) -> None:
-    # See tests/infra/conftest.py: the platform-only program until serving is stable.
-    monkeypatch.setattr(engine, "PROGRAM", PLAN_PROGRAM)
+def _in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Plans name the spec as given on the command line: run from the repository root.
     monkeypatch.chdir(REPO)
 
 
@@ -32,29 +31,34 @@ def _plan(*args: str | Path) -> Result:
 @pytest.fixture(scope="module")
 def prod_text() -> Iterator[str]:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(engine, "PROGRAM", PLAN_PROGRAM)
+        patch.chdir(REPO)
         result = CliRunner().invoke(app, ["plan", str(MIXED), "--env", "prod"])
         assert result.exit_code == 0, result.output
         yield result.stdout
 
 
-def test_human_plan_is_a_tree_with_a_summary(prod_text: str) -> None:
-    """The text plan nests resources under components and ends with the summary sections."""
+def test_human_plan_is_costs_and_risks_then_a_tree_then_counts(prod_text: str) -> None:
+    """The text plan opens with costs and risks, nests resources under components, and ends
+    with counts per type, the Helm releases and the warnings."""
     lines = prod_text.splitlines()
     assert lines[0] == "plan of stack prod (mixed-prod, us-west-2)"
+    risks_at = lines.index("costs and risks")
     platform = lines.index("platform  [cortex:infra:Platform]")
+    assert risks_at < platform
     assert lines[platform + 1].startswith("  platform-")
     assert "    platform-eks-cluster  [aws:eks/cluster:Cluster]" in lines
-    for heading in ("node groups:", "helm releases:"):
-        assert heading in lines
-    assert any(line.startswith("accelerators: neuron, nvidia") for line in lines)
+    assert lines.index("helm releases:") > platform
+    assert any(line.startswith("  accelerators: AWS Neuron (inf2.xlarge)") for line in lines)
     assert "     3  aws:ec2/natGateway:NatGateway" in lines
 
 
 def test_human_plan_lists_node_group_ranges_types_and_warnings(prod_text: str) -> None:
-    """Node groups show their size range, capacity and instance types; warnings are listed."""
-    assert "  gpu-spot                 0-7 nodes  SPOT      g5.2xlarge/g6.2xlarge" in prod_text
-    assert "  gpu-spot-on-demand       2-5 nodes  ON_DEMAND g5.2xlarge" in prod_text
+    """Node groups show their capacity, size range, instance types, AMI type and taints;
+    program warnings are listed."""
+    spot = next(line for line in prod_text.splitlines() if line.startswith("    gpu-spot  "))
+    assert spot.split()[:5] == ["gpu-spot", "g5.2xlarge,", "g6.2xlarge", "spot", "0-7"]
+    assert "AL2023_x86_64_NVIDIA" in spot
+    assert "taints nvidia.com/gpu=true:NO_SCHEDULE" in spot
     assert "warnings (1):" in prod_text
     assert "cluster-autoscaler: no cited release for Kubernetes 1.35" in prod_text
 

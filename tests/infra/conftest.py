@@ -1,9 +1,7 @@
 """Evaluated plans shared by the infra tests: each stack is evaluated once per test worker.
 
-PLAN_PROGRAM is the program the tests, the golden plans and `cortex-infra plan` (through the
-`platform_program` fixture) evaluate. It is the platform-only program while the serving
-layer is being written; point it at `engine.PROGRAM` once `infra/serving` is stable, then
-regenerate and review the golden files (CORTEX_UPDATE_GOLDEN=1).
+PLAN_PROGRAM is the program the tests, the golden plans and `cortex-infra plan` evaluate: the
+real `__main__.py`, platform and serving layers together.
 """
 
 from __future__ import annotations
@@ -20,7 +18,7 @@ from infra.offline import engine
 from infra.offline.graph import PlanGraph, PlannedResource
 from tests.conftest import EXAMPLES, REPO
 
-PLAN_PROGRAM = Path(__file__).resolve().parent / "programs" / "platform_only.py"
+PLAN_PROGRAM = engine.PROGRAM
 
 # A spec that uses two subnets of an existing VPC (IDs in AWS's documentation style).
 EXISTING_VPC_SPEC = """\

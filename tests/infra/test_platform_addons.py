@@ -160,8 +160,7 @@ def test_evaluating_twice_gives_identical_json(plan: Planner) -> None:
     """Same spec, same config: byte-identical plan JSON."""
     from infra.offline import engine
     from tests.conftest import EXAMPLES
-    from tests.infra.conftest import PLAN_PROGRAM
 
     config = engine.stack_config(EXAMPLES / "mixed" / "cortex.yaml", environment="prod")
-    again = engine.evaluate(config, stack="prod", region="us-west-2", program=PLAN_PROGRAM)
+    again = engine.evaluate(config, stack="prod", region="us-west-2", program=engine.PROGRAM)
     assert again.to_json() == plan("mixed", "prod").to_json()

@@ -168,11 +168,10 @@ def test_stack_outputs_with_a_secret_kubeconfig(plan: Planner) -> None:
 def test_example_stack_files_evaluate(plan: Planner) -> None:
     """Pulumi.dev.yaml and Pulumi.prod.yaml, read with PyYAML, evaluate to their environments."""
     from infra.offline import engine
-    from tests.infra.conftest import PLAN_PROGRAM
 
     for stack, name, admins in (("dev", "mixed-dev", 0), ("prod", "mixed-prod", 1)):
         graph = engine.evaluate(
-            stack_file_config(stack), stack=stack, region="us-west-2", program=PLAN_PROGRAM
+            stack_file_config(stack), stack=stack, region="us-west-2", program=engine.PROGRAM
         )
         assert graph.outputs["cluster_name"] == name
         assert len(graph.by_type("aws:eks/accessEntry:AccessEntry")) == admins

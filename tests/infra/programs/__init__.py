@@ -1,1 +1,0 @@
-"""Pulumi programs the infra tests evaluate besides the real `__main__.py`."""
