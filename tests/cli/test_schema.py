@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-import jsonschema  # type: ignore[import-untyped]  # no types-jsonschema in the dev lock
+import jsonschema
 import pytest
 import yaml
 from typer.testing import CliRunner
