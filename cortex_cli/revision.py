@@ -18,14 +18,6 @@ from cortex_spec.errors import CortexError
 class RevisionError(CortexError):
     """A git revision could not be read: not a repository, or an unknown ref."""
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
-        self.message = message
-        self.hint = hint
-        super().__init__(message)
-
-    def render(self) -> str:
-        return self.message if self.hint is None else f"{self.message}\n  fix: {self.hint}"
-
 
 def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
     try:

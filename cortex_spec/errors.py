@@ -84,7 +84,15 @@ def in_file_order(problems: Iterable[Problem]) -> tuple[Problem, ...]:
 
 
 class CortexError(Exception):
-    """Root of every error cortex-infra reports to a user."""
+    """Root of every error cortex-infra reports to a user: what went wrong, and the fix."""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        self.message = message
+        self.hint = hint
+        super().__init__(message)
+
+    def render(self) -> str:
+        return self.message if self.hint is None else f"{self.message}\n  fix: {self.hint}"
 
 
 class SpecError(CortexError):
@@ -102,10 +110,8 @@ class ProvisionError(CortexError):
     """A cloud call failed in a way the user must act on."""
 
     def __init__(self, message: str, *, hint: str | None = None, code: str | None = None) -> None:
-        self.message = message
-        self.hint = hint
         self.code = code
-        super().__init__(message)
+        super().__init__(message, hint=hint)
 
     def render(self) -> str:
         text = self.message if self.code is None else f"{self.message} ({self.code})"
@@ -114,11 +120,3 @@ class ProvisionError(CortexError):
 
 class StateError(CortexError):
     """Deployed state (a Pulumi checkpoint) is missing or unreadable."""
-
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
-        self.message = message
-        self.hint = hint
-        super().__init__(message)
-
-    def render(self) -> str:
-        return self.message if self.hint is None else f"{self.message}\n  fix: {self.hint}"

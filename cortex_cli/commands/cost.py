@@ -12,26 +12,14 @@ import typer
 
 from cortex_aws import cost as pricing
 from cortex_aws import money
-from cortex_aws.session import AwsSession
-from cortex_cli import output, tables
+from cortex_cli import loading, output, tables
 from cortex_cli.loading import load
 from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt, SpecArg
-from cortex_spec import Spec
-from cortex_spec.errors import ProvisionError
 
 OfflineOpt = Annotated[
     bool,
     typer.Option("--offline", help="No AWS calls: cached Price List prices, then the 2022 table."),
 ]
-
-
-def session_for(spec: Spec) -> AwsSession | None:
-    """The AWS session of a command (tests replace it to stub what moto lacks). None when
-    the AWS configuration is unusable: the estimate then says so and works offline."""
-    try:
-        return AwsSession(spec.cluster.region)
-    except ProvisionError:
-        return None
 
 
 def cost(
@@ -44,7 +32,7 @@ def cost(
     """Estimate what SPEC's cluster costs per hour and month, with every price's source."""
     output.use_json(json_output)
     loaded = load(spec, cluster_config, env)
-    session = None if offline else session_for(loaded)
+    session = None if offline else loading.optional_session_for(loaded)
     found = pricing.estimate(loaded, live=not offline, session=session)
     if json_output:
         output.emit_json(found.to_dict())

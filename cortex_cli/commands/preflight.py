@@ -10,19 +10,12 @@ from __future__ import annotations
 import typer
 
 from cortex_aws import preflight as checks
-from cortex_aws.session import AwsSession
-from cortex_cli import output, tables
+from cortex_cli import loading, output, tables
 from cortex_cli.exit_codes import ExitCode
 from cortex_cli.loading import load
 from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt, SpecArg
-from cortex_spec import Spec
 
 _MARK = {"pass": "PASS", "warn": "WARN", "fail": "FAIL"}
-
-
-def session_for(spec: Spec) -> AwsSession:
-    """The AWS session of a command (tests replace it to stub what moto lacks)."""
-    return AwsSession(spec.cluster.region)
 
 
 def preflight(
@@ -34,7 +27,7 @@ def preflight(
     """Check SPEC against your AWS account: quotas, zones, certificate, name. Exit 4 on failure."""
     output.use_json(json_output)
     loaded = load(spec, cluster_config, env)
-    report = checks.run(loaded, session_for(loaded))
+    report = checks.run(loaded, loading.session_for(loaded))
     if json_output:
         output.emit_json(report.to_dict())
     else:

@@ -10,16 +10,9 @@ from __future__ import annotations
 import typer
 
 from cortex_aws import status as live
-from cortex_aws.session import AwsSession
-from cortex_cli import output, tables
+from cortex_cli import loading, output, tables
 from cortex_cli.loading import load
 from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt, SpecArg
-from cortex_spec import Spec
-
-
-def session_for(spec: Spec) -> AwsSession:
-    """The AWS session of a command (tests replace it to stub what moto lacks)."""
-    return AwsSession(spec.cluster.region)
 
 
 def status(
@@ -31,7 +24,7 @@ def status(
     """Show the deployed cluster of SPEC: state, node groups, load balancer and API URLs."""
     output.use_json(json_output)
     loaded = load(spec, cluster_config, env)
-    found = live.status(loaded, session_for(loaded))
+    found = live.status(loaded, loading.session_for(loaded))
     if json_output:
         output.emit_json(found.to_dict())
         return

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from cortex_aws import prices
 from cortex_aws.session import AwsSession
-from cortex_cli.commands import cost as command
+from cortex_cli import loading
 from cortex_cli.exit_codes import ExitCode
 from cortex_cli.main import app
 from cortex_spec import Spec
@@ -71,7 +71,7 @@ def test_live_cost_labels_prices_with_the_fetch_date(
         return session
 
     monkeypatch.setattr(prices, "WORKERS", 1)  # the Stubber answers in call order
-    monkeypatch.setattr(command, "session_for", session_for)
+    monkeypatch.setattr(loading, "session_for", session_for)
     spec = EXAMPLES / "gpu-spot" / "cortex.yaml"
     result = CliRunner().invoke(app, ["cost", str(spec), "--json"])
     assert result.exit_code == ExitCode.OK, result.output

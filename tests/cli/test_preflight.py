@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from cortex_aws.session import AwsSession
-from cortex_cli.commands import preflight as command
+from cortex_cli import loading
 from cortex_cli.exit_codes import ExitCode
 from cortex_cli.main import app
 from cortex_spec import Spec
@@ -25,7 +25,7 @@ def _run(monkeypatch: pytest.MonkeyPatch, spec: Path, vcpu: dict[str, float], *a
         stubs.stub_quotas(session, vcpu)
         return session
 
-    monkeypatch.setattr(command, "session_for", session_for)
+    monkeypatch.setattr(loading, "session_for", session_for)
     return CliRunner().invoke(app, ["preflight", str(spec), *args])
 
 
