@@ -1,8 +1,14 @@
-"""How commands write: human text to the terminal, or one JSON document for machines."""
+"""How commands write: human text to the terminal, or one JSON document for machines.
+
+Tables are plain and aligned, columns padded to their widest cell and lines never wrapped:
+cells hold ARNs, URLs and console links that must stay copy-pasteable, so nothing is
+truncated or folded to the terminal's width (a wide row simply runs long).
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from contextvars import ContextVar
 from typing import Any
 
@@ -32,3 +38,16 @@ def echo(text: str = "", *, err: bool = False) -> None:
 def console(*, err: bool = False) -> Console:
     """A rich console that never wraps lines (errors carry file:line:col)."""
     return Console(stderr=err, soft_wrap=True, highlight=False, emoji=False)
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, indent: str = "") -> list[str]:
+    """Header, then rows; the last column is not padded."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for index, cell in enumerate(row):
+            widths[index] = max(widths[index], len(cell))
+    lines = []
+    for row in [list(headers), *[list(r) for r in rows]]:
+        cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])] + [row[-1]]
+        lines.append(indent + "  ".join(cells).rstrip())
+    return lines

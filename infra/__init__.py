@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from infra.options import BuildOptions
+from infra.handles import BuildOptions
 
 if TYPE_CHECKING:
     from cortex_spec import Spec

@@ -1,4 +1,5 @@
-"""What one layer of the program hands to the next, and what the stack exports."""
+"""What one layer of the program hands to the next: the stack settings `__main__.py` reads
+from Pulumi config, the platform as the serving layer sees it, and what the stack exports."""
 
 from __future__ import annotations
 
@@ -6,6 +7,15 @@ from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_kubernetes as k8s
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Stack-level settings that are not part of cortex.yaml (only `__main__.py` reads
+    Pulumi config; `infra.build` receives them here)."""
+
+    stack: str
+    admin_arns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,9 @@ from infra.addons import AddonsArgs, BootstrapAddons, WorkloadAddons
 from infra.cluster_autoscaler import ClusterAutoscaler, ClusterAutoscalerArgs
 from infra.device_plugins import DevicePlugins, DevicePluginsArgs
 from infra.eks_cluster import EksCluster, EksClusterArgs
-from infra.handles import ClusterHandle, StackOutputs
+from infra.handles import BuildOptions, ClusterHandle, StackOutputs
 from infra.network import Network, NetworkArgs, existing_subnets
 from infra.node_groups import ManagedNodeGroup, ManagedNodeGroupArgs
-from infra.options import BuildOptions
 from infra.zones import zones_for
 
 

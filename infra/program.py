@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from cortex_spec import Spec
-from infra.handles import StackOutputs
-from infra.options import BuildOptions
+from infra.handles import BuildOptions, StackOutputs
 from infra.platform import build_platform, stack_outputs
 from infra.serving import Serving, ServingArgs
 

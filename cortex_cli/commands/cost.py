@@ -12,7 +12,7 @@ import typer
 
 from cortex_aws import cost as pricing
 from cortex_aws import money
-from cortex_cli import loading, output, tables
+from cortex_cli import loading, output
 from cortex_cli.loading import load
 from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt, SpecArg
 
@@ -67,7 +67,7 @@ def render(found: pricing.CostEstimate) -> None:
         )
     headers = ["ITEM", "DETAIL", "COUNT", "EACH/HOUR", "MIN/HOUR", "MAX/HOUR", "MIN/MONTH"]
     headers += ["MAX/MONTH", "PRICES"]
-    for text in tables.render(headers, rows):
+    for text in output.table(headers, rows):
         output.echo(text)
     output.echo("")
     output.echo(pricing.summary(found))

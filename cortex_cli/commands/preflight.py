@@ -10,7 +10,7 @@ from __future__ import annotations
 import typer
 
 from cortex_aws import preflight as checks
-from cortex_cli import loading, output, tables
+from cortex_cli import loading, output
 from cortex_cli.exit_codes import ExitCode
 from cortex_cli.loading import load
 from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt, SpecArg
@@ -39,7 +39,7 @@ def preflight(
 def render(report: checks.PreflightReport) -> None:
     output.echo(f"preflight of {report.cluster} in {report.region}\n")
     rows = [[_MARK[r.status], r.check, r.subject, r.reason] for r in report.results]
-    for line in tables.render(["RESULT", "CHECK", "SUBJECT", "REASON"], rows):
+    for line in output.table(["RESULT", "CHECK", "SUBJECT", "REASON"], rows):
         output.echo(line)
     hints = [r for r in report.results if r.hint and r.status != "pass"]
     if hints:

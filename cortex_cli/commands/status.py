@@ -10,7 +10,7 @@ from __future__ import annotations
 import typer
 
 from cortex_aws import status as live
-from cortex_cli import loading, output, tables
+from cortex_cli import loading, output
 from cortex_cli.loading import load
 from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt, SpecArg
 
@@ -61,7 +61,7 @@ def render(found: live.ClusterStatus) -> None:
         for g in found.node_groups
     ]
     headers = ["NAME", "STATUS", "CAPACITY", "TYPES", "DESIRED", "MIN", "MAX", "ISSUES"]
-    for line in tables.render(headers, rows, indent="  "):
+    for line in output.table(headers, rows, indent="  "):
         output.echo(line)
     for group in found.node_groups:
         for failure in group.failed_scaling:
@@ -86,7 +86,7 @@ def render(found: live.ClusterStatus) -> None:
         ]
         for api in found.apis
     ]
-    for line in tables.render(["API", "URL", "TARGETS", "NOTE"], rows, indent="  ") if rows else []:
+    for line in output.table(["API", "URL", "TARGETS", "NOTE"], rows, indent="  ") if rows else []:
         output.echo(line)
     for note in found.notes:
         output.echo(f"note: {note}")
