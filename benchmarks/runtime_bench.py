@@ -215,7 +215,7 @@ def measure(pid: int, port: int, concurrency: int, seconds: float) -> Result:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=2.0, help="per measurement")
-    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds per setting")
+    parser.add_argument("--rounds", type=int, default=7, help="alternating rounds per setting")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temp:
         work = Path(temp)

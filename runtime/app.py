@@ -7,15 +7,18 @@ predictor, which is what keeps the runtime close to a bare ASGI app in the bench
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 import traceback
 from collections.abc import Callable
+from time import perf_counter
 
 from runtime import bundle, contract
 from runtime.executors import Executor, ThreadExecutor
 from runtime.front import CLIENT_CLOSED, DRAINING, NOT_READY, OVERLOADED, Front
 from runtime.journal import Journal
 from runtime.limiter import OverloadedError
+from runtime.placement import Placement
 from runtime.predictor import LoadError, Request
 from runtime.processes import ProcessExecutor
 from runtime.responses import (
@@ -30,13 +33,25 @@ from runtime.responses import (
 from runtime.settings import Settings
 
 
-def _executor(settings: Settings, on_crash: Callable[[str], None]) -> Executor:
+def _executor(
+    settings: Settings, journal: Journal, on_crash: Callable[[str], None]
+) -> Executor | Placement:
     assert settings.predictor is not None
+    if settings.processes == 1 and settings.threads == 1:
+        return Placement(settings.project_dir, settings.predictor, journal)
     if settings.processes == 1:
         return ThreadExecutor(settings.project_dir, settings.predictor, settings.threads)
     return ProcessExecutor(
         settings.project_dir, settings.predictor, settings.processes, settings.threads, on_crash
     )
+
+
+def _freeze_heap() -> None:
+    # Everything loaded so far (the server, the predictor and its model) lives as long as
+    # the process. Moved out of the collector's sight, it is no longer walked by every full
+    # collection, which otherwise stall the event loop for milliseconds at a time.
+    gc.collect()
+    gc.freeze()
 
 
 class PredictorApp(Front):
@@ -47,7 +62,9 @@ class PredictorApp(Front):
         self.predict_paths = frozenset({contract.PREDICT_PATH, endpoint or "/", f"{endpoint}/"})
         self.ready = False
         self.stop: Callable[[], None] = lambda: None
-        self.executor = _executor(settings, self._crashed)
+        self.executor = _executor(settings, journal, self._crashed)
+        # Only a serial predictor may run on the event loop (runtime.placement).
+        self.placement = self.executor if isinstance(self.executor, Placement) else None
 
     async def healthy(self) -> bool:
         return self.ready
@@ -70,6 +87,7 @@ class PredictorApp(Front):
             self.exit_code = 1
             self.stop()
             return
+        _freeze_heap()
         self.ready = True
         self.journal.event("ready", seconds=round(time.perf_counter() - start, 3))
 
@@ -82,67 +100,84 @@ class PredictorApp(Front):
     async def close(self) -> None:
         await self.executor.close()
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: PLR0912
+        # The hot path, written out flat: every call, await and object here is paid per
+        # prediction (the runtime's own work is measured against a bare ASGI app).
         if scope["type"] != "http":
             return
         path = scope["path"]
-        if path in self.predict_paths:
-            if scope["method"] == "POST":
-                start = time.perf_counter()
-                status = 500
-                try:
-                    status = await self._predict(scope, receive, send)
-                finally:
-                    self.record("POST", path, status, time.perf_counter() - start)
-            else:
-                await respond_error(send, 405, "use POST")
+        if (
+            path not in self.predict_paths
+            or scope["method"] != "POST"
+            or self.draining
+            or not self.ready
+        ):
+            await self._elsewhere(scope, send)
+            return
+        start = perf_counter()
+        status = 500
+        limiter = self.limiter
+        try:
+            # A free running place is claimed without a Slot; only a queued request needs one.
+            slot = None if limiter.claim() else limiter.admit()
+            try:
+                message = await receive()
+                body = message.get("body", b"")
+                if message.get("more_body") or message["type"] == "http.disconnect":
+                    body = await read_rest(receive, message)
+                content_type = b""
+                for name, value in scope["headers"]:
+                    if name == b"content-type":
+                        content_type = value
+                        break
+                if slot is not None:
+                    await slot.wait()
+                request = Request(body, content_type, scope["query_string"], scope["headers"])
+                placement = self.placement
+                if placement is not None and placement.policy.inline:
+                    outcome = placement.call(request)
+                else:
+                    outcome = await self.executor.run(request)
+            finally:  # before the response is written: the next request may start now
+                if slot is None:
+                    limiter.release()
+                else:
+                    slot.close()
+            if outcome.traceback:
+                self.journal.error("predict_failed", outcome.error or "", outcome.traceback)
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": outcome.status,
+                    "headers": [
+                        (b"content-type", outcome.content_type),
+                        (b"content-length", str(len(outcome.body)).encode()),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": outcome.body})
+            status = outcome.status
+        except OverloadedError:
+            status = 503
+            await respond(send, 503, OVERLOADED)
+        except DisconnectedError:
+            status = CLIENT_CLOSED
+        finally:
+            self.record("POST", path, status, perf_counter() - start)
+
+    async def _elsewhere(self, scope: Scope, send: Send) -> None:
+        path = scope["path"]
+        if path in self.predict_paths and scope["method"] == "POST":  # draining or loading
+            start = perf_counter()
+            try:
+                await respond(send, 503, DRAINING if self.draining else NOT_READY)
+            finally:
+                self.record("POST", path, 503, perf_counter() - start)
+        elif path in self.predict_paths:
+            await respond_error(send, 405, "use POST")
         elif path == contract.HEALTH_PATH:
             await self.health(send)
         elif path == contract.METRICS_PATH:
             await self.metrics_page(send)
         else:
             await respond_error(send, 404, "not found")
-
-    async def _predict(self, scope: Scope, receive: Receive, send: Send) -> int:
-        # The hot path, written out flat: every call and await here is paid per request.
-        if self.draining or not self.ready:
-            await respond(send, 503, DRAINING if self.draining else NOT_READY)
-            return 503
-        try:
-            slot = self.limiter.admit()
-        except OverloadedError:
-            await respond(send, 503, OVERLOADED)
-            return 503
-        try:
-            message = await receive()
-            body = message.get("body", b"")
-            if message.get("more_body") or message["type"] == "http.disconnect":
-                body = await read_rest(receive, message)
-            content_type = b""
-            for name, value in scope["headers"]:
-                if name == b"content-type":
-                    content_type = value
-                    break
-            if slot.queued:
-                await slot.wait()
-            outcome = await self.executor.run(
-                Request(body, content_type, scope["query_string"], scope["headers"])
-            )
-        except DisconnectedError:
-            return CLIENT_CLOSED
-        finally:
-            slot.close()  # before the response is written: the next request may start now
-        if outcome.traceback:
-            self.journal.error("predict_failed", outcome.error or "", outcome.traceback)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": outcome.status,
-                "headers": [
-                    (b"content-type", outcome.content_type),
-                    (b"content-length", str(len(outcome.body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": outcome.body})
-        return outcome.status

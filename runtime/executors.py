@@ -11,8 +11,9 @@ import queue
 import threading
 import traceback
 from collections import deque
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from time import perf_counter
 from typing import Protocol
 
 from runtime.predictor import Outcome, Predictor, Request, error_outcome, load_predictor
@@ -27,6 +28,14 @@ class Executor(Protocol):
     async def close(self) -> None: ...
 
 
+def call_guarded(predictor: Predictor, request: Request) -> Outcome:
+    """One call; whatever `predict` raises becomes a 500, so it cannot end the server."""
+    try:
+        return predictor(request)
+    except BaseException as error:  # a predictor calling sys.exit() must not hang or stop us
+        return error_outcome(500, type(error).__name__, traceback.format_exc())
+
+
 class ThreadExecutor:
     """Threads of the front process, fed by a queue, answering through the event loop.
 
@@ -36,13 +45,22 @@ class ThreadExecutor:
     finished meanwhile); `run_in_executor` pays a wake-up and two futures per call.
     """
 
-    def __init__(self, project_dir: Path, predictor: PredictorSettings, threads: int) -> None:
+    def __init__(
+        self,
+        project_dir: Path,
+        predictor: PredictorSettings,
+        threads: int,
+        on_timed: Callable[[float], None] | None = None,
+    ) -> None:
         self._project_dir = project_dir
         self._settings = predictor
         self._count = threads
+        # Told, on the event loop, how long each call took in its thread (runtime.placement).
+        self._on_timed = on_timed
+        self.predictor: Predictor | None = None
         self._queue: queue.SimpleQueue[list[Job] | None] = queue.SimpleQueue()
         self._submitted: list[Job] = []
-        self._finished: deque[tuple[asyncio.Future[Outcome], Outcome]] = deque()
+        self._finished: deque[tuple[asyncio.Future[Outcome], Outcome, float]] = deque()
         self._signalled = False
         self._threads: list[threading.Thread] = []
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -50,6 +68,7 @@ class ThreadExecutor:
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         predictor = await asyncio.to_thread(load_predictor, self._project_dir, self._settings)
+        self.predictor = predictor
         for index in range(self._count):
             thread = threading.Thread(
                 target=self._work, args=(predictor,), name=f"predict-{index}", daemon=True
@@ -77,11 +96,9 @@ class ThreadExecutor:
         assert self._loop is not None
         while (batch := self._queue.get()) is not None:
             for future, request in batch:
-                try:
-                    outcome = predictor(request)
-                except BaseException as error:  # a predictor calling sys.exit() must not hang us
-                    outcome = error_outcome(500, type(error).__name__, traceback.format_exc())
-                self._finished.append((future, outcome))
+                start = perf_counter()
+                outcome = call_guarded(predictor, request)
+                self._finished.append((future, outcome, perf_counter() - start))
                 # Appended before the flag is read, and the flag cleared before the batch is
                 # taken, so an outcome is never left behind without a wake-up to collect it.
                 if not self._signalled:
@@ -91,8 +108,11 @@ class ThreadExecutor:
     def _deliver(self) -> None:
         self._signalled = False
         finished = self._finished
+        on_timed = self._on_timed
         while finished:
-            future, outcome = finished.popleft()
+            future, outcome, seconds = finished.popleft()
+            if on_timed is not None:
+                on_timed(seconds)
             if not future.done():
                 future.set_result(outcome)
 

@@ -12,9 +12,11 @@ from typing import Any, TextIO
 
 _LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40}
 _INFO = _LEVELS["INFO"]
-_PATHS_KEPT = 64
+_FIELDS_KEPT = 256
 _SECOND_PREFIX = '{"ts":"%Y-%m-%dT%H:%M:%S.'
-_REQUEST_LINE = '%s%03d+00:00",%s"method":"%s","path":%s,"status":%d,"duration_ms":%.3f}\n'
+_HEAD = '%s%03d+00:00",%s'
+_FIELDS = '"method":"%s","path":%s,"status":%d,"duration_ms":'
+_REQUEST_LINE = "%s%s%.3f}\n"
 _FORMATTER = logging.Formatter()
 
 
@@ -25,9 +27,11 @@ def _timestamp(now: float) -> str:
 class Journal:
     """Writes the runtime's log lines; `api` is on every line so logs can be filtered by API.
 
-    Request lines are the hot path: they are formatted by hand and written in batches, at
-    most `FLUSH_SECONDS` late, because a write per request costs as much as the rest of the
-    runtime's own work. Events and errors are written at once, after any pending lines.
+    Request lines are the hot path: a request only leaves its numbers behind, and lines are
+    formatted and written in batches, at most `FLUSH_SECONDS` late, because formatting and
+    writing per request cost as much as the rest of the runtime's own work (formatting runs
+    faster in a batch, with the code and the caches warm). Events and errors are written at
+    once, after any pending request lines.
     """
 
     FLUSH_SECONDS = 0.05
@@ -38,52 +42,30 @@ class Journal:
         self.threshold = _LEVELS.get(level.upper(), _LEVELS["INFO"])
         self._stream = stream
         self._api_json = json.dumps(api)
-        self._pending: list[str] = []
+        self._pending: list[tuple[float, str, str, int, float]] = []
         self._second = -1
         self._prefix = ""
         self._fixed = f'"level":"INFO","api":{self._api_json},'
-        self._paths: dict[str, str] = {}
+        self._fields: dict[tuple[str, str, int], str] = {}
 
     def flush(self) -> None:
         stream = self._stream or sys.stdout
         if self._pending:
-            lines, self._pending = self._pending, []
-            stream.write("".join(lines))
+            requests, self._pending = self._pending, []
+            stream.write(self._lines(requests))
         stream.flush()
 
     def _write(self, record: dict[str, Any]) -> None:
-        self._pending.append(json.dumps(record, default=str, separators=(",", ":")) + "\n")
         self.flush()
+        stream = self._stream or sys.stdout
+        stream.write(json.dumps(record, default=str, separators=(",", ":")) + "\n")
+        stream.flush()
 
     def request(self, method: str, path: str, status: int, seconds: float) -> None:
         if self.threshold > _INFO:
             return
-        now = time.time()
-        second = int(now)
-        if second != self._second:
-            self._second = second
-            self._prefix = datetime.fromtimestamp(second, UTC).strftime(_SECOND_PREFIX)
-        quoted = self._paths.get(path)
-        if quoted is None:
-            # Paths are user input, so JSON-quoted; the few distinct ones are kept quoted.
-            quoted = json.dumps(path)
-            if len(self._paths) < _PATHS_KEPT:
-                self._paths[path] = quoted
         pending = self._pending
-        # %-formatting: about twice as fast as an f-string with format specs, on the hot path.
-        # `method` is an HTTP token: httptools admits no quote or backslash in it.
-        pending.append(
-            _REQUEST_LINE
-            % (
-                self._prefix,
-                (now - second) * 1000,
-                self._fixed,
-                method,
-                quoted,
-                status,
-                seconds * 1000,
-            )
-        )
+        pending.append((time.time(), method, path, status, seconds))
         if len(pending) == 1:
             try:
                 asyncio.get_running_loop().call_later(self.FLUSH_SECONDS, self.flush)
@@ -91,6 +73,38 @@ class Journal:
                 self.flush()
         elif len(pending) >= self.BATCH_LINES:
             self.flush()
+
+    def _lines(self, requests: list[tuple[float, str, str, int, float]]) -> str:
+        # A line is the timestamp and the fixed fields (shared by every request in the same
+        # millisecond), the request's fields (a few distinct ones) and its duration.
+        # %-formatting: about twice as fast as an f-string with format specs.
+        lines = []
+        last = -1
+        head = ""
+        known = self._fields
+        for now, method, path, status, seconds in requests:
+            millisecond = int(now * 1000)
+            if millisecond != last:
+                last = millisecond
+                head = self._head(millisecond)
+            fields = known.get((method, path, status)) or self._request_fields(method, path, status)
+            lines.append(_REQUEST_LINE % (head, fields, seconds * 1000))
+        return "".join(lines)
+
+    def _head(self, millisecond: int) -> str:
+        second, fraction = divmod(millisecond, 1000)
+        if second != self._second:
+            self._second = second
+            self._prefix = datetime.fromtimestamp(second, UTC).strftime(_SECOND_PREFIX)
+        return _HEAD % (self._prefix, fraction, self._fixed)
+
+    def _request_fields(self, method: str, path: str, status: int) -> str:
+        # Paths are user input, so JSON-quoted. `method` is an HTTP token: httptools admits
+        # no quote or backslash in it.
+        fields = _FIELDS % (method, json.dumps(path), status)
+        if len(self._fields) < _FIELDS_KEPT:
+            self._fields[(method, path, status)] = fields
+        return fields
 
     def event(self, event: str, level: str = "INFO", **fields: Any) -> None:
         if _LEVELS.get(level, 0) >= self.threshold:

@@ -30,6 +30,16 @@ class Limiter:
     def running(self) -> int:
         return self._running
 
+    def claim(self) -> bool:
+        """Take a running place at once if one is free and nobody waits; `release()` it.
+
+        The common case, without the Slot `admit()` would allocate.
+        """
+        if self._running < self.max_concurrency and not self._waiting:
+            self._running += 1
+            return True
+        return False
+
     def admit(self) -> Slot:
         """Claim a place, or raise OverloadedError at once."""
         if self.in_flight >= self.capacity:
@@ -41,7 +51,8 @@ class Limiter:
         self._waiting.append(waiter)
         return Slot(self, waiter)
 
-    def _release(self) -> None:
+    def release(self) -> None:
+        """Give back a running place (from `claim()`, or a Slot's)."""
         # A finishing request hands its running place straight to the oldest waiter, so
         # arrival order holds and `running` never dips below the limit while others wait.
         while self._waiting:
@@ -53,7 +64,7 @@ class Limiter:
 
     def _abandon(self, waiter: asyncio.Future[None]) -> None:
         if waiter.done() and not waiter.cancelled():
-            self._release()  # it had been handed a running place already
+            self.release()  # it had been handed a running place already
         else:
             waiter.cancel()
             if waiter in self._waiting:
@@ -87,7 +98,7 @@ class Slot:
     def close(self) -> None:
         """Give the place back, once, whether or not the request ever ran."""
         if self._state == "running":
-            self._limiter._release()
+            self._limiter.release()
         elif self._state == "queued" and self._waiter is not None:
             self._limiter._abandon(self._waiter)
         self._state = "closed"

@@ -42,9 +42,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 async def _serve(settings: Settings, journal: Journal, host: str) -> int:
     app = PredictorApp(settings, journal)
     sock = server.listen(host, settings.port)
-    instance = server.DrainingServer(
-        server.config(app, journal, settings.drain_seconds), app.begin_drain
-    )
+    instance = server.DrainingServer(server.config(app, journal, settings), app.begin_drain)
 
     def stop() -> None:
         instance.should_exit = True
@@ -60,9 +58,7 @@ async def _serve(settings: Settings, journal: Journal, host: str) -> int:
 async def _proxy(settings: Settings, journal: Journal, host: str, admin_port: int) -> int:
     app = ProxyApp(settings, journal, admin_port)
     sockets = [server.listen(host, settings.port), server.listen(host, admin_port)]
-    instance = server.DrainingServer(
-        server.config(app, journal, settings.drain_seconds), app.begin_drain
-    )
+    instance = server.DrainingServer(server.config(app, journal, settings), app.begin_drain)
     journal.event("started", upstream_port=settings.upstream_port, admin_port=admin_port)
     await instance.serve(sockets=sockets)
     await app.close()

@@ -15,11 +15,16 @@ BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 
 
 
 class _Series:
-    __slots__ = ("buckets", "count", "total")
+    """One status: a plain counter per bucket (not cumulative) and the sum of durations.
+
+    `observe` is paid per request and a scrape every few seconds, so the cumulative
+    buckets and the count are added up when rendering.
+    """
+
+    __slots__ = ("buckets", "total")
 
     def __init__(self) -> None:
         self.buckets = [0] * (len(BUCKETS) + 1)
-        self.count = 0
         self.total = 0.0
 
 
@@ -35,12 +40,11 @@ class Metrics:
         if series is None:
             series = self._series[status] = _Series()
         series.buckets[bisect_left(BUCKETS, seconds)] += 1
-        series.count += 1
         series.total += seconds
 
     def count(self, status: int) -> int:
         series = self._series.get(status)
-        return series.count if series else 0
+        return sum(series.buckets) if series else 0
 
     def render(self) -> bytes:
         lines = [
@@ -52,7 +56,7 @@ class Metrics:
         ]
         statuses = sorted(self._series)
         lines += [
-            f'{contract.REQUESTS_METRIC}{{status="{status}"}} {self._series[status].count}'
+            f'{contract.REQUESTS_METRIC}{{status="{status}"}} {self.count(status)}'
             for status in statuses
         ]
         lines += [
@@ -69,5 +73,5 @@ class Metrics:
                     f'{contract.LATENCY_METRIC}_bucket{{status="{status}",le="{le}"}} {cumulative}'
                 )
             lines.append(f'{contract.LATENCY_METRIC}_sum{{status="{status}"}} {series.total!r}')
-            lines.append(f'{contract.LATENCY_METRIC}_count{{status="{status}"}} {series.count}')
+            lines.append(f'{contract.LATENCY_METRIC}_count{{status="{status}"}} {cumulative}')
         return ("\n".join(lines) + "\n").encode()

@@ -12,6 +12,7 @@ from typing import Any
 import uvicorn
 
 from runtime.journal import Journal, route_server_logs
+from runtime.settings import Settings
 
 BACKLOG = 2048
 
@@ -59,7 +60,7 @@ class DrainingServer(uvicorn.Server):
         self.should_exit = True
 
 
-def config(app: Any, journal: Journal, drain_seconds: int) -> uvicorn.Config:
+def config(app: Any, journal: Journal, settings: Settings) -> uvicorn.Config:
     route_server_logs(journal)
     return uvicorn.Config(
         app,
@@ -71,7 +72,9 @@ def config(app: Any, journal: Journal, drain_seconds: int) -> uvicorn.Config:
         server_header=False,
         # Nothing reads client addresses, so X-Forwarded-For need not be rewritten per request.
         proxy_headers=False,
-        timeout_graceful_shutdown=drain_seconds,
+        timeout_graceful_shutdown=settings.drain_seconds,
+        # Idle connections must outlive the load balancer's own idle timeout (runtime.contract).
+        timeout_keep_alive=settings.keep_alive_seconds,
     )
 
 

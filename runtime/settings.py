@@ -33,6 +33,7 @@ class Settings:
     max_queue_length: int
     drain_seconds: int
     log_level: str
+    keep_alive_seconds: int = contract.DEFAULT_KEEP_ALIVE_SECONDS
     processes: int = 1
     threads: int = 1
     upstream_port: int | None = None
@@ -92,6 +93,9 @@ def _common(environ: Mapping[str, str], port_default: int) -> dict[str, Any]:
         "max_queue_length": _number(environ, contract.ENV_MAX_QUEUE_LENGTH, 100),
         "drain_seconds": _number(environ, contract.ENV_DRAIN_SECONDS, contract.DRAIN_SECONDS),
         "log_level": environ.get(contract.ENV_LOG_LEVEL) or contract.LOG_LEVEL,
+        "keep_alive_seconds": _number(
+            environ, contract.ENV_KEEP_ALIVE_SECONDS, contract.DEFAULT_KEEP_ALIVE_SECONDS
+        ),
     }
 
 
