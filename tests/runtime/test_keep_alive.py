@@ -54,4 +54,4 @@ def test_an_idle_connection_is_closed_after_the_keep_alive(tmp_path: Path, launc
         assert connection.recv(4096).startswith(b"HTTP/1.1 200")
         idle_from = time.monotonic()
         assert connection.recv(4096) == b""  # the server closed it
-        assert time.monotonic() - idle_from >= 0.9
+        assert time.monotonic() - idle_from >= 0.5  # not at once: after the keep-alive

@@ -9,13 +9,14 @@ import httpx
 
 from runtime import contract
 from runtime.placement import (
+    BUDGET_SECONDS,
     COOLDOWN_CALLS,
     COOLDOWN_SECONDS,
     FAST_SECONDS,
     MAX_COOLDOWN_SECONDS,
-    PASS_BUDGET_SECONDS,
     SLOW_SECONDS,
     WARM_UP_CALLS,
+    WINDOW_SECONDS,
     InlinePolicy,
 )
 from tests.runtime.conftest import Runtime, make_project, serving_env
@@ -72,40 +73,47 @@ def test_nothing_runs_inline_while_a_call_is_in_the_thread() -> None:
 def test_a_slow_inline_call_leaves_the_loop_at_once() -> None:
     """An inline call of SLOW_SECONDS is reported slow and the next call goes to the thread."""
     policy = warmed()
-    assert policy.inlined(SLOW_SECONDS)
+    assert policy.inlined(SLOW_SECONDS, now=1.0)
     assert not policy.inline
-    policy.new_pass(now=0.0)
+    policy.handed_over()
+    policy.threaded(FAST, now=2.0)
     assert not policy.inline  # the streak is gone: it must be earned again
 
 
 def test_a_moderately_slow_inline_call_is_not_a_stall() -> None:
     """Between FAST_SECONDS and SLOW_SECONDS the call loses the loop but is not blamed."""
     policy = warmed()
-    assert not policy.inlined((FAST_SECONDS + SLOW_SECONDS) / 2)
+    assert not policy.inlined((FAST_SECONDS + SLOW_SECONDS) / 2, now=1.0)
     assert not policy.inline
 
 
-def test_a_pass_of_the_loop_spends_at_most_its_budget_inline() -> None:
-    """Past PASS_BUDGET_SECONDS of inline calls in one pass, the rest go to the thread."""
+def test_inline_calls_spend_at_most_the_budget_of_each_window() -> None:
+    """Past BUDGET_SECONDS of inline calls in a window, calls go to the thread until it ends."""
     policy = warmed()
-    calls = 0
+    now, calls = 1.0, 0
     while policy.inline:
-        policy.inlined(FAST)
+        now += FAST
+        policy.inlined(FAST, now)
         calls += 1
-    assert int(PASS_BUDGET_SECONDS / FAST) <= calls <= int(PASS_BUDGET_SECONDS / FAST) + 1
-    policy.new_pass(now=0.0)
+    assert int(BUDGET_SECONDS / FAST) <= calls <= int(BUDGET_SECONDS / FAST) + 1
+    policy.handed_over()
+    policy.threaded(FAST, now)
+    assert not policy.inline  # the window is not over
+    policy.handed_over()
+    policy.threaded(FAST, now=now + WINDOW_SECONDS)
     assert policy.inline
 
 
 def test_a_stall_costs_a_doubling_cooldown_that_resets_after_a_quiet_spell() -> None:
-    """Stalls send the predictor to the thread for 10 s, 20 s, ... up to the maximum."""
+    """Slow inline calls send the predictor to the thread for 10 s, 20 s, ... up to a maximum."""
     policy = warmed()
     assert policy.stalled(now=100.0) == COOLDOWN_SECONDS
     for _ in range(COOLDOWN_CALLS):
         policy.handed_over()
         policy.threaded(FAST, now=100.0 + COOLDOWN_SECONDS - 1)
     assert not policy.inline  # enough fast calls, but the cooldown has not passed
-    policy.new_pass(now=100.0 + COOLDOWN_SECONDS)
+    policy.handed_over()
+    policy.threaded(FAST, now=100.0 + COOLDOWN_SECONDS)
     assert policy.inline
     cooldowns = [policy.stalled(now=200.0 + step) for step in range(10)]
     assert cooldowns[0] == 2 * COOLDOWN_SECONDS
