@@ -44,8 +44,7 @@ class Limiter:
         """Claim a place, or raise OverloadedError at once."""
         if self.in_flight >= self.capacity:
             raise OverloadedError
-        if self._running < self.max_concurrency and not self._waiting:
-            self._running += 1
+        if self.claim():
             return Slot(self, None)
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting.append(waiter)

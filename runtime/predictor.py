@@ -71,23 +71,14 @@ class Predictor:
         self._extra = tuple(a for a in _OPTIONAL_ARGUMENTS if takes_any or a in parameters)
 
     def __call__(self, request: Request) -> Outcome:
-        # Paid per request: the common case (JSON in, a dict or list out) is written out.
         try:
-            if request.content_type == JSON:
-                payload = json.loads(request.body) if request.body else None
-            else:
-                payload = _decode(request)
+            payload = _decode(request)
         except ValueError as error:
             return error_outcome(400, f"cannot read the payload: {error}")
         try:
             if self._extra:
-                result = self._predict(payload, **self._arguments(request))
-            else:
-                result = self._predict(payload)
-            kind = type(result)
-            if kind is dict or kind is list:
-                return Outcome(200, JSON, json.dumps(result).encode())
-            return _encode(result)
+                return _encode(self._predict(payload, **self._arguments(request)))
+            return _encode(self._predict(payload))
         except Exception as error:
             return error_outcome(500, _short(error), traceback.format_exc())
 
