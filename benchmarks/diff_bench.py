@@ -24,13 +24,13 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 MIXED = REPO / "examples" / "mixed"
-STAND_IN = REPO / "tests" / "infra" / "diff_program.py"
+STAND_IN = REPO / "tests" / "offline" / "diff_program.py"
 LIMIT = 2.0
 
 RUNNER = """
 import sys
 from pathlib import Path
-from infra.offline import engine
+from offline import engine
 if sys.argv[1]:
     engine.PROGRAM = Path(sys.argv[1])
 from cortex_cli.main import app

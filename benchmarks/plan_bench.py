@@ -31,7 +31,7 @@ GENERATED_APIS = 200
 RUNNER = """
 import sys
 from pathlib import Path
-from infra.offline import engine
+from offline import engine
 if sys.argv[1] == "platform":
     engine.PROGRAM = Path(sys.argv[2])
 from cortex_cli.main import app

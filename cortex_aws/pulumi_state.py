@@ -3,7 +3,7 @@
 Layout under the backend root (pulumi `pkg/backend/diy/store.go`): project-scoped stacks in
 `.pulumi/stacks/<project>/<stack>.json`, or `.json.gz` when written with gzip; stacks of
 the legacy, project-less layout in `.pulumi/stacks/<stack>.json`. The checkpoint is returned
-as parsed JSON; nothing here interprets it (see `infra/offline/state_graph.py`).
+as parsed JSON; nothing here interprets it (see `offline/state_graph.py`).
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ from typing import Any
 from cortex_spec import Spec
 from cortex_spec.node_profiles import GPU_RESOURCE, NEURON_RESOURCE, NodeProfile
 from cortex_spec.risks import risks
-from infra.offline import summary
-from infra.offline.graph import PlanGraph
+from offline import summary
+from offline.graph import PlanGraph
 
 _UNITS = {"gpu": "GPUs", "neuron": "Neuron devices"}
 

@@ -15,7 +15,7 @@ __all__ = ["BuildOptions", "build"]
 
 def build(spec: Spec, options: BuildOptions) -> StackOutputs:
     """Declare the whole stack for `spec`; return what the program exports."""
-    # Imported here so that `infra.offline` and single components import without the
+    # Imported here so that `offline` and single components import without the
     # whole program (and without pulling every pulumi_aws module in).
     from infra.program import build_stack  # noqa: PLC0415
 

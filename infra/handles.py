@@ -1,4 +1,4 @@
-"""What one layer of the program hands to the next: the stack settings `__main__.py` reads
+"""What one layer of the program hands to the next: the stack settings the program reads
 from Pulumi config, the platform as the serving layer sees it, and what the stack exports."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pulumi_kubernetes as k8s
 
 @dataclass(frozen=True)
 class BuildOptions:
-    """Stack-level settings that are not part of cortex.yaml (only `__main__.py` reads
+    """Stack-level settings that are not part of cortex.yaml (only `infra/program.py:main` reads
     Pulumi config; `infra.build` receives them here)."""
 
     stack: str
@@ -44,7 +44,7 @@ class ClusterHandle:
 
 @dataclass(frozen=True)
 class StackOutputs:
-    """Everything `__main__.py` exports."""
+    """Everything the program exports."""
 
     cluster_name: pulumi.Output[str]
     kubeconfig: pulumi.Output[str]

@@ -24,12 +24,12 @@ from cortex_cli import output
 from cortex_cli.options import ClusterConfigOpt, EnvOpt
 from cortex_cli.revision import materialise
 from cortex_spec import Spec, load_spec
-from infra.offline import engine
-from infra.offline.diff import diff_graphs
-from infra.offline.diff_groups import Names
-from infra.offline.diff_markdown import DEFAULT_LIMIT, render_markdown
-from infra.offline.diff_report import build_report, render_text, to_json
-from infra.offline.graph import PlanGraph
+from offline import engine
+from offline.diff import diff_graphs
+from offline.diff_groups import Names
+from offline.diff_markdown import DEFAULT_LIMIT, render_markdown
+from offline.diff_report import build_report, render_text, to_json
+from offline.graph import PlanGraph
 
 # The stack evaluated without --stack, as `cortex-infra plan` picks it: --env, else this.
 DEFAULT_STACK = "dev"
@@ -201,7 +201,7 @@ def _side(
 def _deployed(url: str, stack: str) -> PlanGraph:
     # Imported here: only this mode needs boto3.
     from cortex_aws.pulumi_state import read_checkpoint  # noqa: PLC0415
-    from infra.offline.state_graph import graph_from_checkpoint  # noqa: PLC0415
+    from offline.state_graph import graph_from_checkpoint  # noqa: PLC0415
 
     document = read_checkpoint(url, project=engine.PROJECT, stack=stack)
     return graph_from_checkpoint(document, stack=stack, project=engine.PROJECT)

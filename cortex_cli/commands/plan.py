@@ -40,8 +40,8 @@ def plan(
     # Imported late: pulumi and the providers take a second to import, and `--help` or a
     # spec error should not wait for them.
     from cortex_cli.plan_summary import costs_and_risks  # noqa: PLC0415
-    from infra.offline import engine  # noqa: PLC0415
-    from infra.offline.summary import summary, tree  # noqa: PLC0415
+    from offline import engine  # noqa: PLC0415
+    from offline.summary import summary, tree  # noqa: PLC0415
 
     config = engine.stack_config(spec, cluster_config=cluster_config, environment=env)
     # Paths as given: locations in warnings read like the command line, and a plan does not
@@ -69,7 +69,7 @@ def plan(
 
 def _load(spec: Path, cluster_config: Path | None, env: str | None, stack: str) -> Spec:
     """The spec as the program will load it: the environment named like the stack when
-    --env is not given (and no error when there is none), as `__main__.py` does. Its
+    --env is not given (and no error when there is none), as the program does. Its
     warnings are not printed here: the program logs them, and the plan lists them."""
     return load_spec(
         spec,

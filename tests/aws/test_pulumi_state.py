@@ -11,11 +11,11 @@ import pytest
 
 from cortex_aws.pulumi_state import Backend, read_checkpoint
 from cortex_spec.errors import StateError
-from infra.offline.graph import SECRET
-from infra.offline.state_graph import graph_from_checkpoint
+from offline.graph import SECRET
+from offline.state_graph import graph_from_checkpoint
 from tests.conftest import MotoServer
-from tests.infra.checkpoints import checkpoint
-from tests.infra.diff_fixtures import autoscaler, graph, resource
+from tests.offline.checkpoints import checkpoint
+from tests.offline.diff_fixtures import autoscaler, graph, resource
 
 BUCKET = "cortex-pulumi-state"
 

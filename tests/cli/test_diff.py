@@ -12,11 +12,11 @@ from typer.testing import CliRunner, Result
 
 from cortex_cli.exit_codes import ExitCode
 from cortex_cli.main import app
-from infra.offline import engine
+from offline import engine
 from tests.conftest import MotoServer
-from tests.infra.checkpoints import checkpoint
+from tests.offline.checkpoints import checkpoint
 
-STAND_IN = Path(__file__).resolve().parents[1] / "infra" / "diff_program.py"
+STAND_IN = Path(__file__).resolve().parents[1] / "offline" / "diff_program.py"
 SPEC = """\
 cluster:
   name: demo

@@ -6,7 +6,7 @@ import pytest
 
 from cortex_cli.plan_summary import accelerators, costs_and_risks, node_groups
 from cortex_spec import Spec, load_spec
-from infra.offline.graph import PlanGraph, PlannedResource
+from offline.graph import PlanGraph, PlannedResource
 from tests.conftest import EXAMPLES
 
 MIXED = EXAMPLES / "mixed" / "cortex.yaml"

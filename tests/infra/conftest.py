@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
-from infra.offline import engine
-from infra.offline.graph import PlanGraph, PlannedResource
+from offline import engine
+from offline.graph import PlanGraph, PlannedResource
 from tests.conftest import EXAMPLES, REPO
 
 PLAN_PROGRAM = engine.PROGRAM

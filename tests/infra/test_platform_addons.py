@@ -6,7 +6,7 @@ import json
 import re
 
 from infra.cluster_autoscaler import CHART_VERSION, IMAGE_TAGS, image_tag
-from infra.offline.graph import PlanGraph, PlannedResource
+from offline.graph import PlanGraph, PlannedResource
 from tests.infra.conftest import Planner, one
 
 RELEASE = "kubernetes:helm.sh/v3:Release"
@@ -164,7 +164,7 @@ def test_every_helm_release_is_pinned_and_named(plan: Planner) -> None:
 
 def test_evaluating_twice_gives_identical_json(plan: Planner) -> None:
     """Same spec, same config: byte-identical plan JSON."""
-    from infra.offline import engine
+    from offline import engine
     from tests.conftest import EXAMPLES
 
     config = engine.stack_config(EXAMPLES / "mixed" / "cortex.yaml", environment="prod")

@@ -167,7 +167,7 @@ def test_stack_outputs_with_a_secret_kubeconfig(plan: Planner) -> None:
 
 def test_example_stack_files_evaluate(plan: Planner) -> None:
     """Pulumi.dev.yaml and Pulumi.prod.yaml, read with PyYAML, evaluate to their environments."""
-    from infra.offline import engine
+    from offline import engine
 
     for stack, name, admins in (("dev", "mixed-dev", 0), ("prod", "mixed-prod", 1)):
         graph = engine.evaluate(

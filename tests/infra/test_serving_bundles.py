@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from infra.offline.graph import PlanGraph
+from offline.graph import PlanGraph
 from tests.infra.serving_fixtures.plans import named, of_type, policy, serving_plan
 
 pytestmark = pytest.mark.slow

@@ -12,7 +12,7 @@ from typing import Any, Final
 
 import pytest
 
-from infra.offline.graph import PlanGraph, PlannedResource
+from offline.graph import PlanGraph, PlannedResource
 from tests.infra.serving_fixtures.plans import EXAMPLE_STACKS, example_plan, serving_plan
 
 pytestmark = pytest.mark.slow

@@ -6,7 +6,7 @@ from __future__ import annotations
 import kubernetes_validate  # type: ignore[import-untyped]
 import pytest
 
-from infra.offline.graph import PlanGraph
+from offline.graph import PlanGraph
 from tests.infra.serving_fixtures.plans import (
     EXAMPLE_STACKS,
     example_plan,

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from infra.offline.engine import evaluate
-from infra.offline.graph import PlanGraph
 from infra.serving.workload import spec_hash
+from offline.engine import evaluate
+from offline.graph import PlanGraph
 from tests.infra.serving_fixtures.plans import (
     PROGRAM,
     REGION,

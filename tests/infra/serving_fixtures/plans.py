@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from cortex_spec import load_spec
-from infra.offline.engine import evaluate, stack_config
-from infra.offline.graph import PlanGraph, PlannedResource
+from offline.engine import evaluate, stack_config
+from offline.graph import PlanGraph, PlannedResource
 
 FIXTURES: Final = Path(__file__).resolve().parent
 PROGRAM: Final = FIXTURES / "program.py"

@@ -76,7 +76,7 @@ class MockCloud(pulumi.runtime.Mocks):
         if handler is None:
             raise UnmockedInvokeError(
                 f"the offline plan cannot answer the invoke {args.token}; teach "
-                "infra/offline/mock_cloud.py how, from the catalog"
+                "offline/mock_cloud.py how, from the catalog"
             )
         return handler(dict(args.args))
 

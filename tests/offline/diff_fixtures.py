@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from infra.offline.graph import PlanGraph, PlannedResource
+from offline.graph import PlanGraph, PlannedResource
 
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 CLUSTER = "aws:eks/cluster:Cluster"

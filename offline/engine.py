@@ -1,4 +1,4 @@
-"""Run the real Pulumi program (`__main__.py`) under Pulumi's mock engine and record it.
+"""Run the real Pulumi program (`infra/program.py`) under Pulumi's mock engine and record it.
 
 No Pulumi CLI, no provider plugins, no AWS: `pulumi.runtime.set_mocks` replaces the engine
 with an in-process monitor, the program's invokes are answered from the catalog, and every
@@ -19,12 +19,12 @@ import pulumi
 from pulumi.runtime import settings
 
 from cortex_spec.errors import CortexError
-from infra.offline.graph import PlanGraph, PlannedResource, normalize
-from infra.offline.mock_cloud import MockCloud
-from infra.offline.recorder import GraphRecorder, warning_logger
+from offline.graph import PlanGraph, PlannedResource, normalize
+from offline.mock_cloud import MockCloud
+from offline.recorder import GraphRecorder, warning_logger
 
 PROJECT: Final = "cortex"
-PROGRAM: Final = Path(__file__).resolve().parents[2] / "__main__.py"
+PROGRAM: Final = Path(__file__).resolve().parents[1] / "infra" / "program.py"
 
 
 def stack_config(

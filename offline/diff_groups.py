@@ -20,7 +20,7 @@ from typing import Any, Final, Literal
 
 from cortex_spec import Spec, naming
 from cortex_spec.node_profiles import NODE_GROUP_LABEL
-from infra.offline.graph import PlannedResource
+from offline.graph import PlannedResource
 
 Kind = Literal["api", "node group", "cluster"]
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cortex_spec.node_profiles import ACCELERATOR_LABEL
-from infra.offline.graph import PlanGraph, PlannedResource
+from offline.graph import PlanGraph, PlannedResource
 
 NODE_GROUP_TYPE = "aws:eks/nodeGroup:NodeGroup"
 HELM_RELEASE_TYPE = "kubernetes:helm.sh/v3:Release"

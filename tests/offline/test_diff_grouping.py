@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from infra.offline.diff import diff_graphs
-from infra.offline.diff_groups import CLUSTER, Group, Grouper, Names
-from infra.offline.diff_report import build_report, summary_line
-from tests.infra.diff_fixtures import (
+from offline.diff import diff_graphs
+from offline.diff_groups import CLUSTER, Group, Grouper, Names
+from offline.diff_report import build_report, summary_line
+from tests.offline.diff_fixtures import (
     DEPLOYMENT,
     autoscaler,
     graph,

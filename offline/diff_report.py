@@ -12,9 +12,9 @@ import json
 from dataclasses import dataclass
 from typing import Any, Final
 
-from infra.offline.diff import FieldChange, GraphDiff, ResourceChange, leaf_changes
-from infra.offline.diff_groups import Group, Grouper, Names
-from infra.offline.paths import covers, format_path, parse_path
+from offline.diff import FieldChange, GraphDiff, ResourceChange, leaf_changes
+from offline.diff_groups import Group, Grouper, Names
+from offline.paths import covers, format_path, parse_path
 
 SYMBOL: Final = {"create": "+", "delete": "-", "update": "~", "replace": "+-"}
 NODE_GROUP: Final = "aws:eks/nodeGroup:NodeGroup"

@@ -12,9 +12,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from infra.offline.diff import canonical
-from infra.offline.graph import SECRET, PlanGraph
-from infra.offline.state_graph import SECRET_SIG, SIG
+from offline.diff import canonical
+from offline.graph import SECRET, PlanGraph
+from offline.state_graph import SECRET_SIG, SIG
 
 PROVIDER_VERSION = "7.51.1"
 

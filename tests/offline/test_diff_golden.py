@@ -16,11 +16,11 @@ import pytest
 import yaml
 
 from cortex_spec import Spec, load_spec
-from infra.offline import engine
-from infra.offline.diff import diff_graphs
-from infra.offline.diff_groups import Group, Names
-from infra.offline.diff_markdown import render_markdown
-from infra.offline.diff_report import DiffReport, build_report, to_json
+from offline import engine
+from offline.diff import diff_graphs
+from offline.diff_groups import Group, Names
+from offline.diff_markdown import render_markdown
+from offline.diff_report import DiffReport, build_report, to_json
 
 CASES = Path(__file__).resolve().parent / "diff_cases"
 # `real` is the Pulumi program itself; cases move to it once infra/serving evaluates offline.

@@ -104,7 +104,7 @@ class WarningLog(logging.Handler):
 
 
 def warning_logger() -> tuple[logging.Logger, WarningLog]:
-    logger = logging.getLogger("cortex_infra.offline")
+    logger = logging.getLogger("cortex_offline")
     logger.propagate = False
     logger.handlers.clear()
     handler = WarningLog()

@@ -16,10 +16,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
-from infra.offline.graph import SECRET, PlanGraph, PlannedResource
-from infra.offline.paths import MISSING, Path, covers, format_path, parse_path
-from infra.offline.replace_matcher import replacing_rule
-from infra.offline.replacements import Rule, rules_for
+from offline.graph import SECRET, PlanGraph, PlannedResource
+from offline.paths import MISSING, Path, covers, format_path, parse_path
+from offline.replace_matcher import replacing_rule
+from offline.replacements import Rule, rules_for
 
 Op = Literal["create", "update", "replace", "delete"]
 OPS: Final[tuple[Op, ...]] = ("create", "replace", "update", "delete")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from infra.offline.diff import ResourceChange
-from infra.offline.diff_report import SYMBOL, DiffReport, Section, compact, display_rows
+from offline.diff import ResourceChange
+from offline.diff_report import SYMBOL, DiffReport, Section, compact, display_rows
 
 GITHUB_LIMIT: Final = 65_536
 DEFAULT_LIMIT: Final = 60_000

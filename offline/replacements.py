@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
-from infra.offline.paths import Path, parse_path
+from offline.paths import Path, parse_path
 
 TF: Final = "terraform-provider-aws internal/service/"
 K8S_DIFF: Final = "pulumi-kubernetes provider/pkg/provider/diff.go"

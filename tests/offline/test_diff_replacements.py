@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from infra.offline import engine
-from infra.offline.paths import format_path, parse_path
-from infra.offline.replace_matcher import markdown_table, replacing_rule
-from infra.offline.replacements import HELM_RELEASE, KUBERNETES_METADATA, TABLE, rules_for
+from offline import engine
+from offline.paths import format_path, parse_path
+from offline.replace_matcher import markdown_table, replacing_rule
+from offline.replacements import HELM_RELEASE, KUBERNETES_METADATA, TABLE, rules_for
 from tests.conftest import EXAMPLES, REPO
 
 STAND_IN = Path(__file__).resolve().parent / "diff_program.py"

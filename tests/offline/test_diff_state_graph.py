@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from cortex_spec.errors import StateError
-from infra.offline import engine
-from infra.offline.diff import diff_graphs
-from infra.offline.graph import SECRET
-from infra.offline.state_graph import SECRET_SIG, SIG, graph_from_checkpoint, normalize_state
+from offline import engine
+from offline.diff import diff_graphs
+from offline.graph import SECRET
+from offline.state_graph import SECRET_SIG, SIG, graph_from_checkpoint, normalize_state
 from tests.conftest import EXAMPLES
-from tests.infra.checkpoints import checkpoint
-from tests.infra.diff_fixtures import CLUSTER, autoscaler, graph, node_group, resource
+from tests.offline.checkpoints import checkpoint
+from tests.offline.diff_fixtures import CLUSTER, autoscaler, graph, node_group, resource
 
 STAND_IN = Path(__file__).resolve().parent / "diff_program.py"
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import re
 
-from infra.offline.diff import diff_graphs
-from infra.offline.diff_groups import Names
-from infra.offline.diff_markdown import COLLAPSE_AFTER, GITHUB_LIMIT, render_markdown
-from infra.offline.diff_report import DiffReport, build_report, render_text, to_json
-from infra.offline.graph import PlannedResource
-from tests.infra.diff_fixtures import CLUSTER, autoscaler, graph, node_group, resource
+from offline.diff import diff_graphs
+from offline.diff_groups import Names
+from offline.diff_markdown import COLLAPSE_AFTER, GITHUB_LIMIT, render_markdown
+from offline.diff_report import DiffReport, build_report, render_text, to_json
+from offline.graph import PlannedResource
+from tests.offline.diff_fixtures import CLUSTER, autoscaler, graph, node_group, resource
 
 NAMES = Names(apis=frozenset({"sentiment"}), managed={"gpu": "gpu"})
 

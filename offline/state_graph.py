@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from cortex_spec.errors import StateError
-from infra.offline.graph import SECRET, PlanGraph, PlannedResource
+from offline.graph import SECRET, PlanGraph, PlannedResource
 
 SIG: Final = "4dabf18193072939515e22adb298388d"
 SECRET_SIG: Final = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 - a marker, not a secret

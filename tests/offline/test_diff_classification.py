@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from infra.offline.diff import canonical, diff_graphs
-from infra.offline.graph import PlannedResource
-from tests.infra.diff_fixtures import (
+from offline.diff import canonical, diff_graphs
+from offline.graph import PlannedResource
+from tests.offline.diff_fixtures import (
     CLUSTER,
     DEPLOYMENT,
     autoscaler,

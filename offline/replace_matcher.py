@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from infra.offline.paths import Path, covers, format_path, is_ancestor, values_at
-from infra.offline.replacements import (
+from offline.paths import Path, covers, format_path, is_ancestor, values_at
+from offline.replacements import (
     K8S_DIFF,
     NONE_KNOWN,
     TABLE,
