@@ -5,6 +5,7 @@ tools (preflight, status) that look those resources up again.
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Final
 
 CLUSTER_TAG: Final = "cortex.dev/cluster-name"
@@ -69,3 +70,31 @@ _IAM_NAME_MAX: Final = 64
 def iam_role_name(cluster: str, purpose: str) -> str:
     """An IAM role of the stack (IAM role names: at most 64 characters)."""
     return _fit(f"{cluster}-{purpose}", _IAM_NAME_MAX)
+
+
+# EKS managed node groups are named from a prefix: terraform-provider-aws
+# (internal/service/eks/node_group.go) appends `id.PrefixedUniqueId`'s suffix to
+# `node_group_name_prefix`, which terraform-plugin-sdk (helper/id/id.go) makes 26 characters:
+# a UTC timestamp to 1/10000 s (18 digits) and an 8-hex-digit counter. Node group names
+# are at most 63 characters, so a prefix is at most 63 - 26 = 37.
+NODE_GROUP_NAME_MAX: Final = 63
+NODE_GROUP_SUFFIX_LENGTH: Final = 26
+NODE_GROUP_SUFFIX: Final = "[0-9]{18}[0-9a-f]{8}"
+NODE_GROUP_PREFIX_MAX: Final = NODE_GROUP_NAME_MAX - NODE_GROUP_SUFFIX_LENGTH
+
+
+def node_group_prefix(group: str) -> str:
+    """The physical name prefix of a managed node group (`gpu-spot` → `gpu-spot-`).
+
+    The trailing dash keeps prefixes of one group from matching another's names: `gpu-`
+    never starts `gpu-spot-<suffix>`, because a suffix starts with a digit."""
+    prefix = f"{group}-"
+    if len(prefix) > NODE_GROUP_PREFIX_MAX:
+        raise ValueError(f"node group prefix {prefix!r} is longer than {NODE_GROUP_PREFIX_MAX}")
+    return prefix
+
+
+def managed_group_of(physical: str) -> str | None:
+    """The managed group a physical node group name was made for, or None."""
+    found = re.fullmatch(f"(.+)-{NODE_GROUP_SUFFIX}", physical)
+    return found.group(1) if found else None

@@ -1,10 +1,17 @@
 """EKS managed add-ons, in two stages.
 
-`BootstrapAddons` are DaemonSets that nodes need to become Ready (VPC CNI, kube-proxy, the
-Pod Identity agent); they go ACTIVE without any node, so node groups wait for them
-(terraform-aws-eks calls these `before_compute`). `WorkloadAddons` run Deployments (CoreDNS,
-the EBS CSI controller, metrics-server), which only go ACTIVE once a node can run them, so
-they wait for the system node group instead.
+`BootstrapAddons` are the DaemonSets nodes need to become Ready: the VPC CNI (pod networking;
+a node without it stays NotReady) and kube-proxy (Service routing: the CNI's own pod reaches
+the API server through the `kubernetes` Service, aws/amazon-vpc-cni-k8s#1078). They go
+ACTIVE without any node, so node groups wait for them (terraform-aws-eks calls these
+`before_compute`). `WorkloadAddons` run Deployments (CoreDNS, the EBS CSI controller,
+metrics-server), which only go ACTIVE once a node can run them, so they wait for the system
+node group instead.
+
+No EKS Pod Identity agent: it only serves credentials to pods named in Pod Identity
+associations, and the stack has none; every controller and API assumes its role through
+IRSA (infra/irsa.py). Leaving it out removes a host-network DaemonSet from every node and
+a prerequisite from every node group; a stack that had it deletes it on its next update.
 
 Versions: no add-on version is written in code, because a valid version depends on the
 cluster's Kubernetes minor and no cited table covers every minor we accept. Each version is
@@ -94,8 +101,9 @@ class _AddonStage(pulumi.ComponentResource):
 
 
 class BootstrapAddons(_AddonStage):
-    """VPC CNI (with its own IRSA role), kube-proxy and the Pod Identity agent."""
+    """VPC CNI (with its own IRSA role) and kube-proxy."""
 
+    # What a node needs to become Ready, and nothing else: node groups wait for these.
     resources: list[pulumi.Resource]
     vpc_cni: aws.eks.Addon
 
@@ -107,11 +115,7 @@ class BootstrapAddons(_AddonStage):
         # reach the node's credentials cannot change the VPC's network interfaces.
         cni_role = self._irsa("vpc-cni", VPC_CNI_SERVICE_ACCOUNT, "AmazonEKS_CNI_Policy")
         self.vpc_cni = self._addon("vpc-cni", cni_role.arn)
-        self.resources = [
-            self.vpc_cni,
-            self._addon("kube-proxy"),
-            self._addon("eks-pod-identity-agent"),
-        ]
+        self.resources = [self.vpc_cni, self._addon("kube-proxy")]
         self.register_outputs({})
 
 

@@ -95,11 +95,39 @@ def iam_statements(cluster: str) -> list[dict[str, Any]]:
     ]
 
 
-def expander_priorities(asgs: Mapping[str, int]) -> dict[str, list[str]]:
-    """Priority -> regexes of exact ASG names (priority expander ConfigMap format)."""
-    by_priority: dict[int, list[str]] = {}
-    for asg, priority in asgs.items():
-        by_priority.setdefault(priority, []).append(f"^{re.escape(asg)}$")
+# EKS names a managed node group's Auto Scaling group `eks-<node group name>-<node group
+# id>` (terraform-aws-modules/terraform-aws-eks#3007, 2024; groups made before 2021 had
+# `eks-<id>` only, aws/containers-roadmap#1304), the id a UUID in 8-4-4-4-12 hex form
+# (kubernetes/autoscaler#3956 lists such names).
+_EKS_ASG_ID: Final = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+# The priority expander drops a group that no regex matches, while others match
+# (kubernetes/autoscaler expander/priority/priority.go: "The group won't be used"); this
+# lowest priority keeps any ASG we did not foresee usable, as a last resort.
+FALLBACK_PRIORITY: Final = 0
+FALLBACK_REGEX: Final = ".*"
+
+
+def asg_regex(node_group_prefix: str) -> str:
+    """The ASG names of the node groups named from `node_group_prefix`, and no others.
+
+    Anchored at both ends (the expander searches, it does not match whole names), with the
+    Terraform name suffix spelled out: `gpu-` cannot match `eks-gpu-spot-…`, whose next
+    character is a letter where the suffix starts with a digit."""
+    # Node group names are letters, digits and dashes, literal in a regex: no escaping, so
+    # the ConfigMap reads as the names it matches.
+    if not re.fullmatch("[A-Za-z0-9-]+", node_group_prefix):
+        raise ValueError(f"unexpected node group prefix {node_group_prefix!r}")
+    return f"^eks-{node_group_prefix}{naming.NODE_GROUP_SUFFIX}-{_EKS_ASG_ID}$"
+
+
+def expander_priorities(prefixes: Mapping[str, int]) -> dict[str, list[str]]:
+    """Priority -> ASG name regexes (priority expander ConfigMap format), from node group
+    name prefixes the program knows before any group exists, plus the fallback."""
+    by_priority: dict[int, list[str]] = {FALLBACK_PRIORITY: [FALLBACK_REGEX]}
+    for prefix, priority in prefixes.items():
+        if priority <= FALLBACK_PRIORITY:
+            raise ValueError(f"expander priority of {prefix!r} must be above the fallback")
+        by_priority.setdefault(priority, []).append(asg_regex(prefix))
     return {str(p): sorted(by_priority[p]) for p in sorted(by_priority)}
 
 
@@ -110,8 +138,9 @@ class ClusterAutoscalerArgs:
     kubernetes_version: str
     oidc_provider_arn: pulumi.Output[str]
     oidc_issuer: pulumi.Output[str]
-    # ASG name -> expander priority, one entry per managed node group.
-    priorities: list[tuple[pulumi.Output[str], int]]
+    # Node group name prefix -> expander priority, one entry per managed node group: plain
+    # strings, so the release waits for no node group (a new GPU group never blocks it).
+    priorities: list[tuple[str, int]]
     k8s_provider: k8s.Provider
     # Its pod needs a node to run on (the system node group).
     system_ready: list[pulumi.Resource]
@@ -136,11 +165,7 @@ class ClusterAutoscaler(pulumi.ComponentResource):
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        names = [asg for asg, _ in args.priorities]
-        ranks = [priority for _, priority in args.priorities]
-        priorities = pulumi.Output.all(*names).apply(
-            lambda resolved: expander_priorities(dict(zip(resolved, ranks, strict=True)))
-        )
+        priorities = expander_priorities(dict(args.priorities))
         values: dict[str, Any] = {
             "fullnameOverride": RELEASE,
             "cloudProvider": "aws",

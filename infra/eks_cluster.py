@@ -52,6 +52,9 @@ class EksCluster(pulumi.ComponentResource):
     """Control plane, its KMS key and log group, the node role and the IRSA OIDC provider."""
 
     name: pulumi.Output[str]
+    # The control plane's Kubernetes version as EKS reports it after its update: node groups
+    # take their `version` from it, so they follow the cluster and never run ahead of it.
+    version: pulumi.Output[str]
     endpoint: pulumi.Output[str]
     certificate_authority: pulumi.Output[str]
     security_group_id: pulumi.Output[str]
@@ -158,6 +161,7 @@ class EksCluster(pulumi.ComponentResource):
             for managed in ("AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly")
         ]
         self.name = eks.name
+        self.version = eks.version
         self.endpoint = eks.endpoint
         self.certificate_authority = eks.certificate_authority.apply(lambda ca: ca.data or "")
         self.security_group_id = eks.vpc_config.apply(

@@ -64,6 +64,7 @@ class IrsaRoleArgs:
 class IrsaRole(pulumi.ComponentResource):
     """An IAM role that one Kubernetes service account may assume."""
 
+    # The role's ARN once its policies are attached: what every consumer must use.
     arn: pulumi.Output[str]
 
     def __init__(
@@ -81,17 +82,23 @@ class IrsaRole(pulumi.ComponentResource):
             tags=args.tags,
             opts=child,
         )
+        grants: list[pulumi.Output[str]] = []
         if args.policy is not None:
-            aws.iam.RolePolicy(
+            inline = aws.iam.RolePolicy(
                 f"{name}-policy",
                 name=f"{args.role_name}-inline",
                 role=role.id,
                 policy=args.policy,
                 opts=child,
             )
+            grants.append(inline.id)
         for index, arn in enumerate(args.managed_policy_arns):
-            aws.iam.RolePolicyAttachment(
+            attachment = aws.iam.RolePolicyAttachment(
                 f"{name}-managed-{index}", role=role.name, policy_arn=arn, opts=child
             )
-        self.arn = role.arn
-        self.register_outputs({"arn": role.arn})
+            grants.append(attachment.id)
+        # A workload handed the bare role ARN could start before its permissions exist and
+        # fail its first AWS calls (or crash-loop). This ARN resolves only once every policy
+        # is attached, and carries those resources as dependencies to whoever consumes it.
+        self.arn = pulumi.Output.all(role.arn, *grants).apply(lambda values: str(values[0]))
+        self.register_outputs({"arn": self.arn})

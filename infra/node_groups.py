@@ -1,7 +1,17 @@
-"""One EKS managed node group, with its launch template and cluster-autoscaler ASG tags.
+"""One EKS managed node group, with its launch template, its scaling owner and its
+cluster-autoscaler ASG tags.
 
 Everything a group is made of comes from `cortex_spec.node_profiles` (AMI type, labels,
 taints, extended resources, the spot/on-demand split); nothing is re-derived here.
+
+Safe on every update (docs/cluster.md, "Node groups on day 2"):
+- no fixed physical names: the node group is named from a prefix and the launch template
+  from a prefix, so a replacement (new subnets, AMI or capacity type, a spot group's types)
+  is created beside the old one and the old one is deleted last: capacity never drops to 0;
+- an on-demand group's single instance type lives in the launch template, so changing it is
+  a new template version, which EKS rolls out node by node (an update, not a replacement);
+- `version` comes from the cluster resource: the group follows the control plane, after it;
+- min and max belong to `NodeGroupScaling` after creation (infra/node_scaling.py).
 """
 
 from __future__ import annotations
@@ -14,7 +24,9 @@ from typing import Final
 import pulumi
 import pulumi_aws as aws
 
+from cortex_spec import naming
 from cortex_spec.node_profiles import ManagedGroup, NodeProfile, group_labels
+from infra.node_scaling import NodeGroupScaling, NodeGroupScalingArgs
 
 # IMDSv2 only, reachable from the host network namespace alone: a pod (one more network
 # hop) gets no answer, so it cannot borrow the node role; pods use IRSA (docs/cluster.md).
@@ -22,8 +34,9 @@ IMDS_HOP_LIMIT: Final = 1
 # The root device of the AL2023 EKS AMIs, the only family node_profiles picks.
 ROOT_DEVICE: Final = "/dev/xvda"
 NODE_TEMPLATE: Final = "k8s.io/cluster-autoscaler/node-template"
-# Desired size belongs to the cluster-autoscaler after creation (Pulumi wire name).
-DESIRED_SIZE: Final = "scalingConfig.desiredSize"
+# Min, max and desired size are set at creation only (Pulumi wire name); afterwards
+# NodeGroupScaling owns min and max, and the cluster-autoscaler the desired size.
+SCALING_CONFIG: Final = "scalingConfig"
 
 
 def autoscaler_tags(
@@ -39,6 +52,21 @@ def autoscaler_tags(
     return dict(sorted(tags.items()))
 
 
+def template_instance_type(node_profile: NodeProfile, group: ManagedGroup) -> str | None:
+    """The instance type a launch template carries: an on-demand group's only type.
+
+    On-demand groups (a companion too) run the primary type alone, so the autoscaler's model
+    of a new node (it reads the type from the launch template) is exact. Spot groups draw
+    from the whole distribution, which only the node group's `instanceTypes` can list; EKS
+    fails a group that sets both (botocore EKS model, CreateNodegroup `instanceTypes`)."""
+    return node_profile.instance_types[0] if group.capacity_type == "ON_DEMAND" else None
+
+
+def node_group_instance_types(node_profile: NodeProfile, group: ManagedGroup) -> list[str] | None:
+    """The node group's `instanceTypes`: a spot group's distribution, else none at all."""
+    return list(node_profile.instance_types) if group.capacity_type == "SPOT" else None
+
+
 def _slug(key: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", key.removeprefix(NODE_TEMPLATE + "/").lower()).strip("-")
 
@@ -46,22 +74,30 @@ def _slug(key: str) -> str:
 @dataclass(frozen=True)
 class ManagedNodeGroupArgs:
     cluster: str
+    region: str
     cluster_name: pulumi.Output[str]
+    # The cluster resource's `version` output: the group upgrades after the control plane.
+    kubernetes_version: pulumi.Output[str]
     node_role_arn: pulumi.Output[str]
     subnet_ids: list[pulumi.Output[str]]
     profile: NodeProfile
     group: ManagedGroup
     tags: dict[str, str]
-    # What nodes need before they can join and become Ready (role policies, the CNI).
+    # What nodes need before they can join and become Ready (role policies, CNI, kube-proxy).
     prerequisites: list[pulumi.Resource]
 
 
 class ManagedNodeGroup(pulumi.ComponentResource):
-    """Launch template, EKS managed node group and its autoscaler tags."""
+    """Launch template, EKS managed node group, its scaling owner and its autoscaler tags."""
 
     node_group: aws.eks.NodeGroup
+    # The physical name EKS knows the group by (`<prefix><suffix>`), known after creation.
+    node_group_name: pulumi.Output[str]
+    # `<group>-`: what the program knows of the name before creation (cluster-autoscaler).
+    name_prefix: str
     asg_name: pulumi.Output[str]
     instance_types: list[str]
+    scaling: NodeGroupScaling
 
     def __init__(
         self, name: str, args: ManagedNodeGroupArgs, opts: pulumi.ResourceOptions | None = None
@@ -72,10 +108,14 @@ class ManagedNodeGroup(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         labels = group_labels(node_profile, group)
         instance_tags = {**args.tags, "Name": f"{args.cluster}-{group.name}"}
+        self.name_prefix = naming.node_group_prefix(group.name)
         template = aws.ec2.LaunchTemplate(
             f"{name}-lt",
-            name=f"{args.cluster}-{group.name}",
+            # Launch template names are unique per account and region: a prefix lets a
+            # replacement exist beside the template it replaces.
+            name_prefix=f"{args.cluster}-{self.name_prefix}",
             description=f"Nodes of {group.name} in EKS cluster {args.cluster}",
+            instance_type=template_instance_type(node_profile, group),
             metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
                 http_endpoint="enabled",
                 http_tokens="required",
@@ -101,23 +141,24 @@ class ManagedNodeGroup(pulumi.ComponentResource):
             ],
             opts=child,
         )
-        # On-demand groups (a companion too) run the primary type only, so that the
-        # autoscaler's model of a new node (the first type) is exact; spot groups draw from
-        # the whole distribution to reach more spot pools.
-        self.instance_types = list(
-            node_profile.instance_types
-            if group.capacity_type == "SPOT"
-            else node_profile.instance_types[:1]
-        )
+        self.instance_types = node_group_instance_types(node_profile, group) or [
+            node_profile.instance_types[0]
+        ]
         self.node_group = aws.eks.NodeGroup(
             f"{name}-group",
             cluster_name=args.cluster_name,
-            node_group_name=group.name,
+            # No fixed name: a replacement is created first, under a new name, and the old
+            # group is deleted at the end of the update (create-before-delete).
+            node_group_name_prefix=self.name_prefix,
+            # The only value EKS accepts is the cluster's own version (botocore EKS model,
+            # CreateNodegroup `version`); the template has no image id, so EKS picks the AMI
+            # of that version and rolls the nodes onto it when the cluster moves on.
+            version=args.kubernetes_version,
             node_role_arn=args.node_role_arn,
             subnet_ids=args.subnet_ids,
             ami_type=node_profile.ami_type,
             capacity_type=group.capacity_type,
-            instance_types=self.instance_types,
+            instance_types=node_group_instance_types(node_profile, group),
             labels=labels,
             taints=[
                 aws.eks.NodeGroupTaintArgs(key=t.key, value=t.value, effect=t.effect)
@@ -133,18 +174,31 @@ class ManagedNodeGroup(pulumi.ComponentResource):
             update_config=aws.eks.NodeGroupUpdateConfigArgs(max_unavailable_percentage=33),
             opts=pulumi.ResourceOptions(
                 parent=self,
-                ignore_changes=[DESIRED_SIZE],
-                # The group's name is fixed, so a replacement (new instance types, capacity
-                # or AMI type) cannot exist beside the old group: delete it first.
-                delete_before_replace=True,
-                # Nodes that start before the node role's policies and the CNI exist never
-                # become Ready, and the create fails after its timeout.
+                # Sizes are for creation only: the bridge drops ignored paths from the
+                # Terraform plan (pulumi-terraform-bridge pkg/tfbridge/provider.go, Update),
+                # so no update of this resource ever sends a stale desired size.
+                ignore_changes=[SCALING_CONFIG],
+                # Nodes that start before the node role's policies, the CNI and kube-proxy
+                # exist never become Ready, and the create fails after its timeout.
                 depends_on=args.prerequisites,
             ),
         )
+        self.node_group_name = self.node_group.node_group_name
+        self.scaling = NodeGroupScaling(
+            f"{name}-scaling",
+            NodeGroupScalingArgs(
+                region=args.region,
+                cluster_name=args.cluster_name,
+                nodegroup_name=self.node_group_name,
+                min_size=group.min_size,
+                max_size=group.max_size,
+            ),
+            opts=child,
+        )
         self.asg_name = self.node_group.resources.apply(_asg_name)
         # Managed node group tags never reach the ASG (eksctl #1571), yet the autoscaler
-        # reads scale-from-zero hints from ASG tags only: tag the ASG itself.
+        # reads scale-from-zero hints from ASG tags only: tag the ASG itself. A replaced
+        # group has a new ASG, so its tags are created on it before the old ones go.
         for key, value in autoscaler_tags(node_profile, group, labels).items():
             aws.autoscaling.Tag(
                 f"{name}-{_slug(key)}",
@@ -152,7 +206,7 @@ class ManagedNodeGroup(pulumi.ComponentResource):
                 tag=aws.autoscaling.TagTagArgs(key=key, value=value, propagate_at_launch=False),
                 opts=child,
             )
-        self.register_outputs({"asg_name": self.asg_name})
+        self.register_outputs({"node_group_name": self.node_group_name, "asg_name": self.asg_name})
 
 
 def _asg_name(resources: Sequence[aws.eks.outputs.NodeGroupResource]) -> str:

@@ -1,8 +1,11 @@
 """The platform: network, EKS, node groups, add-ons, node autoscaling and device plugins.
 
 Order of creation follows data and the few real prerequisites only: every node group waits
-for the cluster, the node role's policies and the bootstrap add-ons (CNI), never for another
-node group; Deployment add-ons and Helm releases wait for the system node group.
+for the cluster, the node role's policies and the bootstrap add-ons (VPC CNI, kube-proxy),
+never for another node group; Deployment add-ons and Helm releases wait for the system node
+group; the cluster-autoscaler names node groups by prefix and so waits for none of them.
+On a Kubernetes version bump the same edges order the update: the control plane, then the
+bootstrap add-ons and node groups (rolling, in place), then the Deployment add-ons.
 """
 
 from __future__ import annotations
@@ -86,7 +89,9 @@ class Platform(pulumi.ComponentResource):
                 f"{name}-nodes-{group.name}",
                 ManagedNodeGroupArgs(
                     cluster=cluster.name,
+                    region=cluster.region,
                     cluster_name=eks.name,
+                    kubernetes_version=eks.version,
                     node_role_arn=eks.node_role_arn,
                     subnet_ids=subnets.nodes,
                     profile=node_profile,
@@ -121,7 +126,7 @@ class Platform(pulumi.ComponentResource):
                 kubernetes_version=cluster.kubernetes_version,
                 oidc_provider_arn=eks.oidc_provider_arn,
                 oidc_issuer=eks.oidc_issuer,
-                priorities=[(mng.asg_name, group.expander_priority) for _, group, mng in groups],
+                priorities=[(mng.name_prefix, group.expander_priority) for _, group, mng in groups],
                 k8s_provider=provider,
                 system_ready=system_ready,
             ),
@@ -222,17 +227,19 @@ def stack_outputs(
 def _node_groups_output(
     groups: list[tuple[NodeProfile, ManagedGroup, ManagedNodeGroup]],
 ) -> pulumi.Output[dict[str, dict[str, object]]]:
-    """name -> {asg, instance_types, capacity_type}, the `node_groups` stack output."""
-    names = [mng.asg_name for _, _, mng in groups]
+    """name -> {node_group, asg, instance_types, capacity_type}: the `node_groups` output,
+    keyed by the managed group's spec name; `node_group` is the physical EKS name."""
+    names = [value for _, _, mng in groups for value in (mng.node_group_name, mng.asg_name)]
 
-    def build(asgs: list[Any]) -> dict[str, dict[str, object]]:
+    def build(resolved: list[Any]) -> dict[str, dict[str, object]]:
         return {
             group.name: {
-                "asg": asg,
+                "node_group": resolved[2 * index],
+                "asg": resolved[2 * index + 1],
                 "instance_types": list(mng.instance_types),
                 "capacity_type": group.capacity_type,
             }
-            for (_, group, mng), asg in zip(groups, asgs, strict=True)
+            for index, (_, group, mng) in enumerate(groups)
         }
 
     return pulumi.Output.all(*names).apply(build)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from cortex_spec import naming
 from infra.addons import EBS_CSI_SERVICE_ACCOUNT, VPC_CNI_SERVICE_ACCOUNT
 from infra.kubeconfig import render
 from tests.infra.conftest import Planner, one, stack_file_config
@@ -80,16 +81,18 @@ def test_oidc_provider_for_irsa(plan: Planner) -> None:
 
 
 def test_managed_addons_at_the_eks_default_version(plan: Planner) -> None:
-    """The six managed add-ons, each at the version `get_addon_version(most_recent=False)` gives."""
-    addons = plan("cpu").by_type(ADDON)
+    """The five managed add-ons, each at the version `get_addon_version(most_recent=False)`
+    gives; no Pod Identity agent, since every role is assumed through IRSA."""
+    graph = plan("cpu")
+    addons = graph.by_type(ADDON)
     assert sorted(a.inputs["addonName"] for a in addons) == [
         "aws-ebs-csi-driver",
         "coredns",
-        "eks-pod-identity-agent",
         "kube-proxy",
         "metrics-server",
         "vpc-cni",
     ]
+    assert graph.by_type("aws:eks/podIdentityAssociation:PodIdentityAssociation") == []
     assert {a.inputs["addonVersion"] for a in addons} == {"[EKS default for 1.35]"}
 
 
@@ -124,7 +127,7 @@ def test_deployment_addons_wait_for_the_system_nodes_and_daemonsets_do_not(plan:
     system = one(graph, "aws:eks/nodeGroup:NodeGroup", "platform-nodes-system-group").urn
     for name in ("coredns", "aws-ebs-csi-driver", "metrics-server"):
         assert system in one(graph, ADDON, f"platform-addons-{name}").dependencies
-    for name in ("vpc-cni", "kube-proxy", "eks-pod-identity-agent"):
+    for name in ("vpc-cni", "kube-proxy"):
         deps = one(graph, ADDON, f"platform-addons-bootstrap-{name}").dependencies
         assert not any(":NodeGroup::" in d for d in deps)
 
@@ -156,11 +159,15 @@ def test_stack_outputs_with_a_secret_kubeconfig(plan: Planner) -> None:
     )
     assert outputs["kubeconfig"] == "[secret]"
     assert outputs["cluster_name"] == "mixed-prod"
-    assert outputs["node_groups"]["gpu-spot"] == {
-        "asg": outputs["node_groups"]["gpu-spot"]["asg"],
+    gpu = outputs["node_groups"]["gpu-spot"]
+    assert gpu == {
+        "node_group": gpu["node_group"],
+        "asg": gpu["asg"],
         "capacity_type": "SPOT",
         "instance_types": ["g5.2xlarge", "g6.2xlarge"],
     }
+    assert naming.managed_group_of(gpu["node_group"]) == "gpu-spot"
+    assert gpu["asg"].startswith(f"eks-{gpu['node_group']}-")
     providers = {r.type for r in plan("mixed", "prod").resources if "providers" in r.type}
     assert providers == {"pulumi:providers:aws", "pulumi:providers:kubernetes"}
 

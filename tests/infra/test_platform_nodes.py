@@ -1,23 +1,35 @@
 """Node group rules: one managed group per spec group, AMI, launch template, taints, spot,
-scaling and the cluster-autoscaler's scale-from-zero tags."""
+names that let a replacement exist beside the old group, the version, scaling ownership and
+the cluster-autoscaler's scale-from-zero tags."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from cortex_spec import naming
 from cortex_spec.node_profiles import root_volume
-from infra.node_groups import DESIRED_SIZE
-from tests.conftest import REPO
+from infra.node_groups import SCALING_CONFIG
+from infra.node_scaling import TYPE as SCALING
+from offline import engine, mock_cloud
+from offline.graph import PlanGraph
+from tests.conftest import EXAMPLES, REPO
 from tests.infra.conftest import Planner, node_group, one
 
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 TAG = "aws:autoscaling/tag:Tag"
+ALL_PLANS = [("cpu", None), ("gpu-spot", None), ("inferentia", None), ("mixed", "prod")]
 
 
 def _names(plan: Planner, spec: str, env: str | None = None) -> list[str]:
-    return sorted(r.inputs["nodeGroupName"] for r in plan(spec, env).by_type(NODE_GROUP))
+    return sorted(
+        r.inputs["nodeGroupNamePrefix"].removesuffix("-")
+        for r in plan(spec, env).by_type(NODE_GROUP)
+    )
 
 
 def test_one_managed_group_per_spec_group_plus_companion_and_system(plan: Planner) -> None:
@@ -31,6 +43,35 @@ def test_one_managed_group_per_spec_group_plus_companion_and_system(plan: Planne
         "inf2",
         "system",
     ]
+
+
+@pytest.mark.parametrize(("spec", "env"), ALL_PLANS)
+def test_no_fixed_physical_names_and_no_delete_before_replace(
+    plan: Planner, spec: str, env: str | None
+) -> None:
+    """Node groups and launch templates are named from prefixes and replaced create-first."""
+    graph = plan(spec, env)
+    for resource in [*graph.by_type(NODE_GROUP), *graph.by_type(TEMPLATE)]:
+        assert "deleteBeforeReplace" not in resource.options, resource.name
+        assert "name" not in resource.inputs
+        assert "nodeGroupName" not in resource.inputs
+    for group in graph.by_type(NODE_GROUP):
+        prefix = group.inputs["nodeGroupNamePrefix"]
+        # terraform-provider-aws: a prefix of at most 63 - 26 characters.
+        assert prefix.endswith("-")
+        assert len(prefix) <= naming.NODE_GROUP_PREFIX_MAX
+    for template in graph.by_type(TEMPLATE):
+        assert template.inputs["namePrefix"].startswith(f"{graph.outputs['cluster_name']}-")
+
+
+def test_the_longest_group_names_fit_the_prefix_limit() -> None:
+    """A 26-character spec group's companion (`-on-demand`) still fits 37 characters."""
+    longest = "a" * 26 + "-on-demand"
+    assert len(naming.node_group_prefix(longest)) == naming.NODE_GROUP_PREFIX_MAX
+    with pytest.raises(ValueError, match="longer than"):
+        naming.node_group_prefix(longest + "x")
+    assert naming.managed_group_of(longest + "-20261123101500123400000001") == longest
+    assert naming.managed_group_of(longest) is None
 
 
 def test_ami_type_follows_the_instance_type(plan: Planner) -> None:
@@ -50,8 +91,9 @@ def test_launch_template_requires_imdsv2_and_encrypts_the_root_volume(plan: Plan
         metadata = template.inputs["metadataOptions"]
         assert metadata["httpTokens"] == "required"
         assert metadata["httpPutResponseHopLimit"] <= 2
-        ebs = template.inputs["blockDeviceMappings"][0]["ebs"]
-        assert ebs["encrypted"] == "true"
+        assert template.inputs["blockDeviceMappings"][0]["ebs"]["encrypted"] == "true"
+        # No image id: EKS picks the AMI of the group's version (and rolls it on upgrades).
+        assert "imageId" not in template.inputs
     gpu = one(graph, TEMPLATE, "platform-nodes-gpu-spot-lt").inputs
     assert gpu["blockDeviceMappings"][0]["ebs"] == {
         "deleteOnTermination": "true",
@@ -64,8 +106,7 @@ def test_launch_template_requires_imdsv2_and_encrypts_the_root_volume(plan: Plan
     kinds = [spec["resourceType"] for spec in gpu["tagSpecifications"]]
     assert kinds == ["instance", "volume", "network-interface"]
     assert gpu["tagSpecifications"][0]["tags"]["cortex.dev/cluster-name"] == "mixed-prod"
-    group = node_group(graph, "gpu-spot")
-    assert group.inputs["launchTemplate"]["version"] == "1"
+    assert node_group(graph, "gpu-spot").inputs["launchTemplate"]["version"] == "1"
 
 
 def test_root_volume_defaults_follow_cortex() -> None:
@@ -96,74 +137,103 @@ def test_labels_and_accelerator_taints(plan: Planner) -> None:
     assert system["capacityType"] == "ON_DEMAND"
 
 
-def test_spot_uses_the_distribution_and_the_companion_takes_the_on_demand_share(
+def test_on_demand_type_lives_in_the_template_and_spot_types_on_the_group(
     plan: Planner,
 ) -> None:
-    """Spot: SPOT over instance_distribution; companion: ON_DEMAND primary type, Cortex's split."""
+    """On-demand: one type in the launch template, none on the group (a type change is a
+    new template version, rolled out in place); spot: the distribution on the group only."""
     graph = plan("mixed", "prod")
     spot = node_group(graph, "gpu-spot").inputs
-    companion = node_group(graph, "gpu-spot-on-demand").inputs
     assert spot["capacityType"] == "SPOT"
     assert spot["instanceTypes"] == ["g5.2xlarge", "g6.2xlarge"]
-    assert companion["capacityType"] == "ON_DEMAND"
-    assert companion["instanceTypes"] == ["g5.2xlarge"]
-    # prod: min 2, max 12, base 2, 25% above base: on-demand 2..5, spot 0..7.
-    assert (companion["scalingConfig"]["minSize"], companion["scalingConfig"]["maxSize"]) == (2, 5)
-    assert (spot["scalingConfig"]["minSize"], spot["scalingConfig"]["maxSize"]) == (0, 7)
+    assert "instanceType" not in one(graph, TEMPLATE, "platform-nodes-gpu-spot-lt").inputs
+    for group, kind in (("gpu-spot-on-demand", "g5.2xlarge"), ("cpu", "m6i.xlarge")):
+        assert "instanceTypes" not in node_group(graph, group).inputs
+        template = one(graph, TEMPLATE, f"platform-nodes-{group}-lt")
+        assert template.inputs["instanceType"] == kind
+        assert node_group(graph, group).inputs["capacityType"] == "ON_DEMAND"
     dev = plan("mixed", "dev")
-    assert sorted(r.inputs["nodeGroupName"] for r in dev.by_type(NODE_GROUP)) == [
-        "cpu",
-        "gpu-spot",
-        "inf2",
-        "system",
-    ]
+    assert _names(plan, "mixed", "dev") == ["cpu", "gpu-spot", "inf2", "system"]
+    assert dev.outputs["node_groups"]["cpu"]["instance_types"] == ["m6i.xlarge"]
 
 
-def test_scaling_range_with_desired_size_left_to_the_autoscaler(plan: Planner) -> None:
-    """min/max come from the spec; desired starts at min and is ignored after creation."""
-    graph = plan("cpu")
-    group = node_group(graph, "cpu")
-    assert group.inputs["scalingConfig"] == {"desiredSize": 1, "maxSize": 5, "minSize": 1}
+def _scaling(graph: PlanGraph, group: str) -> dict[str, object]:
+    return one(graph, SCALING, f"platform-nodes-{group}-scaling").inputs
+
+
+def test_sizes_at_creation_then_owned_by_the_scaling_resource(plan: Planner) -> None:
+    """The group takes min/max/desired=min at creation and ignores scalingConfig; a
+    NodeGroupScaling of exactly (region, cluster, node group, min, max) owns min and max."""
+    graph = plan("mixed", "prod")
     for resource in graph.by_type(NODE_GROUP):
-        assert resource.options["ignoreChanges"] == [DESIRED_SIZE]
-        # Fixed names: a replacement must delete the old group first.
-        assert resource.options["deleteBeforeReplace"] is True
+        assert resource.options["ignoreChanges"] == [SCALING_CONFIG]
+    # prod: min 2, max 12, base 2, 25% above base: on-demand 2..5, spot 0..7.
+    companion = node_group(graph, "gpu-spot-on-demand")
+    assert companion.inputs["scalingConfig"] == {"desiredSize": 2, "maxSize": 5, "minSize": 2}
+    assert node_group(graph, "gpu-spot").inputs["scalingConfig"]["maxSize"] == 7
+    scaling = one(graph, SCALING, "platform-nodes-gpu-spot-on-demand-scaling")
+    assert scaling.inputs == {
+        "region": "us-west-2",
+        "clusterName": "mixed-prod",
+        "nodegroupName": graph.outputs["node_groups"]["gpu-spot-on-demand"]["node_group"],
+        "minSize": 2,
+        "maxSize": 5,
+    }
+    assert companion.urn in scaling.dependencies
+    assert scaling.parent == companion.parent
+    assert (_scaling(graph, "gpu-spot")["minSize"], _scaling(graph, "gpu-spot")["maxSize"]) == (
+        0,
+        7,
+    )
+    assert len(graph.by_type(SCALING)) == len(graph.by_type(NODE_GROUP))
+
+
+def test_node_group_version_is_the_clusters_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every group's `version` is the cluster resource's output (not the spec's string), so
+    a Kubernetes bump updates the control plane first, then rolls the groups in place."""
+    computed = mock_cloud._COMPUTED["aws:eks/cluster:Cluster"]
+
+    def cluster(
+        cloud: mock_cloud.MockCloud, name: str, state: dict[str, Any]
+    ) -> tuple[str, dict[str, Any]]:
+        cluster_id, extra = computed(cloud, name, state)
+        return cluster_id, {**extra, "version": "as-reported-by-eks"}
+
+    monkeypatch.setitem(mock_cloud._COMPUTED, "aws:eks/cluster:Cluster", cluster)
+    config = engine.stack_config(EXAMPLES / "cpu" / "cortex.yaml")
+    graph = engine.evaluate(config, stack="dev", region="us-east-2", program=engine.PROGRAM)
+    [eks] = graph.by_type("aws:eks/cluster:Cluster")
+    assert eks.inputs["version"] == "1.35"
+    for group in graph.by_type(NODE_GROUP):
+        assert group.inputs["version"] == "as-reported-by-eks"
+        assert eks.urn in group.dependencies
 
 
 def test_asg_tags_let_every_group_scale_from_zero(plan: Planner) -> None:
     """Each ASG is tagged with node-template labels, taints and extended resources."""
     graph = plan("mixed", "prod")
-    asg = graph.outputs["node_groups"]["inf2"]["asg"]
-    tags = {
-        r.inputs["tag"]["key"]: r.inputs["tag"]["value"]
-        for r in graph.by_type(TAG)
-        if r.inputs["autoscalingGroupName"] == asg
-    }
+
+    def tags_of(group: str) -> dict[str, str]:
+        asg = graph.outputs["node_groups"][group]["asg"]
+        return {
+            r.inputs["tag"]["key"]: r.inputs["tag"]["value"]
+            for r in graph.by_type(TAG)
+            if r.inputs["autoscalingGroupName"] == asg
+        }
+
     prefix = "k8s.io/cluster-autoscaler/node-template"
-    assert tags[f"{prefix}/label/cortex.dev/node-group"] == "inf2"
-    assert tags[f"{prefix}/taint/aws.amazon.com/neuron"] == "true:NoSchedule"
-    assert tags[f"{prefix}/resources/aws.amazon.com/neuron"] == "1"
-    gpu_asg = graph.outputs["node_groups"]["gpu-spot-on-demand"]["asg"]
-    gpu_tags = {
-        r.inputs["tag"]["key"]: r.inputs["tag"]["value"]
-        for r in graph.by_type(TAG)
-        if r.inputs["autoscalingGroupName"] == gpu_asg
-    }
-    assert gpu_tags[f"{prefix}/resources/nvidia.com/gpu"] == "1"
-    assert gpu_tags[f"{prefix}/taint/nvidia.com/gpu"] == "true:NoSchedule"
+    inf2 = tags_of("inf2")
+    assert inf2[f"{prefix}/label/cortex.dev/node-group"] == "inf2"
+    assert inf2[f"{prefix}/taint/aws.amazon.com/neuron"] == "true:NoSchedule"
+    assert inf2[f"{prefix}/resources/aws.amazon.com/neuron"] == "1"
+    gpu = tags_of("gpu-spot-on-demand")
+    assert gpu[f"{prefix}/resources/nvidia.com/gpu"] == "1"
+    assert gpu[f"{prefix}/taint/nvidia.com/gpu"] == "true:NoSchedule"
+    assert gpu[f"{prefix}/label/cortex.dev/capacity-type"] == "on-demand"
     assert not any(r.inputs["tag"]["propagateAtLaunch"] for r in graph.by_type(TAG))
     assert {r.inputs["autoscalingGroupName"] for r in graph.by_type(TAG)} == {
         group["asg"] for group in graph.outputs["node_groups"].values()
     }
-
-
-def test_node_groups_never_wait_on_each_other(plan: Planner) -> None:
-    """No node group depends on another node group, a Helm release or a Deployment add-on."""
-    graph = plan("mixed", "prod")
-    for group in graph.by_type(NODE_GROUP):
-        assert not any(":NodeGroup::" in d for d in group.dependencies)
-        assert not any("helm.sh" in d for d in group.dependencies)
-        assert not any("WorkloadAddons" in d for d in group.dependencies)
 
 
 def test_every_depends_on_says_why() -> None:
