@@ -12,12 +12,16 @@ import json
 from dataclasses import dataclass
 from typing import Any, Final
 
+from cortex_spec import naming
 from offline.diff import FieldChange, GraphDiff, ResourceChange, leaf_changes
 from offline.diff_groups import Group, Grouper, Names
 from offline.paths import covers, format_path, parse_path
 
 SYMBOL: Final = {"create": "+", "delete": "-", "update": "~", "replace": "+-"}
 NODE_GROUP: Final = "aws:eks/nodeGroup:NodeGroup"
+# Min and max of a node group after creation (infra/node_scaling.py).
+NODE_GROUP_SCALING: Final = "pulumi-python:dynamic/cortex:NodeGroupScaling"
+LAUNCH_TEMPLATE: Final = "aws:ec2/launchTemplate:LaunchTemplate"
 # (type token, field pattern, words): the fields a one-line summary names.
 _PHRASES: Final = (
     ("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "spec.maxReplicas", "autoscaling max"),
@@ -30,6 +34,10 @@ _PHRASES: Final = (
     ("kubernetes:apps/v1:Deployment", "spec.strategy", "rollout"),
     (NODE_GROUP, "scalingConfig.maxSize", "nodes max"),
     (NODE_GROUP, "scalingConfig.minSize", "nodes min"),
+    (NODE_GROUP_SCALING, "maxSize", "nodes max"),
+    (NODE_GROUP_SCALING, "minSize", "nodes min"),
+    (LAUNCH_TEMPLATE, "instanceType", "instance type"),
+    (NODE_GROUP, "version", "Kubernetes version"),
     (NODE_GROUP, "instanceTypes", "instance types"),
     (NODE_GROUP, "amiType", "AMI type"),
     (NODE_GROUP, "capacityType", "capacity type"),
@@ -141,11 +149,25 @@ def _phrases(change: ResourceChange, group: Group) -> list[str]:
             text = f"{words} {_plain(matched[0].before)} → {_plain(matched[0].after)}"
         else:
             text = f"{words} changed"
-        managed = change.resource.inputs.get("nodeGroupName")
-        if change.type == NODE_GROUP and isinstance(managed, str) and managed != group.name:
+        managed = _managed_group(change)
+        if managed is not None and managed != group.name:
             text = f"{managed} {text}"
         out.append(text)
     return out
+
+
+def _managed_group(change: ResourceChange) -> str | None:
+    """The managed node group a node group change is about (`gpu-spot-on-demand`)."""
+    inputs = change.resource.inputs
+    if change.type == NODE_GROUP:
+        prefix, name = inputs.get("nodeGroupNamePrefix"), inputs.get("nodeGroupName")
+        if isinstance(prefix, str):
+            return prefix.removesuffix("-")
+        return name if isinstance(name, str) else None
+    if change.type == NODE_GROUP_SCALING:
+        physical = inputs.get("nodegroupName")
+        return naming.managed_group_of(physical) if isinstance(physical, str) else None
+    return None
 
 
 def summary_line(group: Group, changes: tuple[ResourceChange, ...]) -> str:
@@ -181,7 +203,7 @@ def _warning(change: ResourceChange) -> str | None:
     what = _KIND_WORDS[change.type]
     inputs = change.resource.inputs
     name = next((inputs[k] for k in _NAME_KEYS if isinstance(inputs.get(k), str)), None)
-    label = f"{what} {name or change.name}"
+    label = f"{what} {name or _managed_group(change) or change.name}"
     if change.op == "delete":
         return f"{label} will be deleted: {cost}."
     because = ", ".join(f.path for f in change.fields if f.replaces)

@@ -20,6 +20,18 @@ from pulumi.runtime import rpc
 
 SECRET = "[secret]"  # noqa: S105 - the mask shown instead of a secret
 UNKNOWN = "[unknown]"
+# A Pulumi dynamic resource (infra/node_scaling.py) sends its pickled provider as the input
+# `__provider` (pulumi/dynamic/dynamic.py, PROVIDER_KEY): implementation, not configuration,
+# a secret blob that would only add noise to plans and diffs. It is left out of both.
+DYNAMIC_TYPE_PREFIX = "pulumi-python:dynamic"
+DYNAMIC_PROVIDER_KEY = "__provider"
+
+
+def configured_inputs(type_token: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """`inputs` without what Pulumi adds to a dynamic resource's (see DYNAMIC_PROVIDER_KEY)."""
+    if not type_token.startswith(DYNAMIC_TYPE_PREFIX):
+        return inputs
+    return {k: v for k, v in inputs.items() if k != DYNAMIC_PROVIDER_KEY}
 
 
 @dataclass(frozen=True)

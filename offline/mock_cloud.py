@@ -182,8 +182,17 @@ def _eks_cluster(cloud: MockCloud, name: str, state: State) -> tuple[str, State]
 
 
 def _eks_node_group(_: MockCloud, name: str, state: State) -> tuple[str, State]:
-    group = str(state.get("nodeGroupName", name))
-    asg = f"eks-{group}-{_hex('asg', group, length=8)}"
+    # Named as the provider names it from a prefix (cortex_spec/naming.py: 18 timestamp
+    # digits and 8 hex), its ASG as EKS does (`eks-<group>-<uuid>`, infra/cluster_autoscaler.py);
+    # digits from a hash, so every run agrees.
+    prefix = state.get("nodeGroupNamePrefix")
+    if prefix is not None:
+        digits = str(int(_hex("stamp", name, length=15), 16)).zfill(18)[-18:]
+        group = f"{prefix}{digits}{_hex('counter', name, length=8)}"
+    else:
+        group = str(state.get("nodeGroupName", name))
+    uuid = _hex("asg", group, length=32)
+    asg = f"eks-{group}-{uuid[:8]}-{uuid[8:12]}-{uuid[12:16]}-{uuid[16:20]}-{uuid[20:]}"
     return f"{state.get('clusterName', 'cluster')}:{group}", {
         "nodeGroupName": group,
         "resources": [{"autoscalingGroups": [{"name": asg}], "remoteAccessSecurityGroupId": ""}],

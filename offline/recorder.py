@@ -13,6 +13,8 @@ from typing import Any
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor, Mocks
 
+from offline.graph import configured_inputs
+
 STACK_TYPE = "pulumi:pulumi:Stack"
 
 
@@ -86,7 +88,9 @@ class GraphRecorder(MockMonitor):
             property_dependencies={
                 key: sorted(set(value.urns)) for key, value in request.propertyDependencies.items()
             },
-            inputs=rpc.deserialize_properties(request.object, keep_unknowns=True),
+            inputs=configured_inputs(
+                request.type, rpc.deserialize_properties(request.object, keep_unknowns=True)
+            ),
             options=_options(request),
         )
         return reply

@@ -99,6 +99,11 @@ _KUBERNETES_SELECTOR = ("spec.selector",)
 
 TABLE: Final[dict[str, tuple[Rule, ...]]] = {
     "aws:eks/cluster:Cluster": _EKS_CLUSTER,
+    # Our dynamic resource replaces itself when it points at another node group
+    # (`NodeGroupScalingProvider.diff`); min and max are updated in place.
+    "pulumi-python:dynamic/cortex:NodeGroupScaling": _rules(
+        "infra/node_scaling.py", "clusterName", "nodegroupName", "region"
+    ),
     "aws:eks/nodeGroup:NodeGroup": _rules(
         TF + "eks/node_group.go",
         "amiType",

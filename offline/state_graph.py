@@ -11,7 +11,8 @@ add to stored inputs is taken out again, so that equal inputs compare equal:
 - default providers (`pulumi:providers:aws::default_7_51_1`): the mock registers none, so
   references to them become "" as in the mock graph;
 - secrets, `{SIG: SECRET_SIG, "ciphertext": …}` or with `"plaintext"`, become `[secret]`:
-  they cannot be compared with the program's values and must never be printed.
+  they cannot be compared with the program's values and must never be printed;
+- a dynamic resource's pickled provider (`offline.graph.configured_inputs`), as in the plan.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from cortex_spec.errors import StateError
-from offline.graph import SECRET, PlanGraph, PlannedResource
+from offline.graph import SECRET, PlanGraph, PlannedResource, configured_inputs
 
 SIG: Final = "4dabf18193072939515e22adb298388d"
 SECRET_SIG: Final = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105 - a marker, not a secret
@@ -91,6 +92,7 @@ def _resource(
         inputs = {}
     if type_token.startswith("pulumi:providers:"):
         inputs = {k: v for k, v in inputs.items() if k not in _ENGINE_PROVIDER_KEYS}
+    inputs = configured_inputs(type_token, inputs)
     parent = str(raw.get("parent") or "")
     options: dict[str, Any] = {}
     for option in ("protect", "retainOnDelete"):

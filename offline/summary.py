@@ -13,6 +13,7 @@ from cortex_spec.node_profiles import ACCELERATOR_LABEL
 from offline.graph import PlanGraph, PlannedResource
 
 NODE_GROUP_TYPE = "aws:eks/nodeGroup:NodeGroup"
+LAUNCH_TEMPLATE_TYPE = "aws:ec2/launchTemplate:LaunchTemplate"
 HELM_RELEASE_TYPE = "kubernetes:helm.sh/v3:Release"
 
 
@@ -46,12 +47,17 @@ def node_groups(graph: PlanGraph) -> list[dict[str, Any]]:
         inputs = resource.inputs
         scaling = inputs.get("scalingConfig") or {}
         labels = inputs.get("labels") or {}
+        # Named by prefix (`gpu-spot-`): the managed group's name is the prefix, undashed.
+        prefix = inputs.get("nodeGroupNamePrefix")
+        name = prefix.removesuffix("-") if isinstance(prefix, str) else None
         groups.append(
             {
-                "name": inputs.get("nodeGroupName", resource.name),
+                "name": name or inputs.get("nodeGroupName", resource.name),
                 "min": scaling.get("minSize"),
                 "max": scaling.get("maxSize"),
-                "instance_types": list(inputs.get("instanceTypes") or []),
+                "instance_types": list(
+                    inputs.get("instanceTypes") or _template_types(graph, resource)
+                ),
                 "capacity_type": inputs.get("capacityType"),
                 "ami_type": inputs.get("amiType"),
                 "accelerator": labels.get(ACCELERATOR_LABEL, "none"),
@@ -62,6 +68,15 @@ def node_groups(graph: PlanGraph) -> list[dict[str, Any]]:
             }
         )
     return sorted(groups, key=lambda g: str(g["name"]))
+
+
+def _template_types(graph: PlanGraph, node_group: PlannedResource) -> list[str]:
+    """An on-demand group's type lives in its launch template, a sibling in its component."""
+    return [
+        str(t.inputs["instanceType"])
+        for t in graph.by_type(LAUNCH_TEMPLATE_TYPE)
+        if t.parent == node_group.parent and t.inputs.get("instanceType")
+    ]
 
 
 def helm_releases(graph: PlanGraph) -> list[dict[str, Any]]:

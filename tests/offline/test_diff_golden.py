@@ -89,16 +89,53 @@ def test_max_replicas_change_updates_only_that_apis_autoscaler(prefix: str) -> N
 
 
 @pytest.mark.slow
-@BOTH
-def test_node_group_instance_type_change_is_a_replace_with_a_warning(prefix: str) -> None:
-    """A new instance type replaces the node group, with a warning above it."""
-    report = run(f"{prefix}node-group-instance-type")
+def test_node_group_instance_type_change_is_a_replace_with_a_warning() -> None:
+    """Where a group lists its types itself (the stand-in program), a new instance type
+    replaces the node group, with a warning above it."""
+    report = run("node-group-instance-type")
     replaced = [c for c in report.diff.changes if c.op == "replace"]
     assert [c.type for c in replaced] == ["aws:eks/nodeGroup:NodeGroup"]
     assert [f.path for f in replaced[0].fields if f.replaces] == ["instanceTypes"]
     assert report.warnings[replaced[0].urn].startswith("node group cpu will be replaced")
     markdown = render_markdown(report)
     assert markdown.index("> [!WARNING]") < markdown.index("**`+-` replace**")
+
+
+@pytest.mark.slow
+def test_on_demand_instance_type_change_is_a_launch_template_update() -> None:
+    """The program keeps an on-demand group's type in its launch template: a new type is a
+    new template version (EKS rolls the nodes), never a replacement."""
+    report = run("real-node-group-instance-type")
+    assert [(c.op, c.type) for c in report.diff.changes] == [
+        ("update", "aws:ec2/launchTemplate:LaunchTemplate")
+    ]
+    assert [s.line for s in report.sections] == [
+        "node group cpu: instance type m6i.xlarge → m6i.2xlarge"
+    ]
+    assert report.warnings == {}
+
+
+@pytest.mark.slow
+def test_spot_types_change_replaces_the_group_without_downtime() -> None:
+    """A spot group's distribution is on the group: it is replaced, created first (the
+    name comes from a prefix), and the warning says so instead of announcing downtime."""
+    report = run("real-node-group-spot-types")
+    [replaced] = [c for c in report.diff.changes if c.op == "replace"]
+    assert replaced.type == "aws:eks/nodeGroup:NodeGroup"
+    assert not replaced.delete_before_replace
+    warning = report.warnings[replaced.urn]
+    assert warning.startswith("node group gpu will be replaced (because of instanceTypes)")
+    assert warning.endswith("Pulumi creates the new one before deleting the old.")
+
+
+@pytest.mark.slow
+def test_node_group_max_change_updates_only_its_scaling_owner() -> None:
+    """max_instances 4 → 6 updates NodeGroupScaling alone; the node group is untouched."""
+    report = run("real-node-group-max")
+    assert [(c.op, c.type) for c in report.diff.changes] == [
+        ("update", "pulumi-python:dynamic/cortex:NodeGroupScaling")
+    ]
+    assert [s.line for s in report.sections] == ["node group cpu: nodes max 4 → 6"]
 
 
 @pytest.mark.slow
