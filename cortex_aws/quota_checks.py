@@ -118,12 +118,30 @@ def vcpu(spec: Spec, region: str, facts: QuotaFacts) -> list[CheckResult]:
                     "(approved increases can take ~30 minutes to apply)",
                 )
             )
+        elif quota.value < need.overlap_vcpu:
+            # Enough to run the cluster, not to replace its node groups side by side: a
+            # warning, since a first deploy never replaces anything.
+            results.append(
+                warned(
+                    "vcpu-quota",
+                    subject,
+                    f"need up to {need.vcpu} vCPU to run ({parts}), but replacing every "
+                    f"node group runs old and new side by side: {need.overlap_vcpu} vCPU "
+                    f"(new groups start at their minimum: {'; '.join(need.overlap_parts)}); "
+                    f'the quota "{quota.name}" ({quota.code}) in {region} is '
+                    f"{quota.value:g} vCPU",
+                    "before a change that replaces node groups (an AZ, subnets, a spot "
+                    "group's types, AMI or capacity type), request at least "
+                    f"{need.overlap_vcpu} vCPU: {quotas.console_link(region, 'ec2', quota.code)}",
+                )
+            )
         else:
             results.append(
                 passed(
                     "vcpu-quota",
                     subject,
-                    f"need up to {need.vcpu} vCPU, quota {quota.value:g} ({quota.code})",
+                    f"need up to {need.vcpu} vCPU, {need.overlap_vcpu} while node groups are "
+                    f"replaced; quota {quota.value:g} ({quota.code})",
                 )
             )
     return results

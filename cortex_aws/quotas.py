@@ -8,6 +8,14 @@ vCPU, as Cortex v0.42.1 `VerifyInstanceQuota` (cortex-spec.md §2.6, §9):
 - plus the system node group's maximum, on-demand.
 One refinement: a spot group may launch any type of its distribution, so a group counts the
 largest vCPU among its types of that class (Cortex used the primary type's).
+
+Beyond Cortex, the overlap of a replacement: node groups are replaced create-before-delete
+(infra/node_groups.py), so while a new group starts, the old one still runs. The new group
+starts at its minimum while the old one may be at its maximum, so a change that replaces
+every group (a new AZ, subnets) needs the steady-state figure plus every group's minimum at
+once (`VcpuNeed.overlap_vcpu`). Draining the old group then moves its pods to the new one,
+which the autoscaler grows as they arrive; up to old max + new max if the old nodes are
+slow to terminate (docs/cluster.md, "Node groups on day 2").
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ from typing import Any, Final, Literal
 from cortex_spec import catalog
 from cortex_spec.loader import Spec
 from cortex_spec.models.cluster import NodeGroup
-from cortex_spec.node_profiles import SYSTEM_GROUP
+from cortex_spec.node_profiles import SYSTEM_GROUP, NodeProfile
 
 Purchase = Literal["on-demand", "spot"]
 
@@ -72,6 +80,9 @@ class VcpuNeed:
     purchase: Purchase
     vcpu: int
     parts: tuple[str, ...] = field(default=())
+    # `vcpu` plus every group's minimum again: what replacing all groups runs at once.
+    overlap_vcpu: int = 0
+    overlap_parts: tuple[str, ...] = field(default=())
 
     @property
     def dimension(self) -> str:
@@ -79,38 +90,77 @@ class VcpuNeed:
         return f"{self.quota_class}/{'ondemand' if self.purchase == 'on-demand' else 'spot'}"
 
 
-def _group_rows(spec: Spec) -> list[tuple[str, tuple[str, ...], int, int]]:
-    """(name, types, max on-demand, max spot) per worker group, then the system group."""
+@dataclass(frozen=True)
+class _Row:
+    name: str
+    types: tuple[str, ...]
+    # purchase -> (the most instances at once, the fewest a new group starts with)
+    counts: dict[str, tuple[int, int]]
+
+
+def _minimum(profile: NodeProfile, capacity: str) -> int:
+    return sum(g.min_size for g in profile.groups if g.capacity_type == capacity)
+
+
+def _group_rows(spec: Spec) -> list[_Row]:
+    """Per worker group, then the system group: its types, its maximum (Cortex's worst-case
+    split) and its managed groups' minimum, per purchase option."""
     rows = [
-        (group.name, profile.instance_types, max_on_demand(group), max_spot(group))
+        _Row(
+            group.name,
+            profile.instance_types,
+            {
+                "on-demand": (max_on_demand(group), _minimum(profile, "ON_DEMAND")),
+                "spot": (max_spot(group), _minimum(profile, "SPOT")),
+            },
+        )
         for group, profile in zip(spec.cluster.worker_groups, spec.profiles, strict=True)
     ]
     system = spec.cluster.system_node_group
-    rows.append((SYSTEM_GROUP, (system.instance_type,), system.max_instances, 0))
+    rows.append(
+        _Row(
+            SYSTEM_GROUP,
+            (system.instance_type,),
+            {"on-demand": (system.max_instances, system.min_instances), "spot": (0, 0)},
+        )
+    )
     return rows
 
 
 def vcpu_needs(spec: Spec) -> list[VcpuNeed]:
     """Needs per (class, purchase) that are above zero, in first-seen order."""
-    totals: dict[tuple[str, str], tuple[int, list[str]]] = {}
-    for name, types, on_demand, spot in _group_rows(spec):
+    totals: dict[tuple[str, str], tuple[int, list[str], int, list[str]]] = {}
+    for row in _group_rows(spec):
         by_class: dict[str, list[str]] = {}
-        for type_name in types:
+        for type_name in row.types:
             cls = quota_class(type_name)
             if cls is not None:
                 by_class.setdefault(cls, []).append(type_name)
         for cls, members in by_class.items():
             vcpu = max(info.vcpu for t in members if (info := catalog.instance_type(t)))
-            for purchase, count in (("on-demand", on_demand), ("spot", spot)):
+            for purchase, (count, low) in row.counts.items():
                 if count == 0:
                     continue
                 key = (cls, purchase)
-                total, parts = totals.get(key, (0, []))
-                part = f"{name}: {count} x {vcpu} vCPU ({', '.join(members)})"
-                totals[key] = (total + count * vcpu, [*parts, part])
+                total, parts, extra, extra_parts = totals.get(key, (0, [], 0, []))
+                part = f"{row.name}: {count} x {vcpu} vCPU ({', '.join(members)})"
+                new = [f"{row.name}: {low} x {vcpu} vCPU"] if low else []
+                totals[key] = (
+                    total + count * vcpu,
+                    [*parts, part],
+                    extra + low * vcpu,
+                    [*extra_parts, *new],
+                )
     return [
-        VcpuNeed(cls, "on-demand" if purchase == "on-demand" else "spot", total, tuple(parts))
-        for (cls, purchase), (total, parts) in totals.items()
+        VcpuNeed(
+            cls,
+            "on-demand" if purchase == "on-demand" else "spot",
+            total,
+            tuple(parts),
+            overlap_vcpu=total + extra,
+            overlap_parts=tuple(extra_parts),
+        )
+        for (cls, purchase), (total, parts, extra, extra_parts) in totals.items()
     ]
 
 

@@ -48,6 +48,9 @@ class NodeGroupState:
     maximum: int | None = None
     issues: tuple[str, ...] = ()
     failed_scaling: tuple[ScalingFailure, ...] = ()
+    # The managed group of the spec it was made for (`cpu`; "" when none): EKS knows it
+    # as `<group>-<suffix>` (cortex_spec.naming), and during a replacement as two groups.
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,9 +71,18 @@ class ClusterStatus:
 
 
 def expected_groups(spec: Spec) -> list[str]:
-    """The EKS managed node group names the stack creates: workers in order, then system."""
+    """The managed node groups the stack creates: workers in order, then system."""
     names = [group.name for profile in spec.profiles for group in profile.groups]
     return [*names, *(g.name for g in spec.system_profile.groups)]
+
+
+def owner(physical: str, expected: list[str]) -> str:
+    """The expected managed group an EKS node group belongs to, or "": named from its
+    prefix (`cpu-<suffix>`), or exactly (groups made before names had a suffix)."""
+    if physical in expected:
+        return physical
+    managed = naming.managed_group_of(physical)
+    return managed if managed in expected else ""
 
 
 def status(spec: Spec, session: AwsSession | None = None) -> ClusterStatus:
@@ -120,19 +132,31 @@ def _node_groups(
         notes.append(explain(error, "EKS ListNodegroups").message)
         return []
     expected = expected_groups(spec)
-    ordered = [n for n in expected if n in actual] + sorted(set(actual) - set(expected))
-    futures = [pool.submit(_describe, session, name, group, group in expected) for group in ordered]
+    owners = {physical: owner(physical, expected) for physical in actual}
+
+    def rank(name: str) -> tuple[int, str]:
+        # Spec order; a group being replaced shows its old and new node group side by side.
+        return (expected.index(owners[name]) if owners[name] else len(expected), name)
+
+    ordered = sorted(actual, key=rank)
+    futures = [pool.submit(_describe, session, name, n, owners[n]) for n in ordered]
     states = [f.result() for f in futures]
-    missing = [NodeGroupState(n, in_spec=True, found=False) for n in expected if n not in actual]
+    found = set(owners.values())
+    missing = [
+        NodeGroupState(n, in_spec=True, found=False, group=n) for n in expected if n not in found
+    ]
     return states + missing
 
 
-def _describe(session: AwsSession, cluster: str, group: str, in_spec: bool) -> NodeGroupState:
+def _describe(session: AwsSession, cluster: str, group: str, managed: str) -> NodeGroupState:
+    in_spec = bool(managed)
     try:
         found = session.eks().describe_nodegroup(clusterName=cluster, nodegroupName=group)
     except AWS_ERRORS as error:
         message = explain(error, f"EKS DescribeNodegroup({group})").message
-        return NodeGroupState(group, in_spec, found=True, status="UNKNOWN", issues=(message,))
+        return NodeGroupState(
+            group, in_spec, found=True, status="UNKNOWN", issues=(message,), group=managed
+        )
     node = found["nodegroup"]
     scaling = node.get("scalingConfig", {})
     issues = tuple(
@@ -159,6 +183,7 @@ def _describe(session: AwsSession, cluster: str, group: str, in_spec: bool) -> N
         maximum=scaling.get("maxSize"),
         issues=issues,
         failed_scaling=tuple(failures),
+        group=managed,
     )
 
 

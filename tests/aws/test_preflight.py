@@ -94,6 +94,30 @@ def test_spot_gpu_quota_shortfall_fails_with_need_quota_and_link(
     assert "#!/services/ec2/quotas/L-3819A6DF" in failure.hint
 
 
+@pytest.mark.parametrize(("quota", "status"), [(16.0, "warn"), (21.0, "warn"), (22.0, "pass")])
+def test_quota_that_runs_the_cluster_but_cannot_replace_its_groups_warns(
+    aws: MotoServer, tmp_path: Path, quota: float, status: str
+) -> None:
+    """Standard on-demand needs 16 vCPU to run (cpu 3 x 2, system 5 x 2) and 22 while node
+    groups are replaced side by side (+ cpu 1 x 2, system 2 x 2): below 22 is a warning
+    naming both figures and the increase to ask for, never a failure."""
+    spec = stubs.spec_from(tmp_path)
+    session = AwsSession(spec.cluster.region)
+    stubs.stub_quotas(session, {**stubs.AMPLE, "standard/ondemand": quota})
+    report = preflight.run(spec, session)
+    assert report.ok
+    [standard] = [r for r in _by(report.results, "vcpu-quota") if r.subject.startswith("standard")]
+    assert standard.status == status
+    if status == "warn":
+        assert "need up to 16 vCPU to run" in standard.reason
+        assert "22 vCPU (new groups start at their minimum: cpu: 1 x 2 vCPU" in standard.reason
+        assert standard.hint is not None
+        assert "request at least 22 vCPU" in standard.hint
+        assert "#!/services/ec2/quotas/L-1216C47A" in standard.hint
+    else:
+        assert "22 while node groups are replaced" in standard.reason
+
+
 def test_vpc_quota_full_fails(aws: MotoServer, tmp_path: Path) -> None:
     """VPCs in use + the new one above the quota fail, saying by how many."""
     ec2 = boto3.client("ec2", region_name="us-west-2")

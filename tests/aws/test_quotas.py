@@ -65,6 +65,20 @@ def test_vcpu_needs_of_mixed_prod_add_system_group_as_standard_on_demand() -> No
     assert "standard/spot" not in needs
 
 
+def test_overlap_adds_each_new_groups_minimum_to_the_worst_case() -> None:
+    """A replacement runs the old groups (up to their max) beside the new ones (at their min):
+    the overlap need is the steady need plus every managed group's minimum, per purchase."""
+    spec = load_spec(EXAMPLES / "mixed" / "cortex.yaml", environment="prod")
+    needs = {n.dimension: n for n in quotas.vcpu_needs(spec)}
+    # cpu min 2 x 4 vCPU + system min 2 x 2 vCPU on top of 90
+    assert needs["standard/ondemand"].overlap_vcpu == 90 + 2 * 4 + 2 * 2
+    assert needs["standard/ondemand"].overlap_parts == ("cpu: 2 x 4 vCPU", "system: 2 x 2 vCPU")
+    # the on-demand companion starts at 2; the spot group and inf2 start at 0
+    assert needs["g/ondemand"].overlap_vcpu == 5 * 8 + 2 * 8
+    assert needs["g/spot"].overlap_vcpu == needs["g/spot"].vcpu == 8 * 8
+    assert needs["inf/ondemand"].overlap_vcpu == needs["inf/ondemand"].vcpu
+
+
 def test_vcpu_quotas_are_keyed_by_lowercased_class() -> None:
     """ListServiceQuotas rows are matched by their Class dimension, as Cortex did."""
     found = quotas.vcpu_quotas([stubs.quota_row("g/spot", 32.0), {"QuotaCode": "L-X"}])

@@ -41,7 +41,12 @@ apis:
 ROLE = "arn:aws:iam::123456789012:role/shop"
 
 
-def deploy_in_moto(groups: tuple[str, ...] = ("cpu", "system")) -> str:
+# Node group names as the program makes them: `<group>-` plus the provider's suffix.
+CPU = "cpu-20261123101500123400000001"
+SYSTEM = "system-20261123101500123400000002"
+
+
+def deploy_in_moto(groups: tuple[str, ...] = (CPU, SYSTEM)) -> str:
     """What the stack would have made: cluster, node groups, ALB, the API's target group."""
     eks = boto3.client("eks", region_name="us-west-2")
     eks.create_cluster(
@@ -52,7 +57,7 @@ def deploy_in_moto(groups: tuple[str, ...] = ("cpu", "system")) -> str:
     )
     sizes = {"cpu": (1, 3, 1), "system": (2, 5, 2)}
     for group in groups:
-        low, high, desired = sizes[group]
+        low, high, desired = sizes.get(group.split("-")[0], (1, 3, 1))
         eks.create_nodegroup(
             clusterName="shop",
             nodegroupName=group,
@@ -102,8 +107,8 @@ def test_deployed_cluster_reports_groups_balancer_and_endpoints(
     found = status.status(spec, AwsSession("us-west-2"))
     assert (found.deployed, found.state) == (True, "ACTIVE")
     assert found.version
-    sizes = [(g.name, g.desired, g.minimum, g.maximum, g.found) for g in found.node_groups]
-    assert sizes == [("cpu", 1, 1, 3, True), ("system", 2, 2, 5, True)]
+    sizes = [(g.group, g.name, g.desired, g.minimum, g.maximum, g.found) for g in found.node_groups]
+    assert sizes == [("cpu", CPU, 1, 1, 3, True), ("system", SYSTEM, 2, 2, 5, True)]
     assert found.load_balancer is not None
     assert (found.load_balancer.found, found.load_balancer.dns_name) == (True, dns)
     [api] = found.apis
@@ -114,11 +119,29 @@ def test_deployed_cluster_reports_groups_balancer_and_endpoints(
 
 def test_missing_node_group_is_listed(aws: MotoServer, tmp_path: Path) -> None:
     """A managed group the spec expects but EKS lacks is shown as missing."""
-    deploy_in_moto(groups=("cpu",))
+    deploy_in_moto(groups=(CPU,))
     spec = stubs.spec_from(tmp_path, SHOP)
     found = status.status(spec, AwsSession("us-west-2"))
     missing = [g.name for g in found.node_groups if not g.found]
     assert missing == ["system"]
+
+
+def test_a_group_being_replaced_shows_old_and_new_node_group(
+    aws: MotoServer, tmp_path: Path
+) -> None:
+    """During a create-before-delete replacement both node groups of `cpu` are listed, in
+    spec order; a group made before names had a suffix (`system`) still counts as the
+    spec's; a group of nobody's is listed last, as not in the spec."""
+    replacement = "cpu-20270101000000000000000009"
+    deploy_in_moto(groups=(CPU, "system", replacement, "cpu2-20261123101500123400000003"))
+    found = status.status(stubs.spec_from(tmp_path, SHOP), AwsSession("us-west-2"))
+    rows = [(g.name, g.group, g.in_spec) for g in found.node_groups]
+    assert rows == [
+        (CPU, "cpu", True),
+        (replacement, "cpu", True),
+        ("system", "system", True),
+        ("cpu2-20261123101500123400000003", "", False),
+    ]
 
 
 def _activity(asg: str) -> dict[str, Any]:
