@@ -39,7 +39,8 @@ def make_group(minimum: int, maximum: int, desired: int) -> dict[str, Any]:
 def live() -> dict[str, int]:
     eks = boto3.client("eks", region_name=REGION)
     found = eks.describe_nodegroup(clusterName="shop", nodegroupName=GROUP)["nodegroup"]
-    return {k: int(v) for k, v in found["scalingConfig"].items()}
+    scaling = found["scalingConfig"]
+    return {k: int(scaling[k]) for k in ("minSize", "maxSize", "desiredSize")}
 
 
 def autoscaler_sets_desired(capacity: int) -> None:
