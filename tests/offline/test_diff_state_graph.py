@@ -11,7 +11,7 @@ import pytest
 from cortex_spec.errors import StateError
 from offline import engine
 from offline.diff import diff_graphs
-from offline.graph import SECRET
+from offline.graph import DYNAMIC_PROVIDER_KEY, SECRET
 from offline.state_graph import SECRET_SIG, SIG, graph_from_checkpoint, normalize_state
 from tests.conftest import EXAMPLES
 from tests.offline.checkpoints import checkpoint
@@ -44,6 +44,23 @@ def test_state_of_an_evaluated_program_diffs_to_nothing() -> None:
     desired = engine.evaluate(config, stack="prod", region="us-west-2", program=STAND_IN)
     stored = graph_from_checkpoint(checkpoint(desired), stack="prod", project="cortex")
     assert diff_graphs(stored, desired).changes == ()
+
+
+def test_a_dynamic_resources_pickled_provider_is_not_compared() -> None:
+    """The `__provider` Pulumi stores with NodeGroupScaling (a secret pickle) is left out,
+    as the plan leaves it out: a stored scaling owner equals the program's."""
+    scaling = resource(
+        "platform-nodes-cpu-scaling",
+        "pulumi-python:dynamic/cortex:NodeGroupScaling",
+        {"clusterName": "demo", "nodegroupName": "cpu-1", "minSize": 1, "maxSize": 4},
+    )
+    desired = graph(scaling)
+    state = checkpoint(desired)
+    [stored] = [r for r in state["checkpoint"]["latest"]["resources"] if r["urn"] == scaling.urn]
+    stored["inputs"][DYNAMIC_PROVIDER_KEY] = {SIG: SECRET_SIG, "ciphertext": "v1:ZGlsbA=="}
+    read = graph_from_checkpoint(state, stack="dev", project="cortex")
+    assert DYNAMIC_PROVIDER_KEY not in read.get(scaling.urn).inputs
+    assert diff_graphs(read, desired).changes == ()
 
 
 def test_ciphertext_and_plaintext_secrets_are_masked() -> None:
