@@ -4,6 +4,8 @@ DescribeUpdate, which moto lacks (its updates finish at once)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 import boto3
@@ -11,6 +13,7 @@ import pytest
 from botocore.stub import Stubber
 from hypothesis import given
 from hypothesis import strategies as st
+from pulumi.dynamic.dynamic import serialize_provider
 
 from cortex_spec.errors import ProvisionError
 from infra.node_scaling import NodeGroupScalingProvider, Target, apply, clamp
@@ -147,6 +150,22 @@ def test_diff_shows_min_and_max_only(
         replaces,
         False,
     )
+
+
+def test_provider_pickles_by_reference_for_the_dynamic_provider_process() -> None:
+    """Pulumi pickles the provider into the resource's inputs and a separate process loads
+    it: it must be a reference to this module (nothing captured), loadable afresh."""
+    serialized = serialize_provider(NodeGroupScalingProvider())
+    assert len(serialized) < 200
+    script = (
+        "import base64, sys, dill; "
+        f"p = dill.loads(base64.b64decode('{serialized}')); "
+        "print(type(p).__module__, type(p).__name__)"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert found.stdout.split() == ["infra.node_scaling", "NodeGroupScalingProvider"]
 
 
 def test_check_rejects_an_impossible_range() -> None:
