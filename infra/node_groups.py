@@ -9,7 +9,8 @@ Safe on every update (docs/cluster.md, "Node groups on day 2"):
   from a prefix, so a replacement (new subnets, AMI or capacity type, a spot group's types)
   is created beside the old one and the old one is deleted last: capacity never drops to 0;
 - an on-demand group's single instance type lives in the launch template, so changing it is
-  a new template version, which EKS rolls out node by node (an update, not a replacement);
+  a new template version, which EKS rolls out a third of the nodes at a time (an update,
+  not a replacement);
 - `version` comes from the cluster resource: the group follows the control plane, after it;
 - min and max belong to `NodeGroupScaling` after creation (infra/node_scaling.py).
 """

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from cortex_cli.exit_codes import ExitCode
 from cortex_cli.main import app
 from tests.aws import stubs
-from tests.aws.test_status import SHOP, deploy_in_moto
+from tests.aws.test_status import CPU, SHOP, SYSTEM, deploy_in_moto
 from tests.conftest import MotoServer
 
 
@@ -36,7 +36,8 @@ def test_deployed_cluster_shows_groups_balancer_and_urls(aws: MotoServer, tmp_pa
     assert result.exit_code == ExitCode.OK, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("shop in us-west-2: ACTIVE, Kubernetes ")
-    assert any(line.split()[:2] == ["cpu", "ACTIVE"] for line in lines)
+    # EKS's name of the group (`cpu-<suffix>`), as the stack made it.
+    assert any(line.split()[:2] == [CPU, "ACTIVE"] for line in lines)
     assert f"load balancer shop-apis: active, {dns}" in result.output
     assert f"http://{dns}/echo" in result.output
 
@@ -48,8 +49,8 @@ def test_deployed_cluster_json(aws: MotoServer, tmp_path: Path) -> None:
     document = json.loads(result.output)
     assert document["deployed"] is True
     groups = document["node_groups"]
-    sizes = [(g["name"], g["desired"], g["minimum"], g["maximum"]) for g in groups]
-    assert sizes == [("cpu", 1, 1, 3), ("system", 2, 2, 5)]
+    sizes = [(g["group"], g["name"], g["desired"], g["minimum"], g["maximum"]) for g in groups]
+    assert sizes == [("cpu", CPU, 1, 1, 3), ("system", SYSTEM, 2, 2, 5)]
     assert document["load_balancer"]["dns_name"] == dns
     assert [a["url"] for a in document["apis"]] == [f"http://{dns}/echo"]
 
