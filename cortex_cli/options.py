@@ -31,3 +31,13 @@ EnvOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of text.")]
+StackOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--stack",
+        help="Pulumi stack: its Pulumi.<STACK>.yaml (in the project of SPEC, the nearest "
+        "Pulumi.yaml above it) supplies cortex:environment, cortex:clusterConfig and "
+        "cortex:admins.",
+        show_default=False,
+    ),
+]

@@ -1,8 +1,11 @@
-"""The spec folder as it was at a git revision, materialised in a temporary directory.
+"""Files as they were at a git revision, materialised in a temporary directory.
 
-`cortex-infra diff --base-ref main HEAD` compares the spec with its own past. The base is
-extracted with `git archive` (never by checking out: the working tree stays as it is), the
-whole folder of the spec so that predictor files and bundles come along.
+`cortex-infra diff --base-ref main cortex.yaml` compares the spec with its own past. The
+base is extracted with `git archive` (never by checking out: the working tree stays as it
+is) under a scratch folder that mirrors the repository: the spec's whole folder (predictor
+files and bundles come along), and single files such as `Pulumi.yaml` and the stack file.
+Whatever the base side reports names its files `path@ref` (`cortex.yaml@main`), never the
+scratch folder.
 """
 
 from __future__ import annotations
@@ -10,9 +13,10 @@ from __future__ import annotations
 import io
 import subprocess
 import tarfile
+from dataclasses import replace
 from pathlib import Path
 
-from cortex_spec.errors import CortexError
+from cortex_spec.errors import CortexError, Location, Problem, SpecError
 
 
 class RevisionError(CortexError):
@@ -42,45 +46,88 @@ def repository_root(path: Path) -> Path:
     return Path(result.stdout.decode().strip()).resolve()
 
 
-def materialise(ref: str, files: list[Path], into: Path) -> list[Path | None]:
-    """Extract the folders of `files` at `ref` under `into`; return each file's new path.
+class Revision:
+    """One git revision of the repository holding `anchor`, extracted under `scratch`."""
 
-    A file the revision does not have comes back as None (the base had no such spec).
-    """
-    root = repository_root(files[0])
-    check = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root)
-    if check.returncode != 0:
-        raise RevisionError(
-            f"unknown git revision {ref!r}",
-            hint="fetch it first (CI: actions/checkout with fetch-depth: 0) or check the name",
-        )
-    commit = check.stdout.decode().strip()
-    out: list[Path | None] = []
-    extracted: set[Path] = set()
-    for file in files:
+    def __init__(self, ref: str, anchor: Path, scratch: Path) -> None:
+        self.ref = ref
+        self.root = repository_root(anchor)
+        self.scratch = scratch.resolve()
+        check = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], self.root)
+        if check.returncode != 0:
+            raise RevisionError(
+                f"unknown git revision {ref!r}",
+                hint="fetch it first (CI: actions/checkout with fetch-depth: 0) or check the name",
+            )
+        self.commit = check.stdout.decode().strip()
+        self._extracted: set[str] = set()
+
+    def _relative(self, path: Path) -> Path:
         try:
-            relative = file.resolve().relative_to(root)
+            return path.resolve().relative_to(self.root)
         except ValueError:
-            raise RevisionError(f"{file} is outside the git repository at {root}") from None
-        folder = relative.parent
-        if folder not in extracted:
-            _extract(root, commit, folder, into)
-            extracted.add(folder)
-        target = into / relative
-        out.append(target if target.is_file() else None)
-    return out
+            raise RevisionError(f"{path} is outside the git repository at {self.root}") from None
 
+    def folder_of(self, file: Path) -> Path | None:
+        """Extract the folder holding `file`; the file's base path, None if it did not exist."""
+        relative = self._relative(file)
+        self._extract(relative.parent.as_posix() if relative.parent.parts else ".")
+        target = self.scratch / relative
+        return target if target.is_file() else None
 
-def _extract(root: Path, commit: str, folder: Path, into: Path) -> None:
-    spec = folder.as_posix() if folder.parts else "."
-    result = _git(["archive", "--format=tar", commit, "--", spec], root)
-    if result.returncode != 0:
-        # The folder did not exist at that revision: nothing to extract.
-        if b"did not match any files" in result.stderr:
+    def file(self, file: Path) -> Path | None:
+        """Extract `file` alone; its base path, None if it did not exist at the revision."""
+        relative = self._relative(file)
+        self._extract(relative.as_posix())
+        target = self.scratch / relative
+        return target if target.is_file() else None
+
+    def name(self, file: Path) -> str:
+        """`file` as the repository names it (relative to its root, forward slashes)."""
+        return self._relative(file).as_posix()
+
+    def base_path(self, file: Path) -> Path:
+        """Where `file` of the working tree sits in the extracted revision."""
+        return self.scratch / self._relative(file)
+
+    def label(self, path: Path | str) -> str:
+        """`cortex.yaml@main` for a path of the scratch folder (or relative to it, as the
+        program sees it from a project folder inside it); other paths unchanged."""
+        text = str(path)
+        candidate = Path(text)
+        if not candidate.is_absolute():
+            return text
+        try:
+            relative = candidate.resolve().relative_to(self.scratch)
+        except ValueError:
+            return text
+        return f"{relative.as_posix()}@{self.ref}"
+
+    def relabel(self, error: SpecError, workdir: Path | None = None) -> SpecError:
+        """The same problems, their files named `path@ref`."""
+        return SpecError(self.relabel_problem(p, workdir) for p in error.problems)
+
+    def relabel_problem(self, problem: Problem, workdir: Path | None = None) -> Problem:
+        if problem.location is None:
+            return problem
+        file = Path(problem.location.file)
+        if not file.is_absolute() and workdir is not None:
+            file = workdir / file
+        location = Location(self.label(file), problem.location.line, problem.location.col)
+        return replace(problem, location=location)
+
+    def _extract(self, spec: str) -> None:
+        if spec in self._extracted:
             return
-        raise RevisionError(
-            f"git archive {commit[:12]} -- {spec} failed: {result.stderr.decode().strip()}"
-        )
-    with tarfile.open(fileobj=io.BytesIO(result.stdout)) as archive:
-        # The "data" filter refuses absolute paths, links out of the tree and devices.
-        archive.extractall(into, filter="data")
+        self._extracted.add(spec)
+        result = _git(["archive", "--format=tar", self.commit, "--", spec], self.root)
+        if result.returncode != 0:
+            # The path did not exist at that revision: nothing to extract.
+            if b"did not match any files" in result.stderr:
+                return
+            raise RevisionError(
+                f"git archive {self.commit[:12]} -- {spec} failed: {result.stderr.decode().strip()}"
+            )
+        with tarfile.open(fileobj=io.BytesIO(result.stdout)) as archive:
+            # The "data" filter refuses absolute paths, links out of the tree and devices.
+            archive.extractall(self.scratch, filter="data")

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 # Fields only the infrastructure acts on: the spec file leaves them out, so that scaling or
 # placement changes update the autoscaler or the scheduling rules without restarting pods.
 INFRASTRUCTURE_ONLY = ("autoscaling", "update_strategy", "node_groups")
+# Predictor fields the same way: `bundle_root` decides which files the bundle holds, and
+# reaches the pod as the bundle's hash.
+PREDICTOR_INFRASTRUCTURE_ONLY = ("bundle_root",)
 
 
 def _require_bundle(api: RealtimeAPI, bundle_uri: str | None, bundle_sha256: str | None) -> None:
@@ -108,7 +111,13 @@ def api_spec_document(
     predictor = api.predictor
     return {
         "contract_version": contract.CONTRACT_VERSION,
-        "api": api.model_dump(mode="json", exclude=set(INFRASTRUCTURE_ONLY)),
+        "api": api.model_dump(
+            mode="json",
+            exclude={
+                **dict.fromkeys(INFRASTRUCTURE_ONLY, True),
+                "predictor": set(PREDICTOR_INFRASTRUCTURE_ONLY),
+            },
+        ),
         "resolved": {
             "name": api.name,
             "form": api.form,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from cortex_spec import naming
+from offline.bundle_changes import bundle_phrase
 from offline.diff import FieldChange, GraphDiff, ResourceChange, leaf_changes
 from offline.diff_groups import Group, Grouper, Names
 from offline.paths import covers, format_path, parse_path
@@ -153,6 +154,9 @@ def _phrases(change: ResourceChange, group: Group) -> list[str]:
         if managed is not None and managed != group.name:
             text = f"{managed} {text}"
         out.append(text)
+    bundle = bundle_phrase(change)
+    if bundle is not None:
+        out.append(bundle)
     return out
 
 

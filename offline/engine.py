@@ -9,9 +9,11 @@ several stacks can be evaluated in one process without leaking into each other.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import os
 import runpy
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -23,7 +25,10 @@ from offline.graph import PlanGraph, PlannedResource, normalize
 from offline.mock_cloud import MockCloud
 from offline.recorder import GraphRecorder, warning_logger
 
+# The project name of this repository's own Pulumi project; a user's project passes its own.
 PROJECT: Final = "cortex"
+# The program's config namespace (`pulumi.Config("cortex")`), whatever the project's name.
+NAMESPACE: Final = "cortex"
 PROGRAM: Final = Path(__file__).resolve().parents[1] / "infra" / "program.py"
 
 
@@ -35,14 +40,28 @@ def stack_config(
     admins: list[str] | None = None,
 ) -> dict[str, str]:
     """Pulumi config for a stack, as `pulumi config set` would store it (all strings)."""
-    config = {f"{PROJECT}:spec": str(spec.resolve())}
+    config = {f"{NAMESPACE}:spec": str(spec.resolve())}
     if cluster_config is not None:
-        config[f"{PROJECT}:clusterConfig"] = str(cluster_config.resolve())
+        config[f"{NAMESPACE}:clusterConfig"] = str(cluster_config.resolve())
     if environment is not None:
-        config[f"{PROJECT}:environment"] = environment
+        config[f"{NAMESPACE}:environment"] = environment
     if admins:
-        config[f"{PROJECT}:admins"] = json.dumps(admins)
+        config[f"{NAMESPACE}:admins"] = json.dumps(admins)
     return config
+
+
+@contextlib.contextmanager
+def _working_directory(folder: Path | None) -> Iterator[None]:
+    """Pulumi runs a program in its project folder, where relative config paths resolve."""
+    if folder is None:
+        yield
+        return
+    previous = Path.cwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
 
 
 def evaluate(
@@ -51,8 +70,11 @@ def evaluate(
     stack: str,
     region: str,
     program: Path = PROGRAM,
+    project: str = PROJECT,
+    workdir: Path | None = None,
 ) -> PlanGraph:
-    """Evaluate `program` for `stack` with `config`; return its recorded graph."""
+    """Evaluate `program` for `stack` of `project` with `config`, in `workdir` (the
+    project's folder; relative config paths resolve there); return its recorded graph."""
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     logger, log = warning_logger()
@@ -60,9 +82,9 @@ def evaluate(
     recorder = GraphRecorder(cloud)
     exports: dict[str, Any] = {}
     try:
-        settings.reset_options(project=PROJECT, stack=stack)
+        settings.reset_options(project=project, stack=stack)
         pulumi.runtime.set_mocks(
-            cloud, project=PROJECT, stack=stack, preview=False, logger=logger, monitor=recorder
+            cloud, project=project, stack=stack, preview=False, logger=logger, monitor=recorder
         )
         pulumi.runtime.set_all_config(dict(config))
 
@@ -70,7 +92,8 @@ def evaluate(
             runpy.run_path(str(program), run_name="__main__")
             return pulumi.Output.from_input(_collect_exports(exports))
 
-        pulumi.runtime.test(run)()  # type: ignore[no-untyped-call]
+        with _working_directory(workdir):
+            pulumi.runtime.test(run)()  # type: ignore[no-untyped-call]
     except pulumi.RunError as error:
         # The program reports spec problems as RunError (Pulumi prints those without a
         # traceback); the plan hands the SpecError itself to its caller.
@@ -96,7 +119,7 @@ def evaluate(
     )
     return PlanGraph(
         stack=stack,
-        project=PROJECT,
+        project=project,
         resources=resources,
         outputs={name: exports[name] for name in sorted(exports)},
         warnings=tuple(dict.fromkeys(log.messages)),

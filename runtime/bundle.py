@@ -135,6 +135,48 @@ def build_bundle(project_dir: Path, exclude: Collection[str] = ()) -> Bundle:
     return Bundle(data=data, sha256=hashlib.sha256(data).hexdigest(), files=tuple(files))
 
 
+def prefixed(bundle: Bundle, prefix: str) -> Bundle:
+    """The same files under the folder `prefix` (`apis/sentiment`), in the same format.
+
+    A bundle built from one folder of a project (`build_bundle(project / prefix)`) keeps
+    its files at their place in the project, so that paths written relative to the project
+    (`predictor.path`, `python_path`) hold inside the pod as they do on disk.
+    """
+    folder = PurePosixPath(prefix)
+    if folder.is_absolute() or ".." in folder.parts or "\\" in prefix:
+        raise BundleError(f"cannot place a bundle under {prefix!r}")
+    if not folder.parts:
+        return bundle
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(bundle.data)) as source,
+        zipfile.ZipFile(buffer, "w") as archive,
+    ):
+        for entry in source.infolist():
+            info = zipfile.ZipInfo(f"{folder}/{entry.filename}", date_time=entry.date_time)
+            info.create_system = entry.create_system
+            info.external_attr = entry.external_attr
+            info.compress_type = entry.compress_type
+            archive.writestr(info, source.read(entry), compresslevel=contract.BUNDLE_COMPRESS_LEVEL)
+    data = buffer.getvalue()
+    files = tuple(f"{folder}/{path}" for path in bundle.files)
+    return Bundle(data=data, sha256=hashlib.sha256(data).hexdigest(), files=files)
+
+
+def manifest(data: bytes) -> dict[str, str]:
+    """Path → SHA-256 (hex) of each file in a bundle: what a diff compares."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as error:
+        raise BundleError(f"the bundle is not a zip file: {error}") from None
+    with archive:
+        return {
+            info.filename: hashlib.sha256(archive.read(info)).hexdigest()
+            for info in archive.infolist()
+            if not info.is_dir()
+        }
+
+
 def fetch(location: str) -> bytes:
     """The bundle's bytes from `s3://bucket/key`, a local `.zip`, or a local folder."""
     if location.startswith("s3://"):

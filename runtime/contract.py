@@ -83,7 +83,18 @@ OVERLOADED_ERROR: Final = "overloaded"
 
 # The project bundle's format (see "The project bundle" in docs/runtime-contract.md).
 BUNDLE_IGNORE_FILE: Final = ".cortexignore"
-BUNDLE_DEFAULT_EXCLUDES: Final = (".git/", ".venv/", "__pycache__/", "*.pyc")
+# Never in a bundle: version control, environments, caches, and what only the repository
+# needs (its tests, CI workflows and Pulumi project and stack files).
+BUNDLE_DEFAULT_EXCLUDES: Final = (
+    ".git/",
+    ".venv/",
+    "__pycache__/",
+    "*.pyc",
+    "tests/",
+    ".github/",
+    "Pulumi*.yaml",
+    "Pulumi*.yml",
+)
 BUNDLE_DATE_TIME: Final = (1980, 1, 1, 0, 0, 0)
 BUNDLE_FILE_MODE: Final = 0o644
 BUNDLE_EXECUTABLE_MODE: Final = 0o755

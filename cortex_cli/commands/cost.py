@@ -14,7 +14,7 @@ from cortex_aws import cost as pricing
 from cortex_aws import money
 from cortex_cli import loading, output
 from cortex_cli.loading import load
-from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt, SpecArg
+from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt, SpecArg, StackOpt
 
 OfflineOpt = Annotated[
     bool,
@@ -24,14 +24,16 @@ OfflineOpt = Annotated[
 
 def cost(
     spec: SpecArg,
+    *,
     cluster_config: ClusterConfigOpt = None,
     env: EnvOpt = None,
+    stack: StackOpt = None,
     offline: OfflineOpt = False,
     json_output: JsonOpt = False,
 ) -> None:
     """Estimate what SPEC's cluster costs per hour and month, with every price's source."""
     output.use_json(json_output)
-    loaded = load(spec, cluster_config, env)
+    loaded = load(spec, cluster_config, env, stack)
     session = None if offline else loading.optional_session_for(loaded)
     found = pricing.estimate(loaded, live=not offline, session=session)
     if json_output:

@@ -13,7 +13,7 @@ from cortex_aws import preflight as checks
 from cortex_cli import loading, output
 from cortex_cli.exit_codes import ExitCode
 from cortex_cli.loading import load
-from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt, SpecArg
+from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt, SpecArg, StackOpt
 
 _MARK = {"pass": "PASS", "warn": "WARN", "fail": "FAIL"}
 
@@ -22,11 +22,12 @@ def preflight(
     spec: SpecArg,
     cluster_config: ClusterConfigOpt = None,
     env: EnvOpt = None,
+    stack: StackOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
     """Check SPEC against your AWS account: quotas, zones, certificate, name. Exit 4 on failure."""
     output.use_json(json_output)
-    loaded = load(spec, cluster_config, env)
+    loaded = load(spec, cluster_config, env, stack)
     report = checks.run(loaded, loading.session_for(loaded))
     if json_output:
         output.emit_json(report.to_dict())

@@ -1,8 +1,9 @@
 """`cortex-infra serve`: run one predictor-form API locally, exactly as its pod would.
 
-The spec's folder is bundled as for an upload, the runtime is given the pod's environment
-and spec file (from `cortex_spec.serving_env`) with the bundle as a local zip, and
-`cortex-runtime serve` runs in a child process until Ctrl-C, which drains it.
+The API's folder is bundled as for an upload (`cortex_spec.api_bundles`), the runtime is
+given the pod's environment and spec file (from `cortex_spec.serving_env`) with the bundle
+as a local zip, and `cortex-runtime serve` runs in a child process until Ctrl-C, which
+drains it.
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from cortex_cli import output
 from cortex_cli.loading import load
 from cortex_cli.options import ClusterConfigOpt, EnvOpt, SpecArg
 from cortex_spec import Problem, Spec, SpecError
+from cortex_spec.api_bundles import build_api_bundle
 from cortex_spec.models.api import RealtimeAPI
 from cortex_spec.serving_env import api_spec_document, serving_environment
 from runtime import contract
-from runtime.bundle import BundleError, build_bundle
+from runtime.bundle import BundleError
 
 ApiOpt = Annotated[str, typer.Option("--api", help="Name of the API to serve.", show_default=False)]
 PortOpt = Annotated[int, typer.Option("--port", min=1, max=65535, help="Local port to listen on.")]
@@ -56,10 +58,10 @@ def _select(spec: Spec, name: str) -> RealtimeAPI:
 
 def _environment(spec: Spec, api: RealtimeAPI, work: Path, port: int) -> dict[str, str]:
     try:
-        bundle = build_bundle(spec.project_dir, spec.spec_files_in_project)
+        bundle = build_api_bundle(spec, api)
     except BundleError as error:
         raise SpecError(
-            [Problem(None, "", f"cannot bundle {spec.project_dir}: {error}", None)]
+            [Problem(None, f"apis[{api.name}]", f"cannot bundle its code: {error}", None)]
         ) from None
     location = work / "bundle.zip"
     location.write_bytes(bundle.data)
@@ -100,7 +102,7 @@ def serve(
     cluster_config: ClusterConfigOpt = None,
     env: EnvOpt = None,
 ) -> None:
-    """Serve the predictor of API NAME from SPEC's folder on localhost, as its pod would."""
+    """Serve the predictor of API NAME from its bundle on localhost, as its pod would."""
     loaded = load(spec, cluster_config, env)
     selected = _select(loaded, api)
     with tempfile.TemporaryDirectory(prefix="cortex-serve-") as temp:

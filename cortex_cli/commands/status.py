@@ -12,18 +12,19 @@ import typer
 from cortex_aws import status as live
 from cortex_cli import loading, output
 from cortex_cli.loading import load
-from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt, SpecArg
+from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt, SpecArg, StackOpt
 
 
 def status(
     spec: SpecArg,
     cluster_config: ClusterConfigOpt = None,
     env: EnvOpt = None,
+    stack: StackOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
     """Show the deployed cluster of SPEC: state, node groups, load balancer and API URLs."""
     output.use_json(json_output)
-    loaded = load(spec, cluster_config, env)
+    loaded = load(spec, cluster_config, env, stack)
     found = live.status(loaded, loading.session_for(loaded))
     if json_output:
         output.emit_json(found.to_dict())

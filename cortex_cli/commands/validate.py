@@ -8,7 +8,7 @@ import typer
 
 from cortex_cli import output
 from cortex_cli.loading import load
-from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt, SpecArg
+from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt, SpecArg, StackOpt
 from cortex_spec.overview import overview
 from cortex_spec.quantities import memory_display, parse_quantity
 
@@ -17,11 +17,12 @@ def validate(
     spec: SpecArg,
     cluster_config: ClusterConfigOpt = None,
     env: EnvOpt = None,
+    stack: StackOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
     """Validate SPEC offline: exit 0 when valid, 1 with every problem located otherwise."""
     output.use_json(json_output)
-    summary = overview(load(spec, cluster_config, env))
+    summary = overview(load(spec, cluster_config, env, stack))
     if json_output:
         output.emit_json({"ok": True, **summary})
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Self
@@ -236,6 +237,17 @@ class Predictor(StrictModel):
         str | None,
         Field(default=None, description="Directory (relative) added to sys.path."),
     ]
+    bundle_root: Annotated[
+        str | None,
+        Field(
+            default=None,
+            description="Folder, relative to the spec's folder, whose files are this API's "
+            "code bundle (what its pods download; a change to it rolls this API alone). It "
+            "must hold `path` and `python_path`. Default: the folder of `path`, widened to "
+            "hold `python_path`. Not in Cortex, which uploaded the spec's whole folder for "
+            "every API: set `bundle_root: .` for that.",
+        ),
+    ]
     image: Annotated[
         str | None,
         Field(default=None, description="Serving image; default cluster.runtime_image."),
@@ -264,6 +276,20 @@ class Predictor(StrictModel):
     def _path(cls, value: str) -> str:
         if not value.endswith(".py") or value.startswith("/"):
             fail(f'"{value}" is not a relative path to a .py file', "e.g. path: predictor.py")
+        return value
+
+    @field_validator("bundle_root")
+    @classmethod
+    def _bundle_root(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value or value.startswith("/") or "\\" in value:
+            fail(f'"{value}" is not a relative folder path', "e.g. bundle_root: apis/sentiment")
+        if posixpath.normpath(value).split("/")[0] == "..":
+            fail(
+                f'"{value}" leaves the spec\'s folder',
+                "the bundle root must be the spec's folder or a folder inside it",
+            )
         return value
 
     @field_validator("image")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path as FsPath
 
+from cortex_spec.api_bundles import bundle_root, contains, escapes, normal
 from cortex_spec.diagnostics import Finding
 from cortex_spec.models.api import RealtimeAPI, UpdateStrategy
+from cortex_spec.models.workload import Predictor
 from cortex_spec.quantities import Quantity
 from cortex_spec.source import Path
 
@@ -164,15 +166,50 @@ def _files(
     predictor = api.predictor
     if predictor is None:
         return
+    where = (*path, "predictor")
+    for field, value in (("path", predictor.path), ("python_path", predictor.python_path)):
+        if value is not None and escapes(value):
+            yield Finding(
+                (*where, field),
+                f"{value} is outside the spec's folder, which holds the API's code bundle",
+                f"move it into {shown_dir.as_posix()}/ and write predictor.{field} relative "
+                "to it (Cortex uploaded only that folder too)",
+            )
+            return
     if not (project_dir / predictor.path).is_file():
         yield Finding(
-            (*path, "predictor", "path"),
+            (*where, "path"),
             f"file {(shown_dir / predictor.path).as_posix()} does not exist",
             "predictor.path is relative to the folder of the spec file",
         )
     if predictor.python_path is not None and not (project_dir / predictor.python_path).is_dir():
         yield Finding(
-            (*path, "predictor", "python_path"),
+            (*where, "python_path"),
             f"folder {(shown_dir / predictor.python_path).as_posix()} does not exist",
             "predictor.python_path is relative to the folder of the spec file",
         )
+    if predictor.bundle_root is not None:
+        yield from _bundle_root(predictor, where, project_dir, shown_dir)
+
+
+def _bundle_root(
+    predictor: Predictor, where: Path, project_dir: FsPath, shown_dir: FsPath
+) -> Iterator[Finding]:
+    """A declared root is a folder of the project holding the predictor and python_path."""
+    root = bundle_root(predictor)
+    field = (*where, "bundle_root")
+    if not (project_dir / root).is_dir():
+        yield Finding(
+            field,
+            f"folder {(shown_dir / root).as_posix()} does not exist",
+            "bundle_root is a folder relative to the folder of the spec file",
+        )
+        return
+    for name, value in (("path", predictor.path), ("python_path", predictor.python_path)):
+        if value is not None and not contains(root, normal(value)):
+            yield Finding(
+                field,
+                f"{root.as_posix()} does not hold predictor.{name} ({value}): the pod would "
+                "not find it in the bundle",
+                f"pick a bundle_root that holds {value}, or drop bundle_root",
+            )

@@ -1,8 +1,10 @@
 """The predictor form's code: a content-addressed bundle per API in a stack-owned bucket.
 
 The bucket is versioned, encrypted at rest (SSE-S3), closed to the public and to plain
-HTTP. Keys are `apis/<name>/<sha256>.zip`, so a changed project folder is a new object
-and each API's role can be scoped to its own prefix.
+HTTP. Each API's bundle is its own folder (`cortex_spec.api_bundles`); keys are
+`apis/<name>/<sha256>.zip`, so a change to an API's code is a new object of that API alone,
+and each API's role can be scoped to its own prefix (APIs sharing a folder upload the same
+bytes, each under its own prefix).
 
 `pulumi up` uploads a `FileAsset` after the program has returned, so the zip is written
 to a cache path named by its hash (`$XDG_CACHE_HOME/cortex-infra/bundles/`), never to a
@@ -20,10 +22,12 @@ from typing import Final
 import pulumi
 import pulumi_aws as aws
 
-from cortex_spec import naming
+from cortex_spec import Spec, naming
+from cortex_spec.api_bundles import build_api_bundle, bundle_root
 from cortex_spec.errors import ProvisionError
+from cortex_spec.models.api import RealtimeAPI
 from infra.irsa import policy_document
-from runtime.bundle import BundleError, build_bundle
+from runtime.bundle import Bundle, BundleError
 
 _BUCKET_NAME_MAX: Final = 63
 ZIP_CONTENT_TYPE: Final = "application/zip"
@@ -34,22 +38,33 @@ def cache_dir() -> Path:
     return Path(base) / "cortex-infra" / "bundles"
 
 
-def cached_bundle(project_dir: Path, exclude: tuple[str, ...] = ()) -> tuple[Path, str]:
-    """Build the project's bundle and keep it at `<cache>/<sha256>.zip`; (path, sha256)."""
+def cached_path(sha256: str) -> Path:
+    """Where the bundle with this SHA-256 is kept (`cortex-infra diff` reads it there)."""
+    return cache_dir() / f"{sha256}.zip"
+
+
+def api_bundle(spec: Spec, api: RealtimeAPI) -> Bundle:
+    """The API's bundle, or a ProvisionError naming its folder."""
     try:
-        bundle = build_bundle(project_dir, exclude)
+        return build_api_bundle(spec, api)
     except BundleError as error:
+        root = bundle_root(api.predictor) if api.predictor is not None else "."
+        folder = spec.project_dir / root
         raise ProvisionError(
-            f"cannot bundle {project_dir}: {error}",
+            f"cannot bundle {folder} for API {api.name}: {error}",
             hint="make the folder readable, or exclude the file in .cortexignore",
         ) from None
-    target = cache_dir() / f"{bundle.sha256}.zip"
+
+
+def cached_bundle(bundle: Bundle) -> Path:
+    """Keep the bundle at `<cache>/<sha256>.zip`; its path."""
+    target = cached_path(bundle.sha256)
     if not target.is_file() or target.read_bytes() != bundle.data:
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_suffix(f".{os.getpid()}.partial")
         partial.write_bytes(bundle.data)
         partial.replace(target)  # atomic: a concurrent reader never sees half a zip
-    return target, bundle.sha256
+    return target
 
 
 def bundle_prefix(api: str) -> str:
@@ -163,15 +178,11 @@ class BundleStore(pulumi.ComponentResource):
         )
         self.bucket_id = bucket.id
         self.bucket_arn = bucket.arn
-        self._bundles: dict[tuple[Path, tuple[str, ...]], tuple[Path, str]] = {}
         self.register_outputs({"bucket": bucket.id})
 
-    def add(self, api: str, project_dir: Path, exclude: tuple[str, ...] = ()) -> BundleRef:
-        """Upload `project_dir`'s bundle (without `exclude`) under the API's own prefix."""
-        key = (project_dir, exclude)
-        if key not in self._bundles:  # APIs of one spec share one folder
-            self._bundles[key] = cached_bundle(project_dir, exclude)
-        path, sha256 = self._bundles[key]
+    def add(self, api: str, bundle: Bundle) -> BundleRef:
+        """Upload the API's bundle under the API's own prefix."""
+        path, sha256 = cached_bundle(bundle), bundle.sha256
         object_key = bundle_key(api, sha256)
         aws.s3.BucketObjectv2(
             f"{self._name}-{api}",

@@ -13,7 +13,7 @@ from cortex_spec import Spec, naming
 from cortex_spec.models.api import RealtimeAPI
 from infra.handles import ClusterHandle
 from infra.serving import metrics_stack, scaling_rules
-from infra.serving.bundles import BundleRef, BundleStore, BundleStoreArgs
+from infra.serving.bundles import BundleRef, BundleStore, BundleStoreArgs, api_bundle
 from infra.serving.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
 from infra.serving.load_balancer import ApiLoadBalancer, ApiLoadBalancerArgs
 from infra.serving.metrics_stack import MetricsStack, MetricsStackArgs
@@ -113,7 +113,7 @@ class Serving(pulumi.ComponentResource):
         for api in spec.apis:
             bundle: BundleRef | None = None
             if store is not None and api.form == "predictor":
-                bundle = store.add(api.name, spec.project_dir, spec.spec_files_in_project)
+                bundle = store.add(api.name, api_bundle(spec, api))
             workload = ApiWorkload(
                 f"{name}-{api.name}",
                 ApiWorkloadArgs(

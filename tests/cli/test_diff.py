@@ -13,6 +13,7 @@ from typer.testing import CliRunner, Result
 from cortex_cli.exit_codes import ExitCode
 from cortex_cli.main import app
 from offline import engine
+from tests.cli.projects import write_project
 from tests.conftest import MotoServer
 from tests.offline.checkpoints import checkpoint
 
@@ -128,7 +129,8 @@ def test_base_ref_compares_with_the_committed_spec(tmp_path: Path) -> None:
     _write(spec, 25)
     result = _diff("--base-ref", "HEAD", spec)
     assert result.exit_code == ExitCode.OK, result.output
-    assert "at HEAD → working tree" in result.stdout.splitlines()[0]
+    title = "cortex-infra diff: specs/cortex.yaml@HEAD → specs/cortex.yaml (working tree)"
+    assert result.stdout.splitlines()[0] == title
     assert "sentiment: autoscaling max 10 → 25" in result.stdout
 
 
@@ -168,22 +170,26 @@ def test_unknown_base_ref_is_a_clear_error(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_against_state_reads_the_deployed_stack_from_s3(aws: MotoServer, tmp_path: Path) -> None:
-    """--against-state: a checkpoint written to moto is the base; secrets never printed."""
+    """--against-state: a checkpoint written to moto is the base, found under the project's
+    own name (its Pulumi.yaml), its URNs compared with the head's; secrets never printed."""
     deployed = engine.evaluate(
         engine.stack_config(_write(tmp_path / "old/cortex.yaml", 10)),
         stack="prod",
         region="us-west-2",
         program=STAND_IN,
+        project="acme-serving",
     )
     s3 = boto3.client("s3")
     s3.create_bucket(Bucket="state", CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
-    s3.put_object(
-        Bucket="state", Key=".pulumi/stacks/cortex/prod.json", Body=json.dumps(checkpoint(deployed))
-    )
+    key = ".pulumi/stacks/acme-serving/prod.json"
+    s3.put_object(Bucket="state", Key=key, Body=json.dumps(checkpoint(deployed)))
+    write_project(tmp_path / "new", stacks={"prod": {"cortex:spec": "cortex.yaml"}})
     head = _write(tmp_path / "new/cortex.yaml", 25)
     result = _diff("--against-state", "s3://state", head, "--stack", "prod")
     assert result.exit_code == ExitCode.OK, result.output
-    assert result.stdout.splitlines()[0] == f"cortex-infra diff: deployed stack prod → {head}"
+    title = f"cortex-infra diff: deployed stack prod → {head} (stack prod)"
+    assert result.stdout.splitlines()[0] == title
+    assert "0 to create" in result.stdout.splitlines()[1]
     assert "sentiment: autoscaling max 10 → 25" in result.stdout
     assert "ciphertext" not in result.stdout
 
@@ -195,6 +201,7 @@ def test_against_state_of_a_missing_stack_exits_with_the_state_code(
     boto3.client("s3").create_bucket(
         Bucket="state", CreateBucketConfiguration={"LocationConstraint": "us-west-2"}
     )
+    write_project(tmp_path, stacks={"prod": {}})
     result = _diff(
         "--against-state", "s3://state", _write(tmp_path / "c.yaml", 3), "--stack", "prod"
     )

@@ -88,10 +88,11 @@ def test_json_plan_is_byte_identical_across_runs() -> None:
 
 
 def test_stack_defaults_to_env_then_dev() -> None:
-    """--stack defaults to the --env value, else dev; an explicit --stack wins."""
+    """--stack defaults to the --env value, else dev; an explicit --stack wins (and its
+    stack file must exist in the spec's project)."""
     assert json.loads(_plan(MIXED, "--env", "staging", "--json").stdout)["stack"] == "staging"
-    named = json.loads(_plan(MIXED, "--env", "staging", "--stack", "blue", "--json").stdout)
-    assert named["stack"] == "blue"
+    named = json.loads(_plan(MIXED, "--env", "staging", "--stack", "dev", "--json").stdout)
+    assert named["stack"] == "dev"
     assert named["outputs"]["cluster_name"] == "mixed-staging"
     dev = json.loads(_plan(MIXED, "--json").stdout)
     assert dev["stack"] == "dev"

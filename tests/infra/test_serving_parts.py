@@ -66,13 +66,16 @@ def test_bundle_is_cached_by_content_hash_and_honours_cortexignore(
 ) -> None:
     """The zip outlives the program at `$XDG_CACHE_HOME/cortex-infra/bundles/<sha256>.zip`."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    path, sha256 = bundles.cached_bundle(THREE_APIS.parent)
+    spec = load_spec(THREE_APIS)
+    bundle = bundles.api_bundle(spec, spec.api("sentiment"))
+    path, sha256 = bundles.cached_bundle(bundle), bundle.sha256
     assert path == tmp_path / "cortex-infra" / "bundles" / f"{sha256}.zip"
+    assert path == bundles.cached_path(sha256)
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
     assert "predictor.py" in names
     assert "ignored.txt" not in names
-    assert bundles.cached_bundle(THREE_APIS.parent) == (path, sha256)
+    assert bundles.cached_bundle(bundles.api_bundle(spec, spec.api("sentiment"))) == path
     assert bundles.bundle_key("embedder", sha256) == f"apis/embedder/{sha256}.zip"
 
 

@@ -153,7 +153,7 @@ class Api(pulumi.ComponentResource):
         self.register_outputs({})
 
 
-config = pulumi.Config()
+config = pulumi.Config("cortex")
 explicit = config.get("environment") or None
 loaded = load_spec(
     config.require("spec"),

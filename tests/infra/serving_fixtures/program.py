@@ -17,7 +17,7 @@ from infra.serving import Serving, ServingArgs
 ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/SERVINGTEST"
 ACCOUNT = "123456789012"
 
-config = pulumi.Config()
+config = pulumi.Config("cortex")
 spec = load_spec(config.require("spec"), environment=config.get("environment") or None)
 cluster = spec.cluster
 provider = aws.Provider(
