@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import json
 import os
 import runpy
@@ -29,7 +30,18 @@ from offline.recorder import GraphRecorder, warning_logger
 PROJECT: Final = "cortex"
 # The program's config namespace (`pulumi.Config("cortex")`), whatever the project's name.
 NAMESPACE: Final = "cortex"
-PROGRAM: Final = Path(__file__).resolve().parents[1] / "infra" / "program.py"
+
+
+def _program() -> Path:
+    """`infra/program.py` wherever the infra package is installed (a wheel's site-packages,
+    or this checkout), found without importing it."""
+    found = importlib.util.find_spec("infra")
+    if found is None or found.origin is None:
+        raise RuntimeError("the infra package is not installed")
+    return Path(found.origin).resolve().parent / "program.py"
+
+
+PROGRAM: Final = _program()
 
 
 def stack_config(
