@@ -34,6 +34,15 @@ NameOpt = Annotated[
 ]
 RegionOpt = Annotated[str, typer.Option("--region", help="AWS region of the cluster.")]
 ApiOpt = Annotated[str, typer.Option("--api", help="Name of the starter API.")]
+FindLinksOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--find-links",
+        help="Folder or URL of cortex-infra wheels, written into requirements.txt "
+        "(relative to the project), for pip in CI and in Pulumi's virtualenv.",
+        show_default=False,
+    ),
+]
 
 # Pulumi: "alphanumeric characters, hyphens, underscores, and periods" (project file docs).
 _PROJECT_NAME: Final = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
@@ -76,9 +85,12 @@ def _installed(package: str) -> str:
         raise InitError(f"{package} is not installed as a package, so init cannot pin it") from None
 
 
-def project_files(name: str, region: str, api: str) -> dict[str, str]:
+def project_files(
+    name: str, region: str, api: str, find_links: str | None = None
+) -> dict[str, str]:
     """Every file of a new project, relative path → text."""
     values = {
+        "sources": f"--find-links {find_links}\n" if find_links else "",
         "name": name,
         "cluster": _cluster_name(name),
         "region": region,
@@ -144,6 +156,7 @@ def init(
     name: NameOpt = None,
     region: RegionOpt = "us-west-2",
     api: ApiOpt = "hello",
+    find_links: FindLinksOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
     """Create a cortex-infra project in DIR: Pulumi project, starter spec, stack, workflows."""
@@ -168,7 +181,9 @@ def init(
             f"{region!r} is not an AWS region with EKS",
             hint=f"did you mean {close[0]}?" if close else "e.g. --region us-west-2",
         )
-    files = project_files(project, region, api)
+    if find_links is not None and (not find_links.strip() or "\n" in find_links):
+        raise InitError(f"--find-links {find_links!r} is not a folder or a URL")
+    files = project_files(project, region, api, find_links)
     existing = sorted(path for path in files if (directory / path).exists())
     if existing:
         raise InitError(

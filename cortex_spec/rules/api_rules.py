@@ -10,6 +10,7 @@ from cortex_spec.diagnostics import Finding
 from cortex_spec.models.api import RealtimeAPI, UpdateStrategy
 from cortex_spec.models.workload import Predictor
 from cortex_spec.quantities import Quantity
+from cortex_spec.rules.bundle_imports import check_imports
 from cortex_spec.source import Path
 
 _CORTEX_ONLY_NETWORKING = {
@@ -190,6 +191,7 @@ def _files(
         )
     if predictor.bundle_root is not None:
         yield from _bundle_root(predictor, where, project_dir, shown_dir)
+    yield from check_imports(predictor, where, project_dir)
 
 
 def _bundle_root(

@@ -78,6 +78,9 @@ def test_the_project_is_the_users_and_reads_the_cortex_namespace(tmp_path: Path)
         line for line in (tmp_path / "requirements.txt").read_text().splitlines() if line[:1] != "#"
     ]
     assert pinned == [f"cortex-infra=={version('cortex-infra')}"]
+    assert _init(tmp_path / "w", "--name", "acme", "--find-links", "wheels").exit_code == 0
+    lines = (tmp_path / "w" / "requirements.txt").read_text().splitlines()
+    assert lines[-2:] == ["--find-links wheels", f"cortex-infra=={version('cortex-infra')}"]
     found = find_project(tmp_path / "cortex.yaml")
     assert found is not None
     assert found.name == "ml-serving"
@@ -118,8 +121,10 @@ def test_a_failure_half_way_leaves_nothing_behind(
     are removed again, and the error says so."""
     original = init_command.project_files
 
-    def with_a_bad_file(name: str, region: str, api: str) -> dict[str, str]:
-        files = original(name, region, api)
+    def with_a_bad_file(
+        name: str, region: str, api: str, find_links: str | None = None
+    ) -> dict[str, str]:
+        files = original(name, region, api, find_links)
         files["cortex.yaml/inside"] = "x"  # cortex.yaml is a file by then: the OS refuses
         return files
 

@@ -173,3 +173,25 @@ def test_a_predictor_outside_the_spec_folder_is_refused(tmp_path: Path) -> None:
     [problem] = raised.value.problems
     assert problem.path.endswith("predictor.path")
     assert "outside the spec's folder" in problem.message
+
+
+def test_an_import_outside_the_bundle_is_a_located_warning(tmp_path: Path) -> None:
+    """A Cortex project whose apis/a/predictor.py imports lib/ from the spec's folder still
+    loads, with a warning at predictor.path naming the module and the fix; imports inside
+    the bundle, of the standard library (even beside a json/ folder), of installed packages,
+    or with bundle_root: . are not warned about."""
+    code = "import json\nimport lib.text\nfrom apis.a import helpers\nimport numpy\n" + CODE
+    _write(
+        tmp_path,
+        {"apis/a/predictor.py": code, "apis/a/helpers.py": "", "lib/text.py": "", "json/x": ""},
+    )
+    spec = load_spec(_spec(tmp_path, ("a", "apis/a/predictor.py", "")))
+    messages = [w.message for w in spec.warnings]
+    assert messages == [
+        "apis/a/predictor.py imports lib.text (lib/text.py), which is outside its bundle "
+        "(apis/a/): the pod would not find it",
+    ]
+    assert all(w.path.endswith("predictor.path") for w in spec.warnings)
+    assert all(w.location is not None and w.location.line == 9 for w in spec.warnings)
+    whole = load_spec(_spec(tmp_path, ("a", "apis/a/predictor.py", ", bundle_root: .")))
+    assert whole.warnings == ()
