@@ -2,7 +2,7 @@
 
 Each run is a fresh process, as a user runs it (imports included). The 200-API spec is the
 mixed example's base with its three APIs repeated under new names, written to a temporary
-folder with the predictor files beside it. Prints the median and the slowest of the runs.
+folder with the APIs' folders beside it. Prints the median and the slowest of the runs.
 
     .venv/bin/python benchmarks/plan_bench.py [--repeat 3] [--program real|platform]
 
@@ -52,8 +52,8 @@ def generated_spec(folder: Path) -> Path:
         api["networking"] = {"endpoint": f"/{api['name']}"}
         apis.append(api)
     data["apis"] = apis
-    for predictor in source.glob("*.py"):
-        shutil.copy(predictor, folder / predictor.name)
+    # Each predictor API's folder is its bundle (apis/<name>/).
+    shutil.copytree(source / "apis", folder / "apis")
     spec = folder / "cortex.yaml"
     spec.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return spec

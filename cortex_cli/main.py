@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 import pkgutil
+import sys
 import traceback
 from typing import Any
 
@@ -57,6 +58,11 @@ class BoundaryGroup(TyperGroup):
             raise typer.Exit(_exit_code(error)) from None
         except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
             raise
+        except BrokenPipeError:
+            # The reader left (`cortex-infra plan | head`): nothing failed. Later writes,
+            # and the interpreter's own flush at exit, go nowhere instead of raising again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(ExitCode.OK) from None
         except KeyboardInterrupt:
             output.echo("interrupted", err=True)
             raise typer.Exit(130) from None

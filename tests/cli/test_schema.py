@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -85,3 +87,17 @@ def test_environment_overrides_are_partial(schema: dict[str, Any]) -> None:
     assert validator.is_valid(doc)
     nameless = {"cluster": {"node_groups": [{"max_instances": 3}]}}
     assert not validator.is_valid({**doc, "environments": {"dev": nameless}})
+
+
+def test_a_reader_that_stops_early_is_not_an_error() -> None:
+    """`cortex-infra schema | head -c 0`: the reader is gone before the first write; exit 0
+    and nothing on stderr, not an internal error."""
+    command = [sys.executable, "-c", "from cortex_cli.main import run; run()", "schema"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None
+    process.stdout.close()  # long before the interpreter has started
+    assert process.stderr is not None
+    errors = process.stderr.read()
+    process.wait(timeout=120)
+    assert process.returncode == 0, errors
+    assert errors == b""

@@ -34,8 +34,8 @@ class Installed:
     work: Path
     env: dict[str, str]
 
-    def run(self, *args: str, cwd: Path | None = None, check: bool = True) -> str:
-        result = subprocess.run(
+    def attempt(self, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
             [str(self.venv / "bin" / "cortex-infra"), *args],
             cwd=cwd or self.work,
             env=self.env,
@@ -43,8 +43,10 @@ class Installed:
             text=True,
             check=False,
         )
-        if check:
-            assert result.returncode == 0, result.stderr
+
+    def run(self, *args: str, cwd: Path | None = None) -> str:
+        result = self.attempt(*args, cwd=cwd)
+        assert result.returncode == 0, result.stderr
         return result.stdout
 
     def python(self, code: str) -> str:
@@ -138,7 +140,8 @@ def test_the_installed_package_runs_from_its_own_site_packages(installed: Instal
 
 def test_init_then_validate_plan_and_diff_outside_any_checkout(installed: Installed) -> None:
     """init writes a project; the plan of its dev stack carries the admins of *its*
-    Pulumi.dev.yaml and no file of this repository; diff names the changed bundle files."""
+    Pulumi.dev.yaml and no file of this repository; --stack prod without Pulumi.prod.yaml
+    exits 1 naming the file; diff names the changed bundle files."""
     written = json.loads(installed.run("init", "acme", "--name", "acme-serving", "--json"))
     assert "apis/hello/predictor.py" in written["files"]
     project = installed.work / "acme"
@@ -149,6 +152,9 @@ def test_init_then_validate_plan_and_diff_outside_any_checkout(installed: Instal
     assert "valid (environment dev)" in installed.run(
         "validate", "cortex.yaml", "--stack", "dev", cwd=project
     )
+    missing = installed.attempt("plan", "cortex.yaml", "--stack", "prod", cwd=project)
+    assert missing.returncode == 1
+    assert str(project.resolve() / "Pulumi.prod.yaml") in missing.stderr
     text = installed.run("plan", "cortex.yaml", "--stack", "dev", "--json", cwd=project)
     plan = json.loads(text)
     entries = [r for r in plan["resources"] if r["type"] == "aws:eks/accessEntry:AccessEntry"]
@@ -176,13 +182,7 @@ def test_init_refuses_to_overwrite_and_writes_nothing(installed: Installed) -> N
     folder = installed.work / "taken"
     (folder / "apis" / "hello").mkdir(parents=True)
     (folder / "cortex.yaml").write_text("mine\n")
-    result = subprocess.run(
-        [str(installed.venv / "bin" / "cortex-infra"), "init", str(folder)],
-        env=installed.env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = installed.attempt("init", str(folder))
     assert result.returncode == 1
     assert "already has cortex.yaml" in result.stderr
     assert sorted(p.name for p in folder.rglob("*")) == ["apis", "cortex.yaml", "hello"]
