@@ -1,19 +1,14 @@
 """The user's Pulumi project and stack, found from the spec as `pulumi` itself would.
 
-Every command that takes a spec resolves its arguments here (`resolve`), so they all agree
-on which project, stack file and environment a spec belongs to:
-
-- the project is the nearest `Pulumi.yaml` (or `Pulumi.yml`) in the spec's folder or above,
-  as Pulumi searches from its working directory; its `name` is the project in URNs and in
-  the state backend's paths;
-- `--stack NAME` reads `Pulumi.<NAME>.yaml` from that project (its `stackConfigDir` when it
-  sets one); the file must exist;
-- values are those the program reads (`pulumi.Config("cortex")`): the project file's
-  `cortex:*` values, then the stack file's, later ones winning, as Pulumi merges them;
-  relative paths are relative to the project folder, where Pulumi runs the program.
-
-Command-line flags win over stack values (`--env` over `cortex:environment`,
-`--cluster-config` over `cortex:clusterConfig`); the spec is always the one given.
+Every command that takes a spec resolves its arguments here (`resolve`), so all agree on
+the project, stack file and environment of a spec. The project is the nearest `Pulumi.yaml`
+(or `.yml`) at or above the spec's folder; its `name` is the project in URNs and state
+paths. `--stack NAME` reads `Pulumi.<NAME>.yaml` (in `stackConfigDir` when set), which must
+exist. Values are those the program reads (`pulumi.Config("cortex")`): the project file's
+`cortex:*` values, then the stack file's, as Pulumi merges them, paths relative to the
+project folder where Pulumi runs the program. Flags win over stack values (`--env` over
+`cortex:environment`, `--cluster-config` over `cortex:clusterConfig`); the spec is always
+the one given.
 """
 
 from __future__ import annotations
@@ -32,7 +27,6 @@ from cortex_spec.errors import CortexError
 PROJECT_FILES: Final = ("Pulumi.yaml", "Pulumi.yml")
 # The program's config namespace (infra/program.py), whatever the project is named.
 NAMESPACE: Final = "cortex"
-KEYS: Final = ("spec", "clusterConfig", "environment", "admins")
 # Without --stack and --env, commands plan the stack Pulumi users start with.
 DEFAULT_STACK: Final = "dev"
 # The project of a spec that sits in no Pulumi project: this repository's own name.
@@ -53,11 +47,9 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(path)
         problem = getattr(error, "problem", None) or "not valid YAML"
         raise ProjectError(f"{where}: {problem}", hint="fix the YAML syntax") from None
-    if document is None:
-        return {}
-    if not isinstance(document, dict):
+    if not isinstance(document, dict | None):
         raise ProjectError(f"{path}: expected a mapping at the top level")
-    return document
+    return document or {}
 
 
 def _namespaced(key: str, project: str) -> str:
@@ -65,9 +57,8 @@ def _namespaced(key: str, project: str) -> str:
     return key if ":" in key else f"{project}:{key}"
 
 
-def _project_value(key: str, raw: Any) -> Any:
-    """A Pulumi.yaml `config:` entry: a plain value, `{value: ...}`, or (for the project's
-    own keys) a declaration with a `default`."""
+def _project_value(raw: Any) -> Any:
+    """A Pulumi.yaml `config:` entry: a value, `{value: ...}`, or a declaration's `default`."""
     if not isinstance(raw, dict):
         return raw
     if "value" in raw:
@@ -186,7 +177,7 @@ def load_project(file: Path) -> Project:
         for key, raw in config.items():
             full = _namespaced(str(key), name)
             if full.startswith(f"{NAMESPACE}:"):
-                value = _project_value(full, raw)
+                value = _project_value(raw)
                 if value is not None:
                     values[full] = value
     return Project(root=root, file=file, name=name, stack_dir=stack_dir, values=values)
@@ -290,7 +281,7 @@ def resolve(
         if stack is not None and stack_required:
             raise ProjectError(
                 f"--stack {stack} needs the Pulumi project of {spec}, but there is no "
-                f"Pulumi.yaml in {_folder(spec)} or any folder above it",
+                f"Pulumi.yaml in {spec.resolve().parent}{os.sep} or any folder above it",
                 hint="run `cortex-infra init` to create one, or drop --stack",
             )
         settings = Stack(name, None)
@@ -306,8 +297,3 @@ def resolve(
         project=project,
         stack_given=stack is not None,
     )
-
-
-def _folder(path: Path) -> str:
-    resolved = path.resolve()
-    return str(resolved if resolved.is_dir() else resolved.parent) + os.sep
