@@ -46,7 +46,8 @@ BaseRefOpt = Annotated[
     str | None,
     typer.Option(
         "--base-ref",
-        help="Take the base spec, with its folder, from this git ref.",
+        help="Take the base from this git ref: the spec with its folder, Pulumi.yaml and "
+        "the stack file.",
         show_default=False,
     ),
 ]
