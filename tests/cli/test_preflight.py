@@ -14,6 +14,7 @@ from cortex_cli.exit_codes import ExitCode
 from cortex_cli.main import app
 from cortex_spec import Spec
 from tests.aws import stubs
+from tests.cli.projects import write_project
 from tests.conftest import MotoServer
 
 
@@ -79,3 +80,19 @@ def test_missing_credentials_exit_3_with_the_fix(
     assert "error: no AWS credentials found (NoCredentials)" in result.output
     assert "fix: configure AWS credentials" in result.output
     assert "Traceback" not in result.output
+
+
+def test_stack_checks_the_environment_its_stack_file_names(
+    aws: MotoServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """preflight --stack prod: the user's Pulumi.prod.yaml picks the environment, so the
+    cluster checked is the prod one; a stack without a file exits 1 naming it."""
+    text = stubs.FEASIBLE + "environments:\n  prod:\n    cluster: {name: feasible-prod}\n"
+    spec = stubs.write_spec(tmp_path, text)
+    write_project(tmp_path, stacks={"blue": {"cortex:environment": "prod"}})
+    result = _run(monkeypatch, spec, stubs.AMPLE, "--stack", "blue", "--json")
+    assert result.exit_code == ExitCode.OK, result.output
+    assert json.loads(result.output)["cluster"] == "feasible-prod"
+    missing = _run(monkeypatch, spec, stubs.AMPLE, "--stack", "green")
+    assert missing.exit_code == ExitCode.INVALID_INPUT
+    assert str(tmp_path / "Pulumi.green.yaml") in missing.output
