@@ -9,7 +9,7 @@ environment the stack asks for did not (an environment new in this change).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cortex_cli.project import Target, resolve
@@ -69,10 +69,15 @@ def base(target: Target, label: str, revision: Revision | None = None) -> Side:
     return Side(label, spec, graph, environment=target.environment)
 
 
-def from_file(path: Path, cluster_config: Path | None, env: str | None, stack: str | None) -> Side:
-    """The base as another spec file (`diff BASE HEAD`), in its own project."""
-    target = resolve(
-        path, cluster_config=cluster_config, env=env, stack=stack, stack_required=False
+def from_file(path: Path, cluster_config: Path | None, env: str | None, head: Target) -> Side:
+    """The base as another spec file (`diff BASE HEAD`): what HEAD replaces in the same
+    stack, so it is evaluated as HEAD's project and stack; only the spec (and `--base-env`)
+    differ, wherever the file lies."""
+    target = replace(
+        head,
+        spec=path,
+        cluster_config=cluster_config or head.stack.cluster_config,
+        environment=env or head.stack.environment,
     )
     return base(target, str(path), None)
 

@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 
 from cortex_cli import output
 from cortex_cli.project import Target, resolve
-
-__all__ = ["Target", "load", "load_target", "optional_session_for", "session_for", "target"]
 from cortex_spec import Spec, load_spec
 from cortex_spec.errors import ProvisionError
 

@@ -112,7 +112,7 @@ def diff(
                 revision, target, cluster_config, base_env or env, stack
             )
         else:
-            base = diff_sides.from_file(specs[0], cluster_config, base_env or env, stack)
+            base = diff_sides.from_file(specs[0], cluster_config, base_env or env, target)
     name = revision.name(head_path) if revision is not None else str(head_path)
     head = Side(name, head_spec, diff_sides.evaluate(target, head_spec), None, target.environment)
     title = f"{base.label} → {head.label}" + (" (working tree)" if revision is not None else "")

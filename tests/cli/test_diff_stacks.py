@@ -120,3 +120,25 @@ def test_a_stack_missing_from_the_head_is_an_error_naming_its_file(repo: Path) -
     result = _diff(repo / "cortex.yaml", "--stack", "prod")
     assert result.exit_code == ExitCode.INVALID_INPUT
     assert str(repo / "Pulumi.prod.yaml") in result.stderr
+
+
+@pytest.mark.slow
+def test_a_base_file_outside_the_project_is_deployed_as_the_heads_stack(
+    repo: Path, tmp_path: Path
+) -> None:
+    """`diff /elsewhere/old.yaml cortex.yaml --stack dev`: BASE is what HEAD replaces in the
+    same stack (the head's project and stack file), so only the real change shows."""
+    old = tmp_path / "elsewhere" / "old.yaml"
+    old.parent.mkdir()
+    old.write_text(SPEC.replace("max_replicas: 4", "max_replicas: 2"), encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["diff", str(old), str(repo / "cortex.yaml"), "--stack", "dev", "--format", "json"]
+    )
+    assert result.exit_code == ExitCode.OK, result.output
+    document = json.loads(result.stdout)
+    assert [(c["name"], c["op"]) for c in document["changes"]] == [
+        ("serving-sentiment-hpa", "update")
+    ]
+    assert all(
+        ":acme-serving::" in c["urn"] or "acme-serving" in c["urn"] for c in document["changes"]
+    )
