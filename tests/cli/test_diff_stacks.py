@@ -139,6 +139,4 @@ def test_a_base_file_outside_the_project_is_deployed_as_the_heads_stack(
     assert [(c["name"], c["op"]) for c in document["changes"]] == [
         ("serving-sentiment-hpa", "update")
     ]
-    assert all(
-        ":acme-serving::" in c["urn"] or "acme-serving" in c["urn"] for c in document["changes"]
-    )
+    assert all("::acme-serving::" in c["urn"] for c in document["changes"])
