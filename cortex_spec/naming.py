@@ -53,6 +53,17 @@ def runtime_repository(cluster: str) -> str:
     return f"{cluster}/{RUNTIME_REPOSITORY_SUFFIX}"
 
 
+def route_path(endpoint: str) -> str:
+    """An endpoint as the router matches it: `/a/` and `/a` are one path; `/` is the root."""
+    return endpoint.rstrip("/") or "/"
+
+
+def pods_service_name(api: str) -> str:
+    """The headless Service that resolves to an API's ready pods, for the router. Its prefix
+    is not `api-`, so no API's name can make it collide with another API's objects."""
+    return f"pods-{api}"
+
+
 def deployment_name(api: str) -> str:
     """Kubernetes Deployment, Service, ServiceAccount and autoscaler of an API (Cortex used
     `api-<name>`)."""

@@ -36,6 +36,9 @@ class ClusterHandle:
     # The issuer without its scheme, as IRSA trust conditions spell it.
     oidc_issuer: pulumi.Output[str]
     k8s_provider: k8s.Provider
+    # The provider's kubeconfig (a secret): the router's ConfigMaps go through a second
+    # provider of the same cluster that updates ConfigMaps in place.
+    kubeconfig: pulumi.Output[str]
     tags: dict[str, str]
     # Helm releases and workloads wait for somewhere to run: the system node group and the
     # core add-ons (CoreDNS, VPC CNI). Nothing else needs to wait on the whole platform.

@@ -165,6 +165,7 @@ class Platform(pulumi.ComponentResource):
             oidc_provider_arn=eks.oidc_provider_arn,
             oidc_issuer=eks.oidc_issuer,
             k8s_provider=provider,
+            kubeconfig=self.kubeconfig,
             tags=tags,
             system_ready=system_ready,
         )

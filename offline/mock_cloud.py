@@ -43,6 +43,7 @@ class MockCloud(pulumi.runtime.Mocks):
             "aws:index/getRegion:getRegion": self._region,
             "aws:ec2/getSubnet:getSubnet": self._subnet,
             "aws:eks/getAddonVersion:getAddonVersion": self._addon_version,
+            "aws:route53/getZone:getZone": self._zone,
         }
 
     # -- resources -------------------------------------------------------------------------
@@ -135,6 +136,19 @@ class MockCloud(pulumi.runtime.Mocks):
             "version": f"[EKS default for {kubernetes}]",
         }
 
+    def _zone(self, args: dict[str, Any]) -> dict[str, Any]:
+        # A public zone of that name, with an ID derived from the name (same every run).
+        name = str(args.get("name", "example.com")).rstrip(".")
+        zone_id = "Z" + _hex("zone", name, length=20).upper()
+        return {
+            "id": zone_id,
+            "zoneId": zone_id,
+            "name": name,
+            "privateZone": bool(args.get("privateZone", False)),
+            "nameServers": [f"ns-{i}.awsdns-{i}.org" for i in range(1, 5)],
+            "resourceRecordSetCount": 2,
+        }
+
     def _subnet(self, args: dict[str, Any]) -> dict[str, Any]:
         subnet_id = str(args.get("id", "subnet-unknown"))
         return {
@@ -224,6 +238,34 @@ def _target_group(cloud: MockCloud, name: str, state: State) -> tuple[str, State
     return arn, {"arn": arn, "arnSuffix": arn.rsplit(":", maxsplit=1)[-1]}
 
 
+def _certificate(cloud: MockCloud, name: str, state: State) -> tuple[str, State]:
+    """An ACM certificate waiting for its DNS validation record (one per domain name)."""
+    domain = str(state.get("domainName", name))
+    arn = f"arn:{PARTITION}:acm:{cloud.region}:{ACCOUNT_ID}:certificate/{_hex('acm', domain, length=32)}"
+    token = _hex("acm-validation", domain, length=32)
+    return arn, {
+        "arn": arn,
+        "status": "PENDING_VALIDATION",
+        "domainValidationOptions": [
+            {
+                "domainName": domain,
+                "resourceRecordName": f"_{token}.{domain}.",
+                "resourceRecordType": "CNAME",
+                "resourceRecordValue": f"_{token[::-1]}.acm-validations.aws.",
+            }
+        ],
+    }
+
+
+def _record(_: MockCloud, name: str, state: State) -> tuple[str, State]:
+    record = str(state.get("name", name)).rstrip(".")
+    return f"{state.get('zoneId', 'Z')}_{record}_{state.get('type', 'A')}", {"fqdn": record}
+
+
+def _certificate_validation(_: MockCloud, name: str, state: State) -> tuple[str, State]:
+    return str(state.get("certificateArn", name)), {}
+
+
 def _bucket(cloud: MockCloud, name: str, state: State) -> tuple[str, State]:
     bucket = str(state.get("bucket", name))
     return bucket, {
@@ -276,6 +318,9 @@ _COMPUTED: dict[str, Computed] = {
     "aws:eks/nodeGroup:NodeGroup": _eks_node_group,
     "aws:lb/loadBalancer:LoadBalancer": _load_balancer,
     "aws:lb/targetGroup:TargetGroup": _target_group,
+    "aws:acm/certificate:Certificate": _certificate,
+    "aws:acm/certificateValidation:CertificateValidation": _certificate_validation,
+    "aws:route53/record:Record": _record,
     "aws:s3/bucket:Bucket": _bucket,
     "aws:s3/bucketV2:BucketV2": _bucket,
     "aws:ecr/repository:Repository": _ecr_repository,

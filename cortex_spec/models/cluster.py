@@ -33,6 +33,12 @@ _SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8,17}$")
 _CERT_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$")
 _POLICY_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(aws|\d{12}):policy/[\w+=,.@/-]+$")
 _K8S_VERSION = re.compile(r"^1\.\d+$")
+# A DNS host name: labels of letters, digits and inner dashes, at least two, the last not
+# numeric (RFC 1123 section 2.1, RFC 3696 section 2); lowercase, as Route 53 stores it.
+_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+_DOMAIN = re.compile(rf"^(?=.{{1,253}}$)({_LABEL}\.)+[a-z]([a-z0-9-]{{0,61}}[a-z0-9])?$")
+# Route 53 hosted zone IDs: "Z" and upper-case letters and digits, at most 32 characters.
+_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
 
 
 def _null_as_empty(value: object) -> object:
@@ -134,6 +140,25 @@ class ClusterConfig(CortexOnlyClusterFields):
         str | None,
         Field(default=None, description="ACM certificate for HTTPS; HTTP then redirects."),
     ]
+    domain: Annotated[
+        str | None,
+        Field(
+            default=None,
+            description="Host name the APIs are served at over HTTPS "
+            "(https://<domain>/<endpoint>), e.g. api.example.com: cortex-infra points it at "
+            "the load balancer in its public Route 53 zone and, unless ssl_certificate_arn is "
+            "given, requests and validates an ACM certificate for it. Not in Cortex.",
+        ),
+    ]
+    hosted_zone_id: Annotated[
+        str | None,
+        Field(
+            default=None,
+            description="Route 53 hosted zone of `domain`, e.g. Z0123456789ABCDEFGHIJ. "
+            "Default: the public zone named after the domain's parent (api.example.com → "
+            "example.com). Not in Cortex.",
+        ),
+    ]
     endpoint_public_access: Annotated[
         bool,
         Field(default=True, description="Expose the Kubernetes API endpoint publicly."),
@@ -225,6 +250,33 @@ class ClusterConfig(CortexOnlyClusterFields):
             )
         return value
 
+    @field_validator("domain")
+    @classmethod
+    def _domain(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if value.endswith("."):
+            fail(f'"{value}" ends with a dot', f"write it without the final dot: {value[:-1]}")
+        if value != value.lower() and _DOMAIN.match(value.lower()):
+            fail(f'"{value}" has upper-case letters', f"write it in lower case: {value.lower()}")
+        if not _DOMAIN.match(value):
+            fail(
+                f'"{value}" is not a domain name',
+                "write a host name like api.example.com: labels of letters, digits and "
+                "inner dashes (at most 63 characters each), separated by dots",
+            )
+        return value
+
+    @field_validator("hosted_zone_id")
+    @classmethod
+    def _hosted_zone_id(cls, value: str | None) -> str | None:
+        if value is not None and not _ZONE_ID.match(value):
+            fail(
+                f'"{value}" is not a Route 53 hosted zone ID',
+                "write the zone's ID like Z0123456789ABCDEFGHIJ (without /hostedzone/)",
+            )
+        return value
+
     @field_validator("runtime_image")
     @classmethod
     def _runtime_image(cls, value: str | None) -> str | None:
@@ -240,6 +292,11 @@ class ClusterConfig(CortexOnlyClusterFields):
                     "write it like arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
                 )
         return value
+
+    @property
+    def serves_https(self) -> bool:
+        """HTTPS on 443 (and HTTP redirecting to it): with a certificate or a domain."""
+        return self.ssl_certificate_arn is not None or self.domain is not None
 
     @property
     def worker_groups(self) -> list[NodeGroup]:

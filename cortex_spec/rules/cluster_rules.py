@@ -40,6 +40,14 @@ def check_cluster(cluster: ClusterConfig) -> list[Finding]:
                 f"the certificate in {cluster.region}",
             )
         )
+    if cluster.hosted_zone_id is not None and cluster.domain is None:
+        findings.append(
+            Finding(
+                ("cluster", "hosted_zone_id"),
+                "is set, but there is no domain to put in that zone",
+                "set cluster.domain too (e.g. api.example.com), or remove hosted_zone_id",
+            )
+        )
     system = cluster.system_node_group
     if system.min_instances > system.max_instances:
         findings.append(

@@ -10,25 +10,27 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from cortex_spec import Spec, naming
-from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.models.cluster import ClusterConfig
 from infra.handles import ClusterHandle
-from infra.serving import metrics_stack, scaling_rules
+from infra.serving import domain, timeouts
 from infra.serving.bundles import BundleRef, BundleStore, BundleStoreArgs, api_bundle
 from infra.serving.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
 from infra.serving.load_balancer import ApiLoadBalancer, ApiLoadBalancerArgs
 from infra.serving.metrics_stack import MetricsStack, MetricsStackArgs
-from infra.serving.pod_autoscaling import COLD_START_SECONDS, PodAutoscaler, PodAutoscalerArgs
+from infra.serving.pod_autoscaling import PodAutoscaler, PodAutoscalerArgs
 from infra.serving.registry import RuntimeRegistry
-from infra.serving.routing import Route
-from infra.serving.workload import SERVICE_PORT, ApiWorkload, ApiWorkloadArgs
-from runtime import contract
+from infra.serving.router import Router, RouterArgs
+from infra.serving.routing import routing
+from infra.serving.workload import ApiWorkload, ApiWorkloadArgs
 
-# The ALB's default idle timeout (aws.lb.LoadBalancer `idle_timeout`); raised to the
-# cold-start wait when an API scales to zero, or the ALB would drop the held request.
-DEFAULT_IDLE_TIMEOUT: Final = 60
 # Lets the AWS Load Balancer Controller add readiness gates to pods behind a
 # TargetGroupBinding, so a rollout waits until new pods pass the target group's health check.
 READINESS_GATE_LABEL: Final = "elbv2.k8s.aws/pod-readiness-gate-inject"
+UNSTABLE_URLS: Final = (
+    "cluster.domain is not set: the API URLs are on the load balancer's DNS name, which "
+    "changes whenever the load balancer is replaced (a change of api_load_balancer_scheme "
+    "replaces it); set cluster.domain for URLs that stay"
+)
 
 
 @dataclass(frozen=True)
@@ -37,43 +39,30 @@ class ServingArgs:
     cluster: ClusterHandle
 
 
-def route_for(api: RealtimeAPI, workload: ApiWorkload, interceptor: pulumi.Resource) -> Route:
-    """Where the load balancer sends an API's path: its Service, or for an API that scales
-    to zero the interceptor, which can hold a request while no replica runs."""
-    if scaling_rules.scales_to_zero(api):
-        return Route(
-            api=api.name,
-            endpoint=api.endpoint,
-            target_port=metrics_stack.INTERCEPTOR_PROXY_PORT,
-            health_port=metrics_stack.INTERCEPTOR_ADMIN_PORT,
-            health_path=metrics_stack.INTERCEPTOR_HEALTH_PATH,
-            service_namespace=metrics_stack.KEDA_NAMESPACE,
-            service_name=metrics_stack.INTERCEPTOR_SERVICE,
-            service_port=metrics_stack.INTERCEPTOR_PROXY_PORT,
-            depends_on=(interceptor,),
-        )
-    predictor = api.form == "predictor"
-    return Route(
-        api=api.name,
-        endpoint=api.endpoint,
-        target_port=api.port if predictor else contract.PROXY_PORT,
-        # Container form: the proxy's admin port answers /healthz (the contract).
-        health_port=None if predictor else contract.ADMIN_PORT,
-        health_path=contract.HEALTH_PATH,
-        service_namespace=naming.NAMESPACE,
-        service_name=naming.deployment_name(api.name),
-        service_port=SERVICE_PORT,
-        depends_on=(workload.service,),
-    )
-
-
 def url_of(scheme: str, endpoint: str) -> Callable[[str], str]:
-    """The API's URL on the load balancer's DNS name (`api_endpoints`)."""
-    return lambda dns: f"{scheme}://{dns}{endpoint}"
+    """The API's URL on a host name (`api_endpoints`)."""
+    return lambda host: f"{scheme}://{host}{endpoint}"
+
+
+def _certificate(
+    name: str, config: ClusterConfig, zone: pulumi.Output[str] | None, tags: dict[str, str],
+    opts: pulumi.ResourceOptions,
+) -> pulumi.Input[str] | None:
+    """The HTTPS listener's certificate: the spec's, else a validated ACM one for the domain."""
+    if config.ssl_certificate_arn is not None:
+        return config.ssl_certificate_arn
+    if config.domain is None or zone is None:
+        return None
+    certificate = domain.ApiCertificate(
+        f"{name}-certificate",
+        domain.ApiCertificateArgs(domain=config.domain, zone_id=zone, tags=tags),
+        opts=opts,
+    )
+    return certificate.certificate_arn
 
 
 class Serving(pulumi.ComponentResource):
-    """Namespace, registry, bundles, controllers, workloads, load balancer, autoscalers."""
+    """Namespace, registry, bundles, controllers, workloads, router, load balancer, domain."""
 
     def __init__(
         self, name: str, args: ServingArgs, opts: pulumi.ResourceOptions | None = None
@@ -107,9 +96,7 @@ class Serving(pulumi.ComponentResource):
             opts=child,
         )
         metrics = MetricsStack(f"{name}-metrics", MetricsStackArgs(cluster=cluster), opts=child)
-        zero = any(scaling_rules.scales_to_zero(api) for api in spec.apis)
-        idle_timeout = COLD_START_SECONDS if zero else DEFAULT_IDLE_TIMEOUT
-        routes = []
+        idle_timeout = timeouts.idle_timeout(spec.apis)
         for api in spec.apis:
             bundle: BundleRef | None = None
             if store is not None and api.form == "predictor":
@@ -125,7 +112,7 @@ class Serving(pulumi.ComponentResource):
                     bundle=bundle,
                     bucket_arn=store.bucket_arn if store is not None else None,
                     tags=tags,
-                    keep_alive_seconds=idle_timeout + contract.KEEP_ALIVE_MARGIN_SECONDS,
+                    keep_alive_seconds=timeouts.keep_alive_seconds(idle_timeout),
                 ),
                 opts=child,
             )
@@ -139,28 +126,62 @@ class Serving(pulumi.ComponentResource):
                 ),
                 opts=child,
             )
-            routes.append(route_for(api, workload, metrics.ready[1]))
+        zone = None
+        if config.domain is not None:
+            zone = domain.hosted_zone_id(config.domain, config.hosted_zone_id, self)
+        else:
+            pulumi.log.warn(UNSTABLE_URLS)
         balancer = ApiLoadBalancer(
             f"{name}-lb",
             ApiLoadBalancerArgs(
                 spec_cluster=config,
                 cluster=cluster,
-                routes=routes,
-                controller=controller.release,
                 idle_timeout=idle_timeout,
+                certificate_arn=_certificate(name, config, zone, tags, child),
                 tags=tags,
             ),
             opts=child,
         )
-        endpoints = {
-            api.name: balancer.dns_name.apply(url_of(balancer.scheme, api.endpoint))
-            for api in spec.apis
-        }
+        config_provider = k8s.Provider(
+            f"{name}-router-k8s",
+            kubeconfig=cluster.kubeconfig,
+            enable_config_map_mutable=True,
+            opts=child,
+        )
+        Router(
+            f"{name}-router",
+            RouterArgs(
+                cluster=cluster,
+                namespace=namespace,
+                routing=routing(spec.apis),
+                target_group_arn=balancer.target_group_arn,
+                controller=controller.release,
+                config_provider=config_provider,
+            ),
+            opts=child,
+        )
+        host: pulumi.Output[str] = balancer.dns_name
+        if config.domain is not None and zone is not None:
+            domain.DomainRecords(
+                f"{name}-domain",
+                domain.DomainRecordsArgs(
+                    domain=config.domain,
+                    zone_id=zone,
+                    dns_name=balancer.dns_name,
+                    alias_zone_id=balancer.zone_id,
+                ),
+                opts=child,
+            )
+            host = pulumi.Output.from_input(config.domain)
+        scheme = "https" if config.serves_https else "http"
+        endpoints = {api.name: host.apply(url_of(scheme, api.endpoint)) for api in spec.apis}
         self._exports: dict[str, pulumi.Output[object]] = {
             "load_balancer_dns_name": balancer.dns_name,
             "api_endpoints": pulumi.Output.from_input(endpoints),
             "runtime_repository_url": registry.repository_url,
         }
+        if config.domain is not None:
+            self._exports["api_domain"] = pulumi.Output.from_input(config.domain)
         if store is not None:
             self._exports["bundle_bucket"] = store.bucket_id
         self.register_outputs(dict(self._exports))

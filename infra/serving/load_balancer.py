@@ -1,10 +1,19 @@
-"""One application load balancer in front of every API, owned by the Pulumi stack.
+"""One application load balancer in front of the router, owned by the Pulumi stack.
 
-The ALB, its security group, its listeners, one target group (target type ip) and one
-listener rule per API are `aws.lb` resources: `pulumi destroy` deletes all of them, which
-Cortex's controller-made load balancers did not guarantee. Pods reach their target group
-through a `TargetGroupBinding` (AWS Load Balancer Controller), which only registers and
-deregisters pod IPs and never creates AWS resources of its own.
+The ALB, its security group, its listeners and its one target group (the router's pods,
+target type ip) are `aws.lb` resources: `pulumi destroy` deletes all of them, which Cortex's
+controller-made load balancers did not guarantee. The router routes by path to each API
+(`router.py`); the ALB has no per-API rule, target group or binding, so the number of APIs
+meets none of its quotas (100 target groups per ALB, not adjustable; 100 rules by default).
+
+Safe on every second `pulumi up`:
+- The ALB, its security group and the target group carry no fixed name: Pulumi names them
+  (a random suffix), so a change that replaces one (the scheme, a port) creates the new one
+  before deleting the old, and no name collides.
+- Listeners are named by port. Adding or removing a certificate updates the port-80
+  listener's default action in place (forward ↔ redirect) and adds or removes the 443 one.
+- Client rules are named by port and CIDR, not by position: removing a CIDR from the list
+  deletes its own rules and moves no other (a moved rule would duplicate one still there).
 """
 
 from __future__ import annotations
@@ -15,36 +24,42 @@ from typing import Final
 
 import pulumi
 import pulumi_aws as aws
-import pulumi_kubernetes as k8s
 
 from cortex_spec import naming
 from cortex_spec.models.cluster import ClusterConfig
 from infra.handles import ClusterHandle
-from infra.serving.routing import Route, path_patterns, priorities
-from runtime import contract
+from infra.serving.router_bootstrap import READY_PATH, Layout
+from infra.serving.timeouts import ROUTER_GRACE_SECONDS
 
 # AWS's default for HTTPS listeners created in the console (ELB user guide, "Security
 # policies for your Application Load Balancer"); the API's default still allows TLS 1.0.
 SSL_POLICY: Final = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
-NOT_FOUND_BODY: Final = '{"error": "no API is served at this path"}'
+ROUTER_PORTS: Final = (Layout().http_port, Layout().health_port)
 
 
 @dataclass(frozen=True)
 class ApiLoadBalancerArgs:
     spec_cluster: ClusterConfig
     cluster: ClusterHandle
-    routes: list[Route]
-    # The controller release that installs the TargetGroupBinding CRD and reconciles it.
-    controller: pulumi.Resource
     idle_timeout: int
+    # HTTPS on 443 with this certificate (the spec's, or the stack's validated ACM one).
+    certificate_arn: pulumi.Input[str] | None
     tags: dict[str, str]
 
 
+def cidr_key(cidr: str) -> str:
+    """A logical-name-safe key of a CIDR (URNs may not hold `::`)."""
+    network = ipaddress.ip_network(cidr, strict=False)
+    address = str(network.network_address).replace(":", "-").replace(".", "-")
+    return f"{address}-{network.prefixlen}"
+
+
 class ApiLoadBalancer(pulumi.ComponentResource):
-    """Security group, ALB, listeners; per route a target group, rule and binding."""
+    """Security group, ALB, the router's target group, listeners by port."""
 
     dns_name: pulumi.Output[str]
-    scheme: str
+    zone_id: pulumi.Output[str]
+    target_group_arn: pulumi.Output[str]
 
     def __init__(
         self, name: str, args: ApiLoadBalancerArgs, opts: pulumi.ResourceOptions | None = None
@@ -52,24 +67,20 @@ class ApiLoadBalancer(pulumi.ComponentResource):
         super().__init__("cortex:infra:ApiLoadBalancer", name, None, opts)
         config, cluster = args.spec_cluster, args.cluster
         child = pulumi.ResourceOptions(parent=self)
-        lb_name = naming.load_balancer_name(config.name)
         tags = {**args.tags, naming.LOAD_BALANCER_TAG: "api"}
-        https = config.ssl_certificate_arn is not None
-        self.scheme = "https" if https else "http"
+        https = args.certificate_arn is not None
         group = aws.ec2.SecurityGroup(
             f"{name}-sg",
-            name=lb_name,
             description=f"API load balancer of {config.name}",
             vpc_id=cluster.vpc_id,
             tags=tags,
             opts=child,
         )
-        self._client_rules(name, group, config, [443, 80] if https else [80])
-        self._target_rules(name, group, cluster, args.routes)
+        self._client_rules(name, group, config, [80, 443] if https else [80])
+        self._router_rules(name, group, cluster)
         internal = config.api_load_balancer_scheme == "internal"
         balancer = aws.lb.LoadBalancer(
             f"{name}-alb",
-            name=lb_name,
             load_balancer_type="application",
             internal=internal,
             security_groups=[group.id],
@@ -81,50 +92,60 @@ class ApiLoadBalancer(pulumi.ComponentResource):
             tags=tags,
             opts=child,
         )
-        listener = self._listeners(name, balancer, config)
-        order = priorities(args.routes)
-        for route in args.routes:
-            self._route(
-                name,
-                route=route,
-                priority=order[route.api],
-                listener=listener,
-                config=config,
-                cluster=cluster,
-                args=args,
-                tags=tags,
-            )
+        target_group = aws.lb.TargetGroup(
+            f"{name}-router-tg",
+            port=Layout().http_port,
+            protocol="HTTP",
+            target_type="ip",
+            vpc_id=cluster.vpc_id,
+            # A deregistered router replica drains its requests for up to its grace period;
+            # the ALB keeps them as long (it finishes at once when none is left).
+            deregistration_delay=ROUTER_GRACE_SECONDS,
+            load_balancing_algorithm_type="least_outstanding_requests",
+            health_check=aws.lb.TargetGroupHealthCheckArgs(
+                protocol="HTTP",
+                path=READY_PATH,
+                port=str(Layout().health_port),
+                matcher="200",
+                interval=10,
+                timeout=3,
+                healthy_threshold=2,
+                unhealthy_threshold=3,
+            ),
+            tags=tags,
+            opts=child,
+        )
+        self._listeners(name, balancer, target_group, args.certificate_arn)
         self.dns_name = balancer.dns_name
-        self.register_outputs({"dns_name": balancer.dns_name})
+        self.zone_id = balancer.zone_id
+        self.target_group_arn = target_group.arn
+        self.register_outputs({"dns_name": balancer.dns_name, "target_group": target_group.arn})
 
     def _client_rules(
         self, name: str, group: aws.ec2.SecurityGroup, config: ClusterConfig, ports: list[int]
     ) -> None:
+        cidrs = sorted({str(c) for c in config.api_load_balancer_cidr_white_list})
         for port in ports:
-            for index, cidr in enumerate(config.api_load_balancer_cidr_white_list):
-                ipv6 = ipaddress.ip_network(str(cidr), strict=False).version == 6
+            for cidr in cidrs:
+                ipv6 = ipaddress.ip_network(cidr, strict=False).version == 6
                 aws.vpc.SecurityGroupIngressRule(
-                    f"{name}-client-{port}-{index}",
+                    f"{name}-client-{port}-{cidr_key(cidr)}",
                     security_group_id=group.id,
                     ip_protocol="tcp",
                     from_port=port,
                     to_port=port,
-                    cidr_ipv4=None if ipv6 else str(cidr),
-                    cidr_ipv6=str(cidr) if ipv6 else None,
+                    cidr_ipv4=None if ipv6 else cidr,
+                    cidr_ipv6=cidr if ipv6 else None,
                     description="API clients (api_load_balancer_cidr_white_list)",
                     opts=pulumi.ResourceOptions(parent=self),
                 )
 
-    def _target_rules(
-        self,
-        name: str,
-        group: aws.ec2.SecurityGroup,
-        cluster: ClusterHandle,
-        routes: list[Route],
+    def _router_rules(
+        self, name: str, group: aws.ec2.SecurityGroup, cluster: ClusterHandle
     ) -> None:
-        """Exactly the traffic and health-check ports, between the ALB and the pods."""
-        ports = sorted({r.target_port for r in routes} | {r.health_port or 0 for r in routes})
-        for port in (p for p in ports if p):
+        """The router's traffic and health ports, and nothing else: API pods are reached by
+        the router inside the cluster, never by the ALB."""
+        for port in ROUTER_PORTS:
             aws.vpc.SecurityGroupEgressRule(
                 f"{name}-to-pods-{port}",
                 security_group_id=group.id,
@@ -132,7 +153,7 @@ class ApiLoadBalancer(pulumi.ComponentResource):
                 ip_protocol="tcp",
                 from_port=port,
                 to_port=port,
-                description="to serving pods",
+                description="to the router's pods",
                 opts=pulumi.ResourceOptions(parent=self),
             )
             aws.vpc.SecurityGroupIngressRule(
@@ -147,119 +168,38 @@ class ApiLoadBalancer(pulumi.ComponentResource):
             )
 
     def _listeners(
-        self, name: str, balancer: aws.lb.LoadBalancer, config: ClusterConfig
-    ) -> aws.lb.Listener:
-        not_found = aws.lb.ListenerDefaultActionArgs(
-            type="fixed-response",
-            fixed_response=aws.lb.ListenerDefaultActionFixedResponseArgs(
-                content_type="application/json", message_body=NOT_FOUND_BODY, status_code="404"
+        self,
+        name: str,
+        balancer: aws.lb.LoadBalancer,
+        target_group: aws.lb.TargetGroup,
+        certificate_arn: pulumi.Input[str] | None,
+    ) -> None:
+        child = pulumi.ResourceOptions(parent=self)
+        forward = aws.lb.ListenerDefaultActionArgs(
+            type="forward", target_group_arn=target_group.arn
+        )
+        redirect = aws.lb.ListenerDefaultActionArgs(
+            type="redirect",
+            redirect=aws.lb.ListenerDefaultActionRedirectArgs(
+                port="443", protocol="HTTPS", status_code="HTTP_301"
             ),
         )
-        child = pulumi.ResourceOptions(parent=self)
-        if config.ssl_certificate_arn is None:
-            return aws.lb.Listener(
-                f"{name}-http",
-                load_balancer_arn=balancer.arn,
-                port=80,
-                protocol="HTTP",
-                default_actions=[not_found],
-                opts=child,
-            )
         aws.lb.Listener(
-            f"{name}-http-redirect",
+            f"{name}-listener-80",
             load_balancer_arn=balancer.arn,
             port=80,
             protocol="HTTP",
-            default_actions=[
-                aws.lb.ListenerDefaultActionArgs(
-                    type="redirect",
-                    redirect=aws.lb.ListenerDefaultActionRedirectArgs(
-                        port="443", protocol="HTTPS", status_code="HTTP_301"
-                    ),
-                )
-            ],
+            default_actions=[forward if certificate_arn is None else redirect],
             opts=child,
         )
-        return aws.lb.Listener(
-            f"{name}-https",
-            load_balancer_arn=balancer.arn,
-            port=443,
-            protocol="HTTPS",
-            ssl_policy=SSL_POLICY,
-            certificate_arn=config.ssl_certificate_arn,
-            default_actions=[not_found],
-            opts=child,
-        )
-
-    def _route(
-        self,
-        name: str,
-        *,
-        route: Route,
-        priority: int,
-        listener: aws.lb.Listener,
-        config: ClusterConfig,
-        cluster: ClusterHandle,
-        args: ApiLoadBalancerArgs,
-        tags: dict[str, str],
-    ) -> None:
-        child = pulumi.ResourceOptions(parent=self)
-        group = aws.lb.TargetGroup(
-            f"{name}-{route.api}-tg",
-            name=naming.target_group_name(config.name, route.api),
-            port=route.target_port,
-            protocol="HTTP",
-            target_type="ip",
-            vpc_id=cluster.vpc_id,
-            # A replica drains for at most its grace period; waiting longer gains nothing.
-            deregistration_delay=contract.TERMINATION_GRACE_SECONDS,
-            # Inference latency varies by request: send work to the least busy replica.
-            load_balancing_algorithm_type="least_outstanding_requests",
-            health_check=aws.lb.TargetGroupHealthCheckArgs(
-                protocol="HTTP",
-                path=route.health_path,
-                port=str(route.health_port) if route.health_port else "traffic-port",
-                matcher="200",
-                # Cortex's readiness timings: every 10 s, 3 s timeout, 3 failures.
-                interval=10,
-                timeout=3,
-                healthy_threshold=2,
-                unhealthy_threshold=3,
-            ),
-            tags={**tags, naming.API_TAG: route.api},
-            opts=child,
-        )
-        aws.lb.ListenerRule(
-            f"{name}-{route.api}-rule",
-            listener_arn=listener.arn,
-            priority=priority,
-            actions=[aws.lb.ListenerRuleActionArgs(type="forward", target_group_arn=group.arn)],
-            conditions=[
-                aws.lb.ListenerRuleConditionArgs(
-                    path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(
-                        values=path_patterns(route.endpoint)
-                    )
-                )
-            ],
-            tags={**tags, naming.API_TAG: route.api},
-            # A moved priority may replace the rule; the old one must go first, since two
-            # rules of one listener cannot share a priority.
-            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
-        )
-        k8s.apiextensions.CustomResource(
-            f"{name}-{route.api}-binding",
-            api_version="elbv2.k8s.aws/v1beta1",
-            kind="TargetGroupBinding",
-            metadata={"name": f"api-{route.api}", "namespace": route.service_namespace},
-            spec={
-                "serviceRef": {"name": route.service_name, "port": route.service_port},
-                "targetGroupARN": group.arn,
-                "targetType": "ip",
-            },
-            opts=pulumi.ResourceOptions(
-                parent=self,
-                provider=cluster.k8s_provider,
-                # The CRD and its reconciler come with the controller's release.
-                depends_on=[args.controller, *route.depends_on],
-            ),
-        )
+        if certificate_arn is not None:
+            aws.lb.Listener(
+                f"{name}-listener-443",
+                load_balancer_arn=balancer.arn,
+                port=443,
+                protocol="HTTPS",
+                ssl_policy=SSL_POLICY,
+                certificate_arn=certificate_arn,
+                default_actions=[forward],
+                opts=child,
+            )

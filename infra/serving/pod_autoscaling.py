@@ -2,15 +2,14 @@
 
 KEDA makes the HorizontalPodAutoscaler (named `api-<name>`) from the ScaledObject and
 answers its external metric from Prometheus; `scaling_rules.py` holds the mapping from
-Cortex's knobs. An API with `min_replicas: 0` also gets an InterceptorRoute: the load
-balancer sends its traffic to the HTTP add-on's interceptor, which holds each request
+Cortex's knobs. An API with `min_replicas: 0` also gets an InterceptorRoute: the router
+sends its traffic to the HTTP add-on's interceptor, which holds each request
 while KEDA wakes the API (0 → 1) and forwards it once a replica is ready.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -19,12 +18,8 @@ from cortex_spec import naming
 from cortex_spec.models.api import RealtimeAPI
 from infra.handles import ClusterHandle
 from infra.serving import metrics_stack, scaling_rules
+from infra.serving.timeouts import COLD_START_SECONDS
 from infra.serving.workload import SERVICE_PORT
-
-# How long a request may wait for a scaled-to-zero API's first replica: Cortex's
-# `WaitForReadyReplicasTimeout` (20 min, cortex-spec.md §7), which covers a GPU or Neuron
-# node starting from zero (eks-reference.md §11: "5+ minutes" plus image pull and load).
-COLD_START_SECONDS: Final = 1200
 
 
 @dataclass(frozen=True)

@@ -1,61 +1,97 @@
-"""Which path goes where on the shared load balancer, and in which order.
+"""Which path goes where: the router's routes and upstreams for the APIs of a spec.
 
-Pure: the rule order is deterministic and stable (adding an API only moves rules of its
-own path length), and tests pin it.
+Pure, and total: every valid spec gives a routing, whatever its number of APIs or the
+shape of their endpoints (the order is a sort, not a numbering that can run out).
+
+- Each API has a route for its endpoint and everything under it, forwarded unchanged (the
+  runtime contract makes `$CORTEX_ENDPOINT` an alias of `/`).
+- Each API has an upstream: its pods, through the headless Service `pods-<name>`. An API
+  that scales to zero routes to the KEDA HTTP add-on's interceptor instead, which holds the
+  request while a replica starts; its upstream stays defined, so switching `min_replicas`
+  between 0 and 1 changes one route and nothing else.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-import pulumi
-
 from cortex_spec import naming
+from cortex_spec.models.api import RealtimeAPI
+from infra.serving import metrics_stack, scaling_rules
+from infra.serving.router_model import Backend, Route, Upstream
+from infra.serving.timeouts import COLD_START_SECONDS, idle_timeout
+from runtime import contract
 
-PATH_PATTERN_MAX: Final = naming.ALB_PATH_PATTERN_MAX
-# Rules are ordered by priority, lowest first: each endpoint length gets a band, longer
-# paths a lower band, so `/a/b` is matched before `/a`, and adding an API only moves
-# rules of its own length. 390 slots per band keep the 128 bands within ALB's highest
-# priority, 50,000.
-PRIORITY_BAND: Final = 390
+# Kubernetes' default cluster domain, which EKS keeps.
+CLUSTER_DOMAIN: Final = "cluster.local"
+INTERCEPTOR_UPSTREAM: Final = "keda-interceptor"
 
 
 @dataclass(frozen=True)
-class Route:
-    """One API behind the load balancer: its path and the Service its target group binds."""
-
-    api: str
-    endpoint: str
-    target_port: int
-    health_port: int | None  # None: the traffic port
-    health_path: str
-    service_namespace: str
-    service_name: str
-    service_port: int
-    # TargetGroupBindings need the Service (and, for the interceptor, its release).
-    depends_on: tuple[pulumi.Resource, ...] = ()
+class Routing:
+    routes: tuple[Route, ...]
+    upstreams: tuple[Upstream, ...]
 
 
-def priorities(routes: list[Route]) -> dict[str, int]:
-    """Deterministic rule priorities: longer endpoints first, then by endpoint."""
-    ordered = sorted(routes, key=lambda r: (-len(r.endpoint), r.endpoint))
-    out: dict[str, int] = {}
-    slot: dict[int, int] = {}
-    for route in ordered:
-        band = max(PATH_PATTERN_MAX - len(route.endpoint), 0)
-        slot[band] = slot.get(band, 0) + 1
-        if slot[band] >= PRIORITY_BAND:
-            raise ValueError(
-                f"more than {PRIORITY_BAND - 1} endpoints of length "
-                f"{len(route.endpoint)}; the load balancer cannot order them"
-            )
-        out[route.api] = band * PRIORITY_BAND + slot[band]
-    return out
+def service_host(service: str, namespace: str) -> str:
+    return f"{service}.{namespace}.svc.{CLUSTER_DOMAIN}"
 
 
-def path_patterns(endpoint: str) -> list[str]:
-    """The endpoint itself and everything under it; forwarded unchanged (the contract makes
-    `$CORTEX_ENDPOINT` an alias of `/`)."""
-    base = endpoint.rstrip("/")
-    return [f"{base}/*"] if not base else [base, f"{base}/*"]
+def capacity(api: RealtimeAPI) -> int:
+    """The most requests an API can hold: every replica running and queueing in full."""
+    return api.autoscaling.max_replicas * (api.max_concurrency + api.max_queue_length)
+
+
+def target_port(api: RealtimeAPI) -> int:
+    """Where a replica takes traffic: the runtime's port, or the proxy sidecar's."""
+    return api.port if api.form == "predictor" else contract.PROXY_PORT
+
+
+def api_upstream(api: RealtimeAPI) -> Upstream:
+    return Upstream(
+        name=naming.deployment_name(api.name),
+        host=service_host(naming.pods_service_name(api.name), naming.NAMESPACE),
+        port=target_port(api),
+        max_requests=capacity(api),
+    )
+
+
+def interceptor_upstream(apis: Sequence[RealtimeAPI]) -> Upstream:
+    # Sized for every API, not only those at zero now, so a switch changes no cluster.
+    return Upstream(
+        name=INTERCEPTOR_UPSTREAM,
+        host=service_host(metrics_stack.INTERCEPTOR_SERVICE, metrics_stack.KEDA_NAMESPACE),
+        port=metrics_stack.INTERCEPTOR_PROXY_PORT,
+        max_requests=sum(capacity(api) for api in apis),
+    )
+
+
+def api_route(api: RealtimeAPI, timeout_seconds: int) -> Route:
+    if scaling_rules.scales_to_zero(api):
+        # The interceptor may hold the request for the whole cold start.
+        return Route(
+            name=naming.deployment_name(api.name),
+            endpoint=api.endpoint,
+            backends=(Backend(INTERCEPTOR_UPSTREAM),),
+            timeout_seconds=COLD_START_SECONDS,
+        )
+    return Route(
+        name=naming.deployment_name(api.name),
+        endpoint=api.endpoint,
+        backends=(Backend(naming.deployment_name(api.name)),),
+        timeout_seconds=timeout_seconds,
+    )
+
+
+def routing(apis: Sequence[RealtimeAPI]) -> Routing:
+    """Routes and upstreams of every API; warm routes time out with the load balancer."""
+    timeout = idle_timeout(apis)
+    upstreams = [api_upstream(api) for api in apis]
+    if apis:
+        upstreams.append(interceptor_upstream(apis))
+    return Routing(
+        routes=tuple(api_route(api, timeout) for api in apis),
+        upstreams=tuple(upstreams),
+    )

@@ -1,4 +1,4 @@
-"""One API on the cluster: IAM role, ServiceAccount, spec ConfigMap, Deployment, Service, PDB.
+"""One API on the cluster: IAM role, ServiceAccount, spec ConfigMap, Deployment, Services, PDB.
 
 The pod environment and the spec file come from `cortex_spec.serving_env`, the one source
 of both (docs/runtime-contract.md), asked for every container of the pod once the bundle's
@@ -133,9 +133,11 @@ class ApiWorkloadArgs:
 
 
 class ApiWorkload(pulumi.ComponentResource):
-    """Everything one API runs as; `service` is what the load balancer binds to."""
+    """Everything one API runs as. `service` (ClusterIP) is the interceptor's target and the
+    API's in-cluster address; `pods_service` (headless) is how the router reaches the pods."""
 
     service: k8s.core.v1.Service
+    pods_service: k8s.core.v1.Service
     deployment: k8s.apps.v1.Deployment
 
     def __init__(
@@ -234,6 +236,24 @@ class ApiWorkload(pulumi.ComponentResource):
             spec=manifest(
                 {
                     "type": "ClusterIP",
+                    "selector": selector(api),
+                    "ports": [{"name": "http", "port": SERVICE_PORT, "targetPort": "http"}],
+                }
+            ),
+            opts=k8s_opts,
+        )
+        # Headless: its DNS name resolves to the ready pods themselves, which the router
+        # balances on outstanding requests (a ClusterIP would balance connections instead).
+        self.pods_service = k8s.core.v1.Service(
+            f"{name}-pods",
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name=naming.pods_service_name(api.name),
+                namespace=naming.NAMESPACE,
+                labels=selector(api),
+            ),
+            spec=manifest(
+                {
+                    "clusterIP": "None",
                     "selector": selector(api),
                     "ports": [{"name": "http", "port": SERVICE_PORT, "targetPort": "http"}],
                 }

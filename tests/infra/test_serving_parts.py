@@ -1,5 +1,5 @@
-"""Rules of the serving layer's parts that need no Pulumi engine: routing order, bundle
-storage, metrics scraping and pod placement."""
+"""Rules of the serving layer's parts that need no Pulumi engine: bundle storage, metrics
+scraping and pod placement (routing: test_router_config.py)."""
 
 from __future__ import annotations
 
@@ -9,46 +9,8 @@ from pathlib import Path
 import pytest
 
 from cortex_spec import load_spec
-from infra.serving import bundles, metrics_stack, placement, routing
+from infra.serving import bundles, metrics_stack, placement
 from tests.infra.serving_fixtures.plans import THREE_APIS
-
-
-def route(api: str, endpoint: str) -> routing.Route:
-    return routing.Route(
-        api=api,
-        endpoint=endpoint,
-        target_port=8888,
-        health_port=None,
-        health_path="/healthz",
-        service_namespace="cortex",
-        service_name=f"api-{api}",
-        service_port=8888,
-    )
-
-
-def test_longer_paths_get_lower_rule_priorities() -> None:
-    """`/a/b` is matched before `/a`; ties are ordered by path; numbers are deterministic."""
-    order = routing.priorities([route("short", "/a"), route("long", "/a/b"), route("other", "/z")])
-    assert order["long"] < order["short"] < order["other"]
-    assert len(set(order.values())) == 3
-    assert all(1 <= p <= 50000 for p in order.values())
-
-
-def test_adding_an_api_only_moves_rules_of_its_own_length() -> None:
-    """Priorities are banded by path length, so other APIs' rules keep their priority."""
-    before = routing.priorities([route("a", "/alpha"), route("b", "/be")])
-    after = routing.priorities([route("a", "/alpha"), route("b", "/be"), route("c", "/gamma-long")])
-    assert before["a"] == after["a"]
-    assert before["b"] == after["b"]
-
-
-def test_path_patterns_cover_the_endpoint_and_below() -> None:
-    """The ALB forwards the endpoint and everything under it, unchanged."""
-    assert routing.path_patterns("/vision/classify") == [
-        "/vision/classify",
-        "/vision/classify/*",
-    ]
-    assert routing.path_patterns("/") == ["/*"]
 
 
 def test_bucket_names_are_stable_and_fit_s3_limits() -> None:

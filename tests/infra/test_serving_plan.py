@@ -1,8 +1,9 @@
 """Acceptance of the serving layer under mocks: CPU predictor, GPU container, Inferentia
-predictor scaling to zero, behind an internal load balancer."""
+predictor scaling to zero, behind the router and an internal load balancer."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -40,9 +41,16 @@ def container(plan: PlanGraph, api: str, name: str) -> dict[str, Any]:
     return found
 
 
+def api_objects(plan: PlanGraph, suffix: str) -> list[Any]:
+    """Objects of a kind that belong to an API (they carry its label), the router's aside."""
+    return [
+        r for r in of_type(plan, suffix) if "cortex.dev/api" in r.inputs["metadata"].get("labels", {})
+    ]
+
+
 def test_three_deployments_request_what_the_spec_asks(plan: PlanGraph) -> None:
     """Per API: cpu and memory requests, memory as the limit, GPUs and Neuron devices as limits."""
-    assert len(of_type(plan, "apps/v1:Deployment")) == 3
+    assert len(api_objects(plan, "apps/v1:Deployment")) == 3
     assert container(plan, "sentiment", "api")["resources"] == {
         "requests": {"cpu": "1", "memory": "1Gi"},
         "limits": {"memory": "1Gi"},
@@ -139,18 +147,22 @@ def test_replicas_start_at_init_and_belong_to_the_autoscaler(plan: PlanGraph) ->
 
 
 def test_services_and_disruption_budgets_per_api(plan: PlanGraph) -> None:
-    """Each API has a Service on 8888 and a PodDisruptionBudget over its pods."""
-    services = of_type(plan, "core/v1:Service")
-    assert sorted(s.inputs["metadata"]["name"] for s in services) == [
+    """Each API has a Service on 8888, a headless one the router resolves to its ready pods,
+    and a PodDisruptionBudget over its pods."""
+    services = {s.inputs["metadata"]["name"]: s.inputs["spec"] for s in api_objects(plan, "core/v1:Service")}
+    assert sorted(services) == [
         "api-classifier",
         "api-embedder",
         "api-sentiment",
+        "pods-classifier",
+        "pods-embedder",
+        "pods-sentiment",
     ]
-    for service in services:
-        assert service.inputs["spec"]["ports"] == [
-            {"name": "http", "port": 8888, "targetPort": "http"}
-        ]
-    budgets = of_type(plan, "policy/v1:PodDisruptionBudget")
+    for name, spec in services.items():
+        assert spec["ports"] == [{"name": "http", "port": 8888, "targetPort": "http"}]
+        assert spec.get("clusterIP") == ("None" if name.startswith("pods-") else None)
+        assert spec["selector"] == {"cortex.dev/api": name.split("-", 1)[1]}
+    budgets = api_objects(plan, "policy/v1:PodDisruptionBudget")
     assert len(budgets) == 3
     assert all(b.inputs["spec"]["maxUnavailable"] in ("25%", 1) for b in budgets)
 
@@ -185,27 +197,34 @@ def test_one_internal_load_balancer_for_all_apis(plan: PlanGraph) -> None:
 
 
 def test_zero_api_is_routed_through_the_interceptor(plan: PlanGraph) -> None:
-    """The scale-to-zero API's target group binds the interceptor, health-checked on /readyz."""
-    binding = named(plan, "TargetGroupBinding", "serving-lb-embedder-binding")
-    assert binding.inputs["metadata"]["namespace"] == "keda"
-    assert binding.inputs["spec"]["serviceRef"] == {
-        "name": "keda-add-ons-http-interceptor-proxy",
-        "port": 8080,
+    """The scale-to-zero API's route goes to the interceptor, for the cold-start wait; the
+    others go to their own pods."""
+    data = named(plan, "core/v1:ConfigMap", "serving-router-routes").inputs["data"]
+    routes = json.loads(data["routes.json"])["resources"][0]["virtual_hosts"][0]["routes"]
+    actions = {r["name"]: r.get("route") for r in routes}
+    assert actions["api-embedder"] == {
+        "cluster": "keda-interceptor",
+        "timeout": "1200s",
+        "idle_timeout": "1200s",
     }
-    group = named(plan, "lb/targetGroup:TargetGroup", "serving-lb-embedder-tg")
-    assert group.inputs["healthCheck"]["port"] == "9090"
-    assert group.inputs["healthCheck"]["path"] == "/readyz"
-    direct = named(plan, "lb/targetGroup:TargetGroup", "serving-lb-classifier-tg")
-    assert (direct.inputs["port"], direct.inputs["healthCheck"]["port"]) == (8888, "15000")
+    assert actions["api-sentiment"]["cluster"] == "api-sentiment"
+    assert [r["name"] for r in routes] == [
+        "api-classifier",
+        "api-embedder",
+        "api-sentiment",
+        "not-found",
+    ]
 
 
-def test_target_group_bindings_wait_for_the_controller(plan: PlanGraph) -> None:
-    """Each TargetGroupBinding depends on the AWS Load Balancer Controller's release."""
+def test_one_target_group_binding_for_the_router(plan: PlanGraph) -> None:
+    """No per-API target group or binding: one binding, of the router, after the controller."""
     release = named(plan, "helm.sh/v3:Release", "serving-lb-controller-release")
-    bindings = of_type(plan, "TargetGroupBinding")
-    assert len(bindings) == 3
-    assert all(release.urn in b.dependencies for b in bindings)
-    assert all(b.inputs["spec"]["targetType"] == "ip" for b in bindings)
+    [binding] = of_type(plan, "TargetGroupBinding")
+    assert release.urn in binding.dependencies
+    assert binding.inputs["spec"]["targetType"] == "ip"
+    assert binding.inputs["spec"]["serviceRef"] == {"name": "router", "port": "http"}
+    assert len(of_type(plan, "lb/targetGroup:TargetGroup")) == 1
+    assert of_type(plan, "lb/listenerRule:ListenerRule") == []
 
 
 def test_spec_hash_rolls_pods_on_code_or_config_change(plan: PlanGraph) -> None:
@@ -260,10 +279,11 @@ def test_plan_is_byte_identical_across_evaluations(plan: PlanGraph) -> None:
 def test_certificate_gives_https_and_a_redirect_from_http() -> None:
     """With `ssl_certificate_arn` (mixed, prod): HTTPS 443 serves, HTTP 80 answers 301."""
     prod = example_plan("mixed", "prod")
-    listeners = {r.inputs["port"]: r.inputs for r in of_type(prod, "lb/listener:Listener")}
-    assert listeners[443]["protocol"] == "HTTPS"
-    assert listeners[443]["certificateArn"].startswith("arn:aws:acm:us-west-2:")
-    assert listeners[80]["defaultActions"][0]["redirect"] == {
+    listeners = {r.name: r.inputs for r in of_type(prod, "lb/listener:Listener")}
+    assert sorted(listeners) == ["serving-lb-listener-443", "serving-lb-listener-80"]
+    assert listeners["serving-lb-listener-443"]["protocol"] == "HTTPS"
+    assert listeners["serving-lb-listener-443"]["certificateArn"].startswith("arn:aws:acm:us-west-2:")
+    assert listeners["serving-lb-listener-80"]["defaultActions"][0]["redirect"] == {
         "port": "443",
         "protocol": "HTTPS",
         "statusCode": "HTTP_301",

@@ -43,6 +43,7 @@ handle = ClusterHandle(
     oidc_provider_arn=pulumi.Output.from_input(f"arn:aws:iam::{ACCOUNT}:oidc-provider/{ISSUER}"),
     oidc_issuer=pulumi.Output.from_input(ISSUER),
     k8s_provider=kubernetes,
+    kubeconfig=pulumi.Output.secret("{}"),
     tags=naming.base_tags(cluster.name, cluster.tags),
     system_ready=[system],
 )

@@ -1,0 +1,185 @@
+"""The router: Envoy in the serving namespace, the one target of the load balancer.
+
+Objects (namespace `cortex`): ServiceAccount, ConfigMaps `router-bootstrap-<hash>`
+(immutable), `router-routes` and `router-clusters` (updated in place), Deployment, Service,
+PodDisruptionBudget, HorizontalPodAutoscaler, all named `router`, and the one
+TargetGroupBinding `router` that registers the router's pods in the load balancer's target
+group. Adding, removing or changing an API changes only the two dynamic ConfigMaps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from cortex_spec import naming
+from infra.handles import ClusterHandle
+from infra.serving import router_workload as workload
+from infra.serving.router_bootstrap import (
+    BOOTSTRAP_FILE,
+    CLUSTERS_FILE,
+    ROUTES_FILE,
+    bootstrap_json,
+)
+from infra.serving.router_config import (
+    aliased_discovery_file,
+    cluster_configuration,
+    discovery_file,
+    route_configuration,
+)
+from infra.serving.routing import Routing
+from infra.serving.timeouts import UPSTREAM_IDLE_SECONDS
+
+# A rollout waits for the ALB's health check through the pods' readiness gates.
+ROLLOUT_TIMEOUT = "10m"
+
+
+@dataclass(frozen=True)
+class RouterFiles:
+    """The router's three files: the bootstrap (code only) and the two dynamic ones."""
+
+    bootstrap: str
+    routes: str
+    clusters: str
+
+
+def router_files(routing: Routing) -> RouterFiles:
+    return RouterFiles(
+        bootstrap=bootstrap_json(),
+        routes=discovery_file([route_configuration(routing.routes)]),
+        clusters=aliased_discovery_file(
+            cluster_configuration(routing.upstreams, UPSTREAM_IDLE_SECONDS)
+        ),
+    )
+
+
+def bootstrap_config_map_name(text: str) -> str:
+    return f"{workload.ROUTER}-bootstrap-{hashlib.sha256(text.encode()).hexdigest()[:10]}"
+
+
+@dataclass(frozen=True)
+class RouterArgs:
+    cluster: ClusterHandle
+    namespace: pulumi.Resource
+    routing: Routing
+    target_group_arn: pulumi.Output[str]
+    # The controller release: the TargetGroupBinding CRD and its webhooks come with it.
+    controller: pulumi.Resource
+    # A provider that updates ConfigMaps in place (enableConfigMapMutable) instead of
+    # deleting and re-creating them: the router must never see its files disappear.
+    config_provider: k8s.Provider
+
+
+def manifest(value: dict[str, Any]) -> Any:
+    """Kubernetes' camelCase, passed through as written (the SDK's TypedDicts differ)."""
+    return value
+
+
+class Router(pulumi.ComponentResource):
+    """Envoy, its configuration, and its binding to the load balancer's target group."""
+
+    def __init__(
+        self, name: str, args: RouterArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("cortex:infra:Router", name, None, opts)
+        files = router_files(args.routing)
+        metadata = {"name": workload.ROUTER, "namespace": naming.NAMESPACE, "labels": workload.SELECTOR}
+        k8s_opts = pulumi.ResourceOptions(
+            parent=self, provider=args.cluster.k8s_provider, depends_on=[args.namespace]
+        )
+        dynamic_opts = pulumi.ResourceOptions(
+            parent=self, provider=args.config_provider, depends_on=[args.namespace]
+        )
+        account = k8s.core.v1.ServiceAccount(
+            f"{name}-service-account",
+            metadata=metadata,
+            automount_service_account_token=False,
+            opts=k8s_opts,
+        )
+        bootstrap_name = bootstrap_config_map_name(files.bootstrap)
+        bootstrap = k8s.core.v1.ConfigMap(
+            f"{name}-bootstrap",
+            metadata={**metadata, "name": bootstrap_name},
+            data={BOOTSTRAP_FILE: files.bootstrap},
+            immutable=True,
+            opts=k8s_opts,
+        )
+        clusters = k8s.core.v1.ConfigMap(
+            f"{name}-clusters",
+            metadata={**metadata, "name": workload.CLUSTERS_CONFIG_MAP},
+            data={CLUSTERS_FILE: files.clusters},
+            opts=dynamic_opts,
+        )
+        routes = k8s.core.v1.ConfigMap(
+            f"{name}-routes",
+            metadata={**metadata, "name": workload.ROUTES_CONFIG_MAP},
+            data={ROUTES_FILE: files.routes},
+            # A new API's cluster is published before the route that sends to it.
+            opts=pulumi.ResourceOptions.merge(
+                dynamic_opts, pulumi.ResourceOptions(depends_on=[clusters])
+            ),
+        )
+        service = k8s.core.v1.Service(
+            f"{name}-service", metadata=metadata, spec=manifest(workload.service_spec()), opts=k8s_opts
+        )
+        binding = k8s.apiextensions.CustomResource(
+            f"{name}-binding",
+            api_version="elbv2.k8s.aws/v1beta1",
+            kind="TargetGroupBinding",
+            metadata=metadata,
+            spec={
+                "serviceRef": {"name": workload.ROUTER, "port": "http"},
+                "targetGroupARN": args.target_group_arn,
+                "targetType": "ip",
+            },
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                provider=args.cluster.k8s_provider,
+                # The controller's webhook refuses a changed targetGroupARN, so a new target
+                # group means a new binding; and it refuses two bindings of one target
+                # group. pulumi-kubernetes deletes first only when its own rules force the
+                # replacement (metadata.name/namespace), not for replaceOnChanges (its
+                # Diff, provider.go: deleteBeforeReplace needs len(replaces) > 0; the
+                # engine keeps that answer, step_generator.go applyReplaceOnChanges): so
+                # delete first explicitly, or the new binding would clash with the old name.
+                replace_on_changes=["spec.targetGroupARN"],
+                delete_before_replace=True,
+                # The CRD and its webhooks come with the controller; the Service is bound.
+                depends_on=[args.controller, service],
+            ),
+        )
+        k8s.apps.v1.Deployment(
+            f"{name}-deployment",
+            metadata=metadata,
+            spec=manifest(workload.deployment_spec(bootstrap_name)),
+            opts=pulumi.ResourceOptions.merge(
+                k8s_opts,
+                pulumi.ResourceOptions(
+                    # The HPA owns the replica count once the router exists.
+                    ignore_changes=["spec.replicas"],
+                    # The controller's webhook adds readiness gates only to pods created
+                    # after the binding exists; the pods mount the account and the files.
+                    depends_on=[binding, account, bootstrap, clusters, routes],
+                    custom_timeouts=pulumi.CustomTimeouts(
+                        create=ROLLOUT_TIMEOUT, update=ROLLOUT_TIMEOUT
+                    ),
+                ),
+            ),
+        )
+        k8s.policy.v1.PodDisruptionBudget(
+            f"{name}-pdb",
+            metadata=metadata,
+            spec=manifest(workload.disruption_budget_spec()),
+            opts=k8s_opts,
+        )
+        k8s.autoscaling.v2.HorizontalPodAutoscaler(
+            f"{name}-hpa",
+            metadata=metadata,
+            spec=manifest(workload.autoscaler_spec()),
+            opts=k8s_opts,
+        )
+        self.register_outputs({})
