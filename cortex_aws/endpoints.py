@@ -1,14 +1,16 @@
-"""The API load balancer and each API's URL and target health, for `status`.
+"""The API load balancer, its router targets and each API's URL, for `status`.
 
-The stack names the ALB `naming.load_balancer_name(cluster)` and tags it
-`cortex.dev/cluster-name=<cluster>` and `cortex.dev/load-balancer=api`; each API has a
-target group named `naming.target_group_name(cluster, api)`.
+The stack lets Pulumi name the ALB (so a replacement never clashes with the old name) and
+tags it `cortex.dev/cluster-name=<cluster>` and `cortex.dev/load-balancer=api`: that is how
+it is found. Its one target group holds the router's pods; the router sends each path to
+its API inside the cluster, so per-API health is the pods' readiness (kubectl), not ELB's.
+URLs are `https://<cluster.domain><endpoint>` with a domain, else on the ALB's DNS name.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any, Final
 
 from botocore.exceptions import ClientError
 
@@ -16,6 +18,9 @@ from cortex_aws.failures import AWS_ERRORS, explain, is_not_found
 from cortex_aws.session import AwsSession
 from cortex_spec import naming
 from cortex_spec.loader import Spec
+
+# DescribeTags takes at most 20 resource ARNs per call (ELBv2 API reference).
+TAGS_PER_CALL: Final = 20
 
 
 @dataclass(frozen=True)
@@ -27,84 +32,100 @@ class LoadBalancerState:
     scheme: str | None = None
     reason: str | None = None
     arn: str | None = None
+    domain: str | None = None
+    # The router's replicas registered in the target group, and how many pass its check.
+    healthy: int | None = None
+    targets: int | None = None
 
 
 @dataclass(frozen=True)
 class ApiEndpoint:
     api: str
     url: str | None
-    target_group: str
-    healthy: int | None = None
-    targets: int | None = None
     note: str | None = None
 
 
-def load_balancer(session: AwsSession, spec: Spec) -> tuple[LoadBalancerState, list[str]]:
-    cluster = spec.cluster.name
-    name = naming.load_balancer_name(cluster)
+def _tagged(session: AwsSession, cluster: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """Application load balancers tagged as this cluster's API load balancer."""
     elbv2 = session.elbv2()
+    balancers: dict[str, dict[str, Any]] = {}
+    for page in elbv2.get_paginator("describe_load_balancers").paginate():
+        for balancer in page.get("LoadBalancers", []):
+            if balancer.get("Type") == "application":
+                balancers[balancer["LoadBalancerArn"]] = balancer
+    arns = sorted(balancers)
+    found = []
+    for start in range(0, len(arns), TAGS_PER_CALL):
+        described = elbv2.describe_tags(ResourceArns=arns[start : start + TAGS_PER_CALL])
+        for description in described.get("TagDescriptions", []):
+            tags = {t["Key"]: t.get("Value", "") for t in description.get("Tags", [])}
+            if tags.get(naming.CLUSTER_TAG) == cluster and tags.get(naming.LOAD_BALANCER_TAG) == "api":
+                found.append(balancers[description["ResourceArn"]])
+    found.sort(key=lambda b: str(b.get("CreatedTime", "")), reverse=True)
+    notes = []
+    if len(found) > 1:
+        names = ", ".join(str(b.get("LoadBalancerName")) for b in found)
+        notes.append(
+            f"{len(found)} load balancers carry the tags of {cluster} ({names}): a replacement "
+            "is under way or an old one was left behind; showing the newest"
+        )
+    return found, notes
+
+
+def _router_targets(session: AwsSession, arn: str) -> tuple[int, int]:
+    elbv2 = session.elbv2()
+    healthy = total = 0
+    for group in elbv2.describe_target_groups(LoadBalancerArn=arn).get("TargetGroups", []):
+        health = elbv2.describe_target_health(TargetGroupArn=group["TargetGroupArn"])
+        for target in health.get("TargetHealthDescriptions", []):
+            total += 1
+            healthy += target.get("TargetHealth", {}).get("State") == "healthy"
+    return healthy, total
+
+
+def load_balancer(session: AwsSession, spec: Spec) -> tuple[LoadBalancerState, list[str]]:
+    cluster, domain = spec.cluster.name, spec.cluster.domain
     try:
-        found = elbv2.describe_load_balancers(Names=[name])["LoadBalancers"]
+        found, notes = _tagged(session, cluster)
     except AWS_ERRORS as error:
         if isinstance(error, ClientError) and is_not_found(error):
-            return LoadBalancerState(name, found=False), []
-        note = explain(error, f"ELB DescribeLoadBalancers({name})").message
-        return LoadBalancerState(name, found=False, state="unknown"), [note]
+            return LoadBalancerState("", found=False, domain=domain), []
+        note = explain(error, "ELB DescribeLoadBalancers").message
+        return LoadBalancerState("", found=False, state="unknown", domain=domain), [note]
     if not found:
-        return LoadBalancerState(name, found=False), []
+        return LoadBalancerState("", found=False, domain=domain), notes
     balancer = found[0]
-    arn = balancer.get("LoadBalancerArn", "")
-    notes = []
+    arn = str(balancer.get("LoadBalancerArn", ""))
+    healthy: int | None = None
+    targets: int | None = None
     try:
-        described = elbv2.describe_tags(ResourceArns=[arn])["TagDescriptions"]
-        tags = {t["Key"]: t.get("Value", "") for d in described for t in d.get("Tags", [])}
-        if tags.get(naming.CLUSTER_TAG) != cluster:
-            notes.append(
-                f"load balancer {name} lacks the tag {naming.CLUSTER_TAG}={cluster}; it may "
-                "belong to something else"
-            )
+        healthy, targets = _router_targets(session, arn)
     except AWS_ERRORS as error:
-        notes.append(explain(error, f"ELB DescribeTags({name})").message)
+        notes.append(explain(error, "ELB target health of the router").message)
     state = balancer.get("State", {})
     return (
         LoadBalancerState(
-            name=name,
+            name=str(balancer.get("LoadBalancerName", "")),
             found=True,
             state=state.get("Code", "?"),
             dns_name=balancer.get("DNSName"),
             scheme=balancer.get("Scheme"),
             reason=state.get("Reason"),
             arn=arn,
+            domain=domain,
+            healthy=healthy,
+            targets=targets,
         ),
         notes,
     )
 
 
-def apis(
-    session: AwsSession, spec: Spec, balancer: LoadBalancerState, pool: ThreadPoolExecutor
-) -> list[ApiEndpoint]:
-    scheme = "https" if spec.cluster.ssl_certificate_arn else "http"
-    base = f"{scheme}://{balancer.dns_name}" if balancer.found and balancer.dns_name else None
-    futures = [
-        pool.submit(_api, session, spec.cluster.name, api.name, api.endpoint, base)
+def apis(spec: Spec, balancer: LoadBalancerState) -> list[ApiEndpoint]:
+    """Each API's URL: on the domain when there is one, else on the ALB's DNS name."""
+    scheme = "https" if spec.cluster.serves_https else "http"
+    host = spec.cluster.domain or (balancer.dns_name if balancer.found else None)
+    note = None if balancer.found else "no load balancer yet"
+    return [
+        ApiEndpoint(api.name, f"{scheme}://{host}{api.endpoint}" if host else None, note)
         for api in spec.apis
     ]
-    return [f.result() for f in futures]
-
-
-def _api(
-    session: AwsSession, cluster: str, api: str, endpoint: str, base: str | None
-) -> ApiEndpoint:
-    group = naming.target_group_name(cluster, api)
-    url = f"{base}{endpoint}" if base else None
-    elbv2 = session.elbv2()
-    try:
-        groups = elbv2.describe_target_groups(Names=[group])["TargetGroups"]
-        arn = groups[0]["TargetGroupArn"]
-        health = elbv2.describe_target_health(TargetGroupArn=arn)["TargetHealthDescriptions"]
-    except AWS_ERRORS as error:
-        if isinstance(error, ClientError) and is_not_found(error):
-            return ApiEndpoint(api, url, group, note="target group not found (not deployed?)")
-        return ApiEndpoint(api, url, group, note=explain(error, "ELB target health").message)
-    healthy = sum(1 for h in health if h.get("TargetHealth", {}).get("State") == "healthy")
-    return ApiEndpoint(api, url, group, healthy=healthy, targets=len(health))

@@ -2,7 +2,7 @@
 
 The cluster, its managed node groups (sizes, health issues, and their Auto Scaling group's
 recent failed scaling activities, which say why GPU capacity did not arrive), the API load
-balancer and each API's URL with its target health. A cluster that does not exist is "not
+balancer with its router targets, and each API's URL (on `cluster.domain` when set). A cluster that does not exist is "not
 deployed", not an error. Missing pieces of a deployed cluster are reported, never raised.
 """
 
@@ -106,7 +106,7 @@ def status(spec: Spec, session: AwsSession | None = None) -> ClusterStatus:
         balancer = pool.submit(endpoints.load_balancer, session, spec)
         groups = _node_groups(session, spec, pool, notes)
         lb_state, lb_notes = balancer.result()
-        apis = endpoints.apis(session, spec, lb_state, pool)
+    apis = endpoints.apis(spec, lb_state)
     return ClusterStatus(
         cluster=name,
         region=region,

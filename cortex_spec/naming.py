@@ -21,10 +21,10 @@ SYSTEM_NAMESPACE: Final = "kube-system"
 RUNTIME_REPOSITORY_SUFFIX: Final = "runtime"
 RUNTIME_IMAGE_TAG: Final = "0.1.0"
 
-_ALB_NAME_MAX: Final = 32
-# The longest path pattern an ALB listener rule accepts: "The maximum size of each string is
-# 128 characters" (CloudFormation, AWS::ElasticLoadBalancingV2::ListenerRule
-# PathPatternConfig). An endpoint is routed as `<endpoint>` and `<endpoint>/*`.
+# Endpoints were once ALB path patterns (`<endpoint>/*`, at most 128 characters: CloudFormation,
+# AWS::ElasticLoadBalancingV2::ListenerRule PathPatternConfig). The router has no such limit;
+# the bound stays, so a spec valid before is valid now and the route table's size is bounded
+# (the 1,000-API ConfigMap test plans endpoints of this length).
 ALB_PATH_PATTERN_MAX: Final = 128
 ENDPOINT_MAX: Final = ALB_PATH_PATTERN_MAX - 2
 _TARGET_GROUP_NAME_MAX: Final = 32
@@ -38,13 +38,9 @@ def _fit(base: str, limit: int) -> str:
     return f"{base[: limit - 7].rstrip('-')}-{digest}"
 
 
-def load_balancer_name(cluster: str) -> str:
-    """The shared API load balancer (ALB names: at most 32 characters)."""
-    return _fit(f"{cluster}-apis", _ALB_NAME_MAX)
-
-
 def target_group_name(cluster: str, api: str) -> str:
-    """An API's target group (at most 32 characters, unique per cluster and API)."""
+    """An API's target group under the per-API routing of earlier versions: stacks deployed
+    with it still hold one, and the offline diff groups those by this name."""
     return _fit(f"{cluster}-{api}", _TARGET_GROUP_NAME_MAX)
 
 

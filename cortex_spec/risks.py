@@ -117,16 +117,16 @@ def _load_balancer(spec: Spec) -> list[Risk]:
     if (
         cluster.api_load_balancer_scheme == "internet-facing"
         and open_to_all
-        and cluster.ssl_certificate_arn is None
+        and not cluster.serves_https
     ):
         return [
             Risk(
                 "plain-http-to-internet",
                 "cluster.ssl_certificate_arn",
                 f"the API load balancer serves plain HTTP to {EVERYWHERE}",
-                "requests and responses cross the internet unencrypted; set "
-                "ssl_certificate_arn to serve HTTPS, or narrow "
-                "api_load_balancer_cidr_white_list",
+                "requests and responses cross the internet unencrypted; set domain (the "
+                "stack then requests its certificate) or ssl_certificate_arn to serve HTTPS, "
+                "or narrow api_load_balancer_cidr_white_list",
             )
         ]
     return []

@@ -198,6 +198,19 @@ TABLE: Final[dict[str, tuple[Rule, ...]]] = {
     "aws:cloudwatch/logGroup:LogGroup": _api(
         BOTO + "logs has no operation renaming a log group", "name", "namePrefix"
     ),
+    "aws:acm/certificate:Certificate": _rules(
+        TF + "acm/certificate.go",
+        "certificateAuthorityArn",
+        "domainName",
+        "keyAlgorithm",
+        "subjectAlternativeNames",
+        "validationMethod",
+        "validationOption",
+    ),
+    "aws:acm/certificateValidation:CertificateValidation": _rules(
+        TF + "acm/certificate_validation.go", "certificateArn", "validationRecordFqdns"
+    ),
+    "aws:route53/record:Record": _rules(TF + "route53/record.go", "name", "zoneId"),
     "aws:lb/loadBalancer:LoadBalancer": _api(
         BOTO + "elbv2 changes subnets, security groups, IP type and attributes, not these",
         "name",

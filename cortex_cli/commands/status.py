@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import typer
 
+from cortex_aws import endpoints
 from cortex_aws import status as live
 from cortex_cli import loading, output
 from cortex_cli.loading import load
@@ -22,7 +23,7 @@ def status(
     stack: StackOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
-    """Show the deployed cluster of SPEC: state, node groups, load balancer and API URLs."""
+    """Show the deployed cluster of SPEC: state, node groups, load balancer, router and API URLs."""
     output.use_json(json_output)
     loaded = load(spec, cluster_config, env, stack)
     found = live.status(loaded, loading.session_for(loaded))
@@ -72,25 +73,28 @@ def render(found: live.ClusterStatus) -> None:
             )
     balancer = found.load_balancer
     if balancer is not None:
-        where = f", {balancer.dns_name}" if balancer.dns_name else ""
-        reason = f" ({balancer.reason})" if balancer.reason else ""
-        output.echo(f"\nload balancer {balancer.name}: {balancer.state}{reason}{where}")
+        output.echo(f"\n{_balancer_line(balancer)}")
     output.echo("\napis:")
     if not found.apis:
         output.echo("  (none)")
-    rows = [
-        [
-            api.api,
-            api.url or "(no load balancer yet)",
-            f"{api.healthy}/{api.targets} targets healthy" if api.targets is not None else "",
-            api.note or "",
-        ]
-        for api in found.apis
-    ]
-    for line in output.table(["API", "URL", "TARGETS", "NOTE"], rows, indent="  ") if rows else []:
+    rows = [[api.api, api.url or "(no load balancer yet)", api.note or ""] for api in found.apis]
+    for line in output.table(["API", "URL", "NOTE"], rows, indent="  ") if rows else []:
         output.echo(line)
     for note in found.notes:
         output.echo(f"note: {note}")
+
+
+def _balancer_line(balancer: endpoints.LoadBalancerState) -> str:
+    if not balancer.found:
+        return f"load balancer: {balancer.state}"
+    where = f", {balancer.dns_name}" if balancer.dns_name else ""
+    reason = f" ({balancer.reason})" if balancer.reason else ""
+    line = f"load balancer {balancer.name}: {balancer.state}{reason}{where}"
+    if balancer.domain:
+        line += f"\n  domain {balancer.domain}"
+    if balancer.targets is not None:
+        line += f"\n  router: {balancer.healthy}/{balancer.targets} replicas healthy"
+    return line
 
 
 def register(app: typer.Typer) -> None:

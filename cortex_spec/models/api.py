@@ -48,8 +48,8 @@ class Networking(StrictModel):
         if len(value.rstrip("/")) > naming.ENDPOINT_MAX:
             fail(
                 f"must be at most {naming.ENDPOINT_MAX} characters (got {len(value)})",
-                "the load balancer matches paths of at most 128 characters, and routes "
-                "`<endpoint>/*` too; shorten the endpoint",
+                "shorten the endpoint (the router's routes take endpoints of at most "
+                f"{naming.ENDPOINT_MAX} characters)",
             )
         if not _ENDPOINT.match(value) or "//" in value:
             fail(f'"{value}" is not a valid URL path', "write it like /text-embedder")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path as FsPath
 
+from cortex_spec import naming
 from cortex_spec.api_bundles import bundle_root, contains, escapes, normal
 from cortex_spec.diagnostics import Finding
 from cortex_spec.models.api import RealtimeAPI, UpdateStrategy
@@ -52,7 +53,9 @@ def check_unique(apis: list[tuple[int, RealtimeAPI]]) -> Iterator[Finding]:
                 "rename one of them",
             )
         names.setdefault(api.name, index)
-        owner = endpoints.get(api.endpoint)
+        # `/a` and `/a/` are one route: the router matches whole path segments.
+        path = naming.route_path(api.endpoint)
+        owner = endpoints.get(path)
         if owner is not None and owner != api.name:
             yield Finding(
                 ("apis", index, "networking", "endpoint")
@@ -61,7 +64,7 @@ def check_unique(apis: list[tuple[int, RealtimeAPI]]) -> Iterator[Finding]:
                 f"endpoint {api.endpoint} is already being used by {owner}",
                 "set a distinct networking.endpoint",
             )
-        endpoints.setdefault(api.endpoint, api.name)
+        endpoints.setdefault(path, api.name)
 
 
 def _autoscaling(api: RealtimeAPI, path: Path) -> Iterator[Finding]:

@@ -39,6 +39,8 @@ apis:
     networking: {endpoint: /echo}
 """
 ROLE = "arn:aws:iam::123456789012:role/shop"
+# Pulumi names the ALB (logical name and a random suffix); status finds it by its tags.
+ALB_NAME = "serving-lb-alb-9f8e7d6"
 
 
 # Node group names as the program makes them: `<group>-` plus the provider's suffix.
@@ -47,7 +49,8 @@ SYSTEM = "system-20261123101500123400000002"
 
 
 def deploy_in_moto(groups: tuple[str, ...] = (CPU, SYSTEM)) -> str:
-    """What the stack would have made: cluster, node groups, ALB, the API's target group."""
+    """What the stack would have made: cluster, node groups, the ALB and the router's target
+    group behind its listener."""
     eks = boto3.client("eks", region_name="us-west-2")
     eks.create_cluster(
         name="shop",
@@ -75,17 +78,28 @@ def deploy_in_moto(groups: tuple[str, ...] = (CPU, SYSTEM)) -> str:
         for i, zone in enumerate(("us-west-2a", "us-west-2b"))
     ]
     elbv2 = boto3.client("elbv2", region_name="us-west-2")
-    balancer = elbv2.create_load_balancer(
-        Name=naming.load_balancer_name("shop"),
+    tags = [
+        {"Key": naming.CLUSTER_TAG, "Value": "shop"},
+        {"Key": naming.LOAD_BALANCER_TAG, "Value": "api"},
+    ]
+    # Another cluster's load balancer in the same account: never reported.
+    elbv2.create_load_balancer(
+        Name="serving-lb-alb-0other0",
         Subnets=subnets,
         Type="application",
-        Tags=[
-            {"Key": naming.CLUSTER_TAG, "Value": "shop"},
-            {"Key": naming.LOAD_BALANCER_TAG, "Value": "api"},
-        ],
+        Tags=[{"Key": naming.CLUSTER_TAG, "Value": "other"}, tags[1]],
+    )
+    balancer = elbv2.create_load_balancer(
+        Name=ALB_NAME, Subnets=subnets, Type="application", Tags=tags
     )["LoadBalancers"][0]
-    elbv2.create_target_group(
-        Name=naming.target_group_name("shop", "echo"), Protocol="HTTP", Port=8080, VpcId=vpc
+    group = elbv2.create_target_group(
+        Name="serving-lb-router-tg-0abc12", Protocol="HTTP", Port=8080, VpcId=vpc, TargetType="ip"
+    )["TargetGroups"][0]
+    elbv2.create_listener(
+        LoadBalancerArn=balancer["LoadBalancerArn"],
+        Protocol="HTTP",
+        Port=80,
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": group["TargetGroupArn"]}],
     )
     return str(balancer["DNSName"])
 
@@ -101,7 +115,8 @@ def test_undeployed_cluster_is_reported_not_deployed(aws: MotoServer, tmp_path: 
 def test_deployed_cluster_reports_groups_balancer_and_endpoints(
     aws: MotoServer, tmp_path: Path
 ) -> None:
-    """State and version, node group sizes in spec order, the ALB and each API's URL."""
+    """State and version, node group sizes in spec order, the ALB found by its tags with the
+    router's targets, and each API's URL."""
     dns = deploy_in_moto()
     spec = stubs.spec_from(tmp_path, SHOP)
     found = status.status(spec, AwsSession("us-west-2"))
@@ -110,11 +125,31 @@ def test_deployed_cluster_reports_groups_balancer_and_endpoints(
     sizes = [(g.group, g.name, g.desired, g.minimum, g.maximum, g.found) for g in found.node_groups]
     assert sizes == [("cpu", CPU, 1, 1, 3, True), ("system", SYSTEM, 2, 2, 5, True)]
     assert found.load_balancer is not None
-    assert (found.load_balancer.found, found.load_balancer.dns_name) == (True, dns)
+    balancer = found.load_balancer
+    assert (balancer.found, balancer.name, balancer.dns_name) == (True, ALB_NAME, dns)
+    assert (balancer.healthy, balancer.targets) == (0, 0)
     [api] = found.apis
     assert api.url == f"http://{dns}/echo"
-    assert (api.healthy, api.targets) == (0, 0)
     assert found.notes == ()
+
+
+def test_urls_are_on_the_domain_when_there_is_one(aws: MotoServer, tmp_path: Path) -> None:
+    """With `cluster.domain`, every URL is https on the domain, whatever the ALB's name."""
+    deploy_in_moto()
+    spec = stubs.spec_from(tmp_path, SHOP, domain="api.shop.example.com")
+    found = status.status(spec, AwsSession("us-west-2"))
+    assert [a.url for a in found.apis] == ["https://api.shop.example.com/echo"]
+    assert found.load_balancer is not None and found.load_balancer.domain == "api.shop.example.com"
+
+
+def test_no_load_balancer_yet_is_a_note_not_an_error(aws: MotoServer, tmp_path: Path) -> None:
+    """A cluster whose load balancer does not exist (yet): URLs unknown, said so."""
+    boto3.client("eks", region_name="us-west-2").create_cluster(
+        name="shop", roleArn=ROLE, resourcesVpcConfig={"subnetIds": []}, tags={naming.CLUSTER_TAG: "shop"}
+    )
+    found = status.status(stubs.spec_from(tmp_path, SHOP), AwsSession("us-west-2"))
+    assert found.load_balancer is not None and found.load_balancer.found is False
+    assert [(a.url, a.note) for a in found.apis] == [(None, "no load balancer yet")]
 
 
 def test_missing_node_group_is_listed(aws: MotoServer, tmp_path: Path) -> None:

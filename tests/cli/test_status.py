@@ -38,7 +38,8 @@ def test_deployed_cluster_shows_groups_balancer_and_urls(aws: MotoServer, tmp_pa
     assert lines[0].startswith("shop in us-west-2: ACTIVE, Kubernetes ")
     # EKS's name of the group (`cpu-<suffix>`), as the stack made it.
     assert any(line.split()[:2] == [CPU, "ACTIVE"] for line in lines)
-    assert f"load balancer shop-apis: active, {dns}" in result.output
+    assert f"load balancer serving-lb-alb-9f8e7d6: active, {dns}" in result.output
+    assert "router: 0/0 replicas healthy" in result.output
     assert f"http://{dns}/echo" in result.output
 
 
