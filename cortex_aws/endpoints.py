@@ -52,14 +52,17 @@ def _tagged(session: AwsSession, cluster: str) -> tuple[list[dict[str, Any]], li
     for page in elbv2.get_paginator("describe_load_balancers").paginate():
         for balancer in page.get("LoadBalancers", []):
             if balancer.get("Type") == "application":
-                balancers[balancer["LoadBalancerArn"]] = balancer
+                balancers[balancer["LoadBalancerArn"]] = dict(balancer)
     arns = sorted(balancers)
     found = []
     for start in range(0, len(arns), TAGS_PER_CALL):
         described = elbv2.describe_tags(ResourceArns=arns[start : start + TAGS_PER_CALL])
         for description in described.get("TagDescriptions", []):
             tags = {t["Key"]: t.get("Value", "") for t in description.get("Tags", [])}
-            if tags.get(naming.CLUSTER_TAG) == cluster and tags.get(naming.LOAD_BALANCER_TAG) == "api":
+            if (
+                tags.get(naming.CLUSTER_TAG) == cluster
+                and tags.get(naming.LOAD_BALANCER_TAG) == "api"
+            ):
                 found.append(balancers[description["ResourceArn"]])
     found.sort(key=lambda b: str(b.get("CreatedTime", "")), reverse=True)
     notes = []

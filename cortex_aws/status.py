@@ -2,7 +2,8 @@
 
 The cluster, its managed node groups (sizes, health issues, and their Auto Scaling group's
 recent failed scaling activities, which say why GPU capacity did not arrive), the API load
-balancer with its router targets, and each API's URL (on `cluster.domain` when set). A cluster that does not exist is "not
+balancer with its router targets, and each API's URL (on `cluster.domain` when
+set). A cluster that does not exist is "not
 deployed", not an error. Missing pieces of a deployed cluster are reported, never raised.
 """
 

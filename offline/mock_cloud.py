@@ -241,7 +241,8 @@ def _target_group(cloud: MockCloud, name: str, state: State) -> tuple[str, State
 def _certificate(cloud: MockCloud, name: str, state: State) -> tuple[str, State]:
     """An ACM certificate waiting for its DNS validation record (one per domain name)."""
     domain = str(state.get("domainName", name))
-    arn = f"arn:{PARTITION}:acm:{cloud.region}:{ACCOUNT_ID}:certificate/{_hex('acm', domain, length=32)}"
+    certificate = _hex("acm", domain, length=32)
+    arn = f"arn:{PARTITION}:acm:{cloud.region}:{ACCOUNT_ID}:certificate/{certificate}"
     token = _hex("acm-validation", domain, length=32)
     return arn, {
         "arn": arn,

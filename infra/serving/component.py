@@ -45,7 +45,10 @@ def url_of(scheme: str, endpoint: str) -> Callable[[str], str]:
 
 
 def _certificate(
-    name: str, config: ClusterConfig, zone: pulumi.Output[str] | None, tags: dict[str, str],
+    name: str,
+    config: ClusterConfig,
+    zone: pulumi.Output[str] | None,
+    tags: dict[str, str],
     opts: pulumi.ResourceOptions,
 ) -> pulumi.Input[str] | None:
     """The HTTPS listener's certificate: the spec's, else a validated ACM one for the domain."""

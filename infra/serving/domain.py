@@ -20,7 +20,6 @@ from typing import Final
 import pulumi
 import pulumi_aws as aws
 
-
 # The validation CNAME never changes while its certificate lives (ACM re-checks it to renew).
 VALIDATION_TTL: Final = 300
 
@@ -31,9 +30,7 @@ def zone_name(domain: str) -> str:
     return domain if len(labels) <= 2 else ".".join(labels[1:])
 
 
-def hosted_zone_id(
-    domain: str, given: str | None, parent: pulumi.Resource
-) -> pulumi.Output[str]:
+def hosted_zone_id(domain: str, given: str | None, parent: pulumi.Resource) -> pulumi.Output[str]:
     """The zone of the domain: `cluster.hosted_zone_id`, or the public zone found by name."""
     if given is not None:
         return pulumi.Output.from_input(given)
@@ -74,9 +71,9 @@ class ApiCertificate(pulumi.ComponentResource):
         record = aws.route53.Record(
             f"{name}-validation-record",
             zone_id=args.zone_id,
-            name=option.apply(lambda o: o.resource_record_name),
-            type=option.apply(lambda o: o.resource_record_type),
-            records=[option.apply(lambda o: o.resource_record_value)],
+            name=option.apply(lambda o: o.resource_record_name or ""),
+            type=option.apply(lambda o: o.resource_record_type or ""),
+            records=[option.apply(lambda o: o.resource_record_value or "")],
             ttl=VALIDATION_TTL,
             # ACM's CNAME for a domain is the same for every certificate of it in the
             # account; one left by an earlier stack must not block this one (the pattern

@@ -28,13 +28,13 @@ import pulumi_aws as aws
 from cortex_spec import naming
 from cortex_spec.models.cluster import ClusterConfig
 from infra.handles import ClusterHandle
-from infra.serving.router_bootstrap import READY_PATH, Layout
+from infra.serving.router_bootstrap import DEFAULT_LAYOUT, READY_PATH
 from infra.serving.timeouts import ROUTER_GRACE_SECONDS
 
 # AWS's default for HTTPS listeners created in the console (ELB user guide, "Security
 # policies for your Application Load Balancer"); the API's default still allows TLS 1.0.
 SSL_POLICY: Final = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"
-ROUTER_PORTS: Final = (Layout().http_port, Layout().health_port)
+ROUTER_PORTS: Final = (DEFAULT_LAYOUT.http_port, DEFAULT_LAYOUT.health_port)
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ class ApiLoadBalancer(pulumi.ComponentResource):
         )
         target_group = aws.lb.TargetGroup(
             f"{name}-router-tg",
-            port=Layout().http_port,
+            port=DEFAULT_LAYOUT.http_port,
             protocol="HTTP",
             target_type="ip",
             vpc_id=cluster.vpc_id,
@@ -105,7 +105,7 @@ class ApiLoadBalancer(pulumi.ComponentResource):
             health_check=aws.lb.TargetGroupHealthCheckArgs(
                 protocol="HTTP",
                 path=READY_PATH,
-                port=str(Layout().health_port),
+                port=str(DEFAULT_LAYOUT.health_port),
                 matcher="200",
                 interval=10,
                 timeout=3,

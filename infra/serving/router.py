@@ -87,7 +87,9 @@ class Router(pulumi.ComponentResource):
     ) -> None:
         super().__init__("cortex:infra:Router", name, None, opts)
         files = router_files(args.routing)
-        metadata = {"name": workload.ROUTER, "namespace": naming.NAMESPACE, "labels": workload.SELECTOR}
+        metadata = manifest(
+            {"name": workload.ROUTER, "namespace": naming.NAMESPACE, "labels": workload.SELECTOR}
+        )
         k8s_opts = pulumi.ResourceOptions(
             parent=self, provider=args.cluster.k8s_provider, depends_on=[args.namespace]
         )
@@ -103,20 +105,20 @@ class Router(pulumi.ComponentResource):
         bootstrap_name = bootstrap_config_map_name(files.bootstrap)
         bootstrap = k8s.core.v1.ConfigMap(
             f"{name}-bootstrap",
-            metadata={**metadata, "name": bootstrap_name},
+            metadata=manifest({**metadata, "name": bootstrap_name}),
             data={BOOTSTRAP_FILE: files.bootstrap},
             immutable=True,
             opts=k8s_opts,
         )
         clusters = k8s.core.v1.ConfigMap(
             f"{name}-clusters",
-            metadata={**metadata, "name": workload.CLUSTERS_CONFIG_MAP},
+            metadata=manifest({**metadata, "name": workload.CLUSTERS_CONFIG_MAP}),
             data={CLUSTERS_FILE: files.clusters},
             opts=dynamic_opts,
         )
         routes = k8s.core.v1.ConfigMap(
             f"{name}-routes",
-            metadata={**metadata, "name": workload.ROUTES_CONFIG_MAP},
+            metadata=manifest({**metadata, "name": workload.ROUTES_CONFIG_MAP}),
             data={ROUTES_FILE: files.routes},
             # A new API's cluster is published before the route that sends to it.
             opts=pulumi.ResourceOptions.merge(
@@ -124,7 +126,10 @@ class Router(pulumi.ComponentResource):
             ),
         )
         service = k8s.core.v1.Service(
-            f"{name}-service", metadata=metadata, spec=manifest(workload.service_spec()), opts=k8s_opts
+            f"{name}-service",
+            metadata=metadata,
+            spec=manifest(workload.service_spec()),
+            opts=k8s_opts,
         )
         binding = k8s.apiextensions.CustomResource(
             f"{name}-binding",

@@ -56,6 +56,11 @@ ACCESS_LOG_FIELDS: Final = {
 }
 
 
+# The pod's listeners take traffic from the load balancer and probes from the kubelet, on
+# the pod's own network namespace.
+ALL_INTERFACES: Final = "0.0.0.0"  # noqa: S104
+
+
 @dataclass(frozen=True)
 class Layout:
     """Where the router listens and reads its files (tests run it with their own)."""
@@ -66,6 +71,9 @@ class Layout:
     admin_port: int = 9901
     bootstrap_dir: str = "/etc/envoy/bootstrap"
     dynamic_dir: str = "/etc/envoy/dynamic"
+
+
+DEFAULT_LAYOUT: Final = Layout()
 
 
 def _path_source(layout: Layout, file: str) -> Json:
@@ -127,11 +135,9 @@ def _traffic_listener(layout: Layout) -> Json:
     }
     return {
         "name": "http",
-        "address": _socket("0.0.0.0", layout.http_port),
+        "address": _socket(ALL_INTERFACES, layout.http_port),
         "per_connection_buffer_limit_bytes": CONNECTION_BUFFER_BYTES,
-        "filter_chains": [
-            {"filters": [_connection_manager(STAT_PREFIX, routes, access_log=True)]}
-        ],
+        "filter_chains": [{"filters": [_connection_manager(STAT_PREFIX, routes, access_log=True)]}],
     }
 
 
@@ -150,18 +156,14 @@ def _health_listener(layout: Layout) -> Json:
     }
     return {
         "name": "health",
-        "address": _socket("0.0.0.0", layout.health_port),
+        "address": _socket(ALL_INTERFACES, layout.health_port),
         "filter_chains": [
-            {
-                "filters": [
-                    _connection_manager("health", {"route_config": table}, access_log=False)
-                ]
-            }
+            {"filters": [_connection_manager("health", {"route_config": table}, access_log=False)]}
         ],
     }
 
 
-def bootstrap(layout: Layout = Layout()) -> Json:
+def bootstrap(layout: Layout = DEFAULT_LAYOUT) -> Json:
     return {
         "node": {"id": "cortex-router", "cluster": "cortex-router"},
         "admin": {"address": _socket("127.0.0.1", layout.admin_port)},
@@ -177,7 +179,11 @@ def bootstrap(layout: Layout = Layout()) -> Json:
                         "endpoints": [
                             {
                                 "lb_endpoints": [
-                                    {"endpoint": {"address": _socket("127.0.0.1", layout.admin_port)}}
+                                    {
+                                        "endpoint": {
+                                            "address": _socket("127.0.0.1", layout.admin_port)
+                                        }
+                                    }
                                 ]
                             }
                         ],
@@ -210,11 +216,13 @@ def bootstrap(layout: Layout = Layout()) -> Json:
     }
 
 
-def bootstrap_json(layout: Layout = Layout()) -> str:
+def bootstrap_json(layout: Layout = DEFAULT_LAYOUT) -> str:
     return json.dumps(bootstrap(layout), indent=1, sort_keys=True) + "\n"
 
 
-def drain_script(layout: Layout = Layout(), pause_seconds: int = contract.PRE_STOP_SECONDS) -> str:
+def drain_script(
+    layout: Layout = DEFAULT_LAYOUT, pause_seconds: int = contract.PRE_STOP_SECONDS
+) -> str:
     """preStop: fail readiness (Envoy starts draining: responses close their connections),
     pause while the load balancer deregisters the pod, then wait until no request is in
     flight. Envoy exits at once on SIGTERM, dropping whatever is still running, so SIGTERM
@@ -226,8 +234,8 @@ def drain_script(layout: Layout = Layout(), pause_seconds: int = contract.PRE_ST
             f"  exec 3<>/dev/tcp/127.0.0.1/{layout.admin_port} || return 1",
             # HTTP/1.1: Envoy refuses HTTP/1.0 (426) unless told otherwise.
             "  printf '%s %s HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' \\",
-            "    \"$1\" \"$2\" >&3",
-            "  while IFS= read -r line <&3 || [ -n \"$line\" ]; do echo \"${line%$'\\r'}\"; done",
+            '    "$1" "$2" >&3',
+            '  while IFS= read -r line <&3 || [ -n "$line" ]; do echo "${line%$\'\\r\'}"; done',
             "  exec 3<&-",
             "}",
             "admin POST /healthcheck/fail >/dev/null",
@@ -236,7 +244,7 @@ def drain_script(layout: Layout = Layout(), pause_seconds: int = contract.PRE_ST
             "  active=''",
             f"  while IFS= read -r line; do case $line in '{stat}: '*) active=${{line##*: }};;"
             " esac; done < <(admin GET '/stats?filter=downstream_rq_active')",
-            "  [ \"${active:-0}\" = 0 ] && exit 0",
+            '  [ "${active:-0}" = 0 ] && exit 0',
             "  sleep 1",
             "done",
         ]

@@ -12,7 +12,13 @@ from __future__ import annotations
 from typing import Any, Final
 
 from cortex_spec.node_profiles import NODE_GROUP_LABEL, SYSTEM_GROUP
-from infra.serving.router_bootstrap import BOOTSTRAP_FILE, READY_PATH, Layout, drain_script
+from infra.serving.router_bootstrap import (
+    BOOTSTRAP_FILE,
+    DEFAULT_LAYOUT,
+    READY_PATH,
+    Layout,
+    drain_script,
+)
 from infra.serving.timeouts import ROUTER_GRACE_SECONDS
 
 Manifest = dict[str, Any]
@@ -49,7 +55,7 @@ def _spread(key: str, when: str) -> Manifest:
     }
 
 
-def container(layout: Layout = Layout()) -> Manifest:
+def container(layout: Layout = DEFAULT_LAYOUT) -> Manifest:
     return {
         "name": "envoy",
         "image": IMAGE,
@@ -143,12 +149,15 @@ def deployment_spec(bootstrap_config_map: str) -> Manifest:
         "selector": {"matchLabels": dict(SELECTOR)},
         # A new replica serves (passes the ALB's health check, through its readiness gate)
         # before an old one leaves.
-        "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
+        "strategy": {
+            "type": "RollingUpdate",
+            "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0},
+        },
         "template": pod_template(bootstrap_config_map),
     }
 
 
-def service_spec(layout: Layout = Layout()) -> Manifest:
+def service_spec(layout: Layout = DEFAULT_LAYOUT) -> Manifest:
     return {
         "type": "ClusterIP",
         "selector": dict(SELECTOR),

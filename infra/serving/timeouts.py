@@ -30,7 +30,9 @@ COLD_START_SECONDS: Final = 1200
 DEFAULT_IDLE_TIMEOUT: Final = 60
 # The router closes idle connections to API pods after this; the pods keep them open at
 # least DEFAULT_KEEP_ALIVE_SECONDS (their keep-alive is the ALB's idle timeout + margin).
-UPSTREAM_IDLE_SECONDS: Final = contract.DEFAULT_KEEP_ALIVE_SECONDS - contract.KEEP_ALIVE_MARGIN_SECONDS
+UPSTREAM_IDLE_SECONDS: Final = (
+    contract.DEFAULT_KEEP_ALIVE_SECONDS - contract.KEEP_ALIVE_MARGIN_SECONDS
+)
 # A router replica pauses as long as an API pod does before it drains (the load balancer
 # deregisters it meanwhile), then waits for its longest possible request.
 ROUTER_GRACE_SECONDS: Final = contract.PRE_STOP_SECONDS + COLD_START_SECONDS + 10

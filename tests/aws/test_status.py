@@ -10,6 +10,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import ANY, Stubber
+from mypy_boto3_elbv2.type_defs import TagTypeDef
 
 from cortex_aws import status
 from cortex_aws.session import AwsSession
@@ -78,7 +79,7 @@ def deploy_in_moto(groups: tuple[str, ...] = (CPU, SYSTEM)) -> str:
         for i, zone in enumerate(("us-west-2a", "us-west-2b"))
     ]
     elbv2 = boto3.client("elbv2", region_name="us-west-2")
-    tags = [
+    tags: list[TagTypeDef] = [
         {"Key": naming.CLUSTER_TAG, "Value": "shop"},
         {"Key": naming.LOAD_BALANCER_TAG, "Value": "api"},
     ]
@@ -92,14 +93,14 @@ def deploy_in_moto(groups: tuple[str, ...] = (CPU, SYSTEM)) -> str:
     balancer = elbv2.create_load_balancer(
         Name=ALB_NAME, Subnets=subnets, Type="application", Tags=tags
     )["LoadBalancers"][0]
-    group = elbv2.create_target_group(
+    router_group = elbv2.create_target_group(
         Name="serving-lb-router-tg-0abc12", Protocol="HTTP", Port=8080, VpcId=vpc, TargetType="ip"
     )["TargetGroups"][0]
     elbv2.create_listener(
         LoadBalancerArn=balancer["LoadBalancerArn"],
         Protocol="HTTP",
         Port=80,
-        DefaultActions=[{"Type": "forward", "TargetGroupArn": group["TargetGroupArn"]}],
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": router_group["TargetGroupArn"]}],
     )
     return str(balancer["DNSName"])
 
@@ -139,16 +140,21 @@ def test_urls_are_on_the_domain_when_there_is_one(aws: MotoServer, tmp_path: Pat
     spec = stubs.spec_from(tmp_path, SHOP, domain="api.shop.example.com")
     found = status.status(spec, AwsSession("us-west-2"))
     assert [a.url for a in found.apis] == ["https://api.shop.example.com/echo"]
-    assert found.load_balancer is not None and found.load_balancer.domain == "api.shop.example.com"
+    assert found.load_balancer is not None
+    assert found.load_balancer.domain == "api.shop.example.com"
 
 
 def test_no_load_balancer_yet_is_a_note_not_an_error(aws: MotoServer, tmp_path: Path) -> None:
     """A cluster whose load balancer does not exist (yet): URLs unknown, said so."""
     boto3.client("eks", region_name="us-west-2").create_cluster(
-        name="shop", roleArn=ROLE, resourcesVpcConfig={"subnetIds": []}, tags={naming.CLUSTER_TAG: "shop"}
+        name="shop",
+        roleArn=ROLE,
+        resourcesVpcConfig={"subnetIds": []},
+        tags={naming.CLUSTER_TAG: "shop"},
     )
     found = status.status(stubs.spec_from(tmp_path, SHOP), AwsSession("us-west-2"))
-    assert found.load_balancer is not None and found.load_balancer.found is False
+    assert found.load_balancer is not None
+    assert found.load_balancer.found is False
     assert [(a.url, a.note) for a in found.apis] == [(None, "no load balancer yet")]
 
 

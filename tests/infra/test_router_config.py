@@ -96,13 +96,18 @@ def test_single_backend_is_a_plain_cluster() -> None:
 
 @pytest.mark.parametrize(
     ("backends", "timeout"),
-    [((), 60), ((Backend("a", 0),), 60), ((Backend("a", -1), Backend("b")), 60),
-     ((Backend("a"), Backend("a")), 60), ((Backend("a"),), 0)],
+    [
+        ((), 60),
+        ((Backend("a", 0),), 60),
+        ((Backend("a", -1), Backend("b")), 60),
+        ((Backend("a"), Backend("a")), 60),
+        ((Backend("a"),), 0),
+    ],
 )
 def test_routes_reject_what_envoy_would(backends: tuple[Backend, ...], timeout: int) -> None:
     """No backend, no positive weight, a negative weight, a repeated upstream or no timeout
     is a programming error of the caller, refused when the route is made."""
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="route r"):
         Route("r", "/r", backends, timeout)
 
 
@@ -126,7 +131,10 @@ def test_switching_scale_to_zero_changes_routes_only() -> None:
     API at zero, the warm routes' timeout (which follows the load balancer's)."""
     warm = api("m", autoscaling={"min_replicas": 1, "max_replicas": 3})
     cold = api("m", autoscaling={"min_replicas": 0, "max_replicas": 3})
-    for other, moved in ((api("other", autoscaling={"min_replicas": 0}), []), (api("other"), ["api-other"])):
+    for other, moved in (
+        (api("other", autoscaling={"min_replicas": 0}), []),
+        (api("other"), ["api-other"]),
+    ):
         before, after = routing.routing([warm, other]), routing.routing([cold, other])
         assert before.upstreams == after.upstreams
         changed = [a.name for a, b in zip(before.routes, after.routes, strict=True) if a != b]
@@ -174,12 +182,16 @@ def test_cluster_balances_on_requests_and_closes_idle_connections_first() -> Non
     assert cluster["circuit_breakers"]["thresholds"][0]["max_requests"] == 404
     options = cluster["typed_extension_protocol_options"][rc.HTTP_OPTIONS]
     assert options["common_http_protocol_options"] == {"idle_timeout": "60s"}
-    assert timeouts.UPSTREAM_IDLE_SECONDS < timeouts.keep_alive_seconds(timeouts.DEFAULT_IDLE_TIMEOUT)
+    assert (
+        timeouts.keep_alive_seconds(timeouts.DEFAULT_IDLE_TIMEOUT) > timeouts.UPSTREAM_IDLE_SECONDS
+    )
 
 
 def test_aliased_file_means_exactly_the_clusters() -> None:
     """The YAML with anchors and aliases loads to the same resources as the plain JSON."""
-    ups = [Upstream(f"api-{i}", f"pods-{i}.cortex.svc.cluster.local", 8080, i + 1) for i in range(5)]
+    ups = [
+        Upstream(f"api-{i}", f"pods-{i}.cortex.svc.cluster.local", 8080, i + 1) for i in range(5)
+    ]
     resources = rc.cluster_configuration(ups, 60)
     text = rc.aliased_discovery_file(resources)
     assert yaml.safe_load(text) == json.loads(rc.discovery_file(resources))

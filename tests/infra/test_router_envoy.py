@@ -25,7 +25,7 @@ def route(name: str, endpoint: str, *backends: Backend, timeout: int = 30) -> Ro
 
 def test_image_and_test_binary_are_the_same_release() -> None:
     """What the tests run is what the pods run: envoyproxy/envoy:v<VERSION>."""
-    assert router_workload.IMAGE == f"envoyproxy/envoy:v{harness.VERSION}"
+    assert f"envoyproxy/envoy:v{harness.VERSION}" == router_workload.IMAGE
     found = subprocess.run(
         [str(harness.envoy_binary()), "--version"], capture_output=True, text=True, check=True
     )
@@ -74,7 +74,8 @@ def test_weights_split_traffic_and_a_zero_weight_gets_none(tmp_path: Path) -> No
         with router(tmp_path, routes, [local_upstream(u) for u in up.values()]) as envoy:
             split = Counter(envoy.get("/split")[1].split()[0] for _ in range(60))
             canary = Counter(envoy.get("/canary")[1].split()[0] for _ in range(20))
-    assert split["blue"] > 0 and split["green"] > 0
+    assert split["blue"] > 0
+    assert split["green"] > 0
     assert canary == Counter({"green": 20})
     assert up["grey"].seen == []
 
@@ -119,38 +120,50 @@ def test_changed_files_reload_without_a_restart(tmp_path: Path) -> None:
 
 def test_health_port_serves_only_readiness(tmp_path: Path) -> None:
     """The health listener answers `/ready` and nothing else of the admin interface."""
-    with upstreams("one") as up:
-        with router(tmp_path, [route("api-one", "/one", Backend("one"))], [local_upstream(up["one"])]) as envoy:
-            assert envoy.ready() == 200
-            assert [envoy.health(p) for p in ("/stats", "/clusters", "/ready/x")] == [404] * 3
+    with (
+        upstreams("one") as up,
+        router(
+            tmp_path, [route("api-one", "/one", Backend("one"))], [local_upstream(up["one"])]
+        ) as envoy,
+    ):
+        assert envoy.ready() == 200
+        assert [envoy.health(p) for p in ("/stats", "/clusters", "/ready/x")] == [404] * 3
 
 
 def test_drain_script_waits_for_requests_in_flight(tmp_path: Path) -> None:
     """preStop: readiness fails at once, and the script returns only once the request that
     was running has been answered, so SIGTERM (which drops requests) comes after it."""
-    with upstreams("slow", delay=2) as up:
-        with router(tmp_path, [route("api-slow", "/slow", Backend("slow"))], [local_upstream(up["slow"])]) as envoy:
-            answers: list[tuple[int, str]] = []
-            request = threading.Thread(target=lambda: answers.append(envoy.get("/slow")))
-            request.start()
-            time.sleep(0.5)
-            started = time.monotonic()
-            script = rb.drain_script(envoy.layout, pause_seconds=0)
-            subprocess.run(["bash", "-c", script], check=True, timeout=30)
-            waited = time.monotonic() - started
-            assert envoy.ready() == 503
-            request.join()
+    with (
+        upstreams("slow", delay=2) as up,
+        router(
+            tmp_path, [route("api-slow", "/slow", Backend("slow"))], [local_upstream(up["slow"])]
+        ) as envoy,
+    ):
+        answers: list[tuple[int, str]] = []
+        request = threading.Thread(target=lambda: answers.append(envoy.get("/slow")))
+        request.start()
+        time.sleep(0.5)
+        started = time.monotonic()
+        script = rb.drain_script(envoy.layout, pause_seconds=0)
+        subprocess.run(["bash", "-c", script], check=True, timeout=30)
+        waited = time.monotonic() - started
+        assert envoy.ready() == 503
+        request.join()
     assert answers == [(200, "slow /slow")]
     assert waited >= 1.0
 
 
 def test_drain_script_returns_at_once_when_idle(tmp_path: Path) -> None:
     """With nothing in flight the drain is over after the pause."""
-    with upstreams("one") as up:
-        with router(tmp_path, [route("api-one", "/one", Backend("one"))], [local_upstream(up["one"])]) as envoy:
-            started = time.monotonic()
-            subprocess.run(["bash", "-c", rb.drain_script(envoy.layout, 0)], check=True, timeout=30)
-            assert time.monotonic() - started < 5
+    with (
+        upstreams("one") as up,
+        router(
+            tmp_path, [route("api-one", "/one", Backend("one"))], [local_upstream(up["one"])]
+        ) as envoy,
+    ):
+        started = time.monotonic()
+        subprocess.run(["bash", "-c", rb.drain_script(envoy.layout, 0)], check=True, timeout=30)
+        assert time.monotonic() - started < 5
 
 
 @pytest.mark.parametrize("file", [rb.ROUTES_FILE, rb.CLUSTERS_FILE])

@@ -24,9 +24,16 @@ def plan_with(tmp_path: Path, extra: str) -> PlanGraph:
     folder = tmp_path / "spec"
     shutil.copytree(THREE_APIS.parent, folder)
     text = (folder / "cortex.yaml").read_text(encoding="utf-8")
-    text = text.replace("  api_load_balancer_scheme: internal\n", f"  api_load_balancer_scheme: internal\n{extra}")
+    text = text.replace(
+        "  api_load_balancer_scheme: internal\n", f"  api_load_balancer_scheme: internal\n{extra}"
+    )
     (folder / "cortex.yaml").write_text(text, encoding="utf-8")
-    return evaluate({"cortex:spec": str(folder / "cortex.yaml")}, stack="serving", region=REGION, program=PROGRAM)
+    return evaluate(
+        {"cortex:spec": str(folder / "cortex.yaml")},
+        stack="serving",
+        region=REGION,
+        program=PROGRAM,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -69,14 +76,22 @@ def test_https_listener_uses_the_validated_certificate(domain_plan: PlanGraph) -
     assert https.inputs["certificateArn"].startswith("arn:aws:acm:us-west-2:")
     assert validation.urn in https.dependencies
     assert listeners["serving-lb-listener-80"].inputs["defaultActions"][0]["type"] == "redirect"
-    ports = sorted({r.inputs["fromPort"] for r in of_type(domain_plan, "SecurityGroupIngressRule") if "client" in r.name})
+    ports = sorted(
+        {
+            r.inputs["fromPort"]
+            for r in of_type(domain_plan, "SecurityGroupIngressRule")
+            if "client" in r.name
+        }
+    )
     assert ports == [80, 443]
 
 
 def test_domain_points_at_the_load_balancer(domain_plan: PlanGraph) -> None:
     """An alias A record for the domain to the ALB's DNS name and zone, health-evaluated."""
     [balancer] = of_type(domain_plan, "lb/loadBalancer:LoadBalancer")
-    [alias] = [r for r in of_type(domain_plan, "route53/record:Record") if r.name == "serving-domain-a"]
+    [alias] = [
+        r for r in of_type(domain_plan, "route53/record:Record") if r.name == "serving-domain-a"
+    ]
     assert alias.inputs["name"] == "api.example.com"
     assert alias.inputs["type"] == "A"
     assert alias.inputs["zoneId"] == zone_of("example.com")
@@ -99,7 +114,9 @@ def test_api_endpoints_are_https_on_the_domain(domain_plan: PlanGraph) -> None:
 
 def test_given_zone_is_used_as_is(tmp_path: Path) -> None:
     """With `hosted_zone_id`, records go to that zone (no lookup by name)."""
-    graph = plan_with(tmp_path, "  domain: api.example.com\n  hosted_zone_id: Z0123456789ABCDEFGHIJ\n")
+    graph = plan_with(
+        tmp_path, "  domain: api.example.com\n  hosted_zone_id: Z0123456789ABCDEFGHIJ\n"
+    )
     zones = {r.inputs["zoneId"] for r in of_type(graph, "route53/record:Record")}
     assert zones == {"Z0123456789ABCDEFGHIJ"}
 
@@ -116,7 +133,11 @@ def test_given_certificate_wins_over_acm(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("domain", "zone"),
-    [("api.example.com", "example.com"), ("example.com", "example.com"), ("a.b.example.org", "b.example.org")],
+    [
+        ("api.example.com", "example.com"),
+        ("example.com", "example.com"),
+        ("a.b.example.org", "b.example.org"),
+    ],
 )
 def test_zone_is_the_parent_of_the_domain(domain: str, zone: str) -> None:
     """The looked-up zone drops the first label; a two-label domain is its own zone."""
@@ -128,4 +149,5 @@ def test_offline_zone_lookup_is_deterministic() -> None:
     first, again = lookup("example.com"), lookup("example.com.")
     assert first == again
     assert first["privateZone"] is False
-    assert str(first["zoneId"]).startswith("Z") and first["zoneId"] != zone_of("example.org")
+    assert str(first["zoneId"]).startswith("Z")
+    assert first["zoneId"] != zone_of("example.org")

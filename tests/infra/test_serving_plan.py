@@ -44,7 +44,9 @@ def container(plan: PlanGraph, api: str, name: str) -> dict[str, Any]:
 def api_objects(plan: PlanGraph, suffix: str) -> list[Any]:
     """Objects of a kind that belong to an API (they carry its label), the router's aside."""
     return [
-        r for r in of_type(plan, suffix) if "cortex.dev/api" in r.inputs["metadata"].get("labels", {})
+        r
+        for r in of_type(plan, suffix)
+        if "cortex.dev/api" in r.inputs["metadata"].get("labels", {})
     ]
 
 
@@ -149,7 +151,9 @@ def test_replicas_start_at_init_and_belong_to_the_autoscaler(plan: PlanGraph) ->
 def test_services_and_disruption_budgets_per_api(plan: PlanGraph) -> None:
     """Each API has a Service on 8888, a headless one the router resolves to its ready pods,
     and a PodDisruptionBudget over its pods."""
-    services = {s.inputs["metadata"]["name"]: s.inputs["spec"] for s in api_objects(plan, "core/v1:Service")}
+    services = {
+        s.inputs["metadata"]["name"]: s.inputs["spec"] for s in api_objects(plan, "core/v1:Service")
+    }
     assert sorted(services) == [
         "api-classifier",
         "api-embedder",
@@ -282,7 +286,9 @@ def test_certificate_gives_https_and_a_redirect_from_http() -> None:
     listeners = {r.name: r.inputs for r in of_type(prod, "lb/listener:Listener")}
     assert sorted(listeners) == ["serving-lb-listener-443", "serving-lb-listener-80"]
     assert listeners["serving-lb-listener-443"]["protocol"] == "HTTPS"
-    assert listeners["serving-lb-listener-443"]["certificateArn"].startswith("arn:aws:acm:us-west-2:")
+    assert listeners["serving-lb-listener-443"]["certificateArn"].startswith(
+        "arn:aws:acm:us-west-2:"
+    )
     assert listeners["serving-lb-listener-80"]["defaultActions"][0]["redirect"] == {
         "port": "443",
         "protocol": "HTTPS",

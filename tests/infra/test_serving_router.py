@@ -51,7 +51,9 @@ def router_object(plan: PlanGraph, suffix: str, name: str = "router") -> Planned
 
 
 def pod(plan: PlanGraph) -> dict[str, Any]:
-    spec: dict[str, Any] = router_object(plan, "apps/v1:Deployment").inputs["spec"]["template"]["spec"]
+    spec: dict[str, Any] = router_object(plan, "apps/v1:Deployment").inputs["spec"]["template"][
+        "spec"
+    ]
     return spec
 
 
@@ -82,7 +84,9 @@ def test_router_spreads_and_keeps_two_replicas(plan: PlanGraph) -> None:
     deployment = router_object(plan, "apps/v1:Deployment")
     assert deployment.inputs["spec"]["replicas"] == 2
     assert deployment.options["ignoreChanges"] == ["spec.replicas"]
-    spread = {c["topologyKey"]: c["whenUnsatisfiable"] for c in pod(plan)["topologySpreadConstraints"]}
+    spread = {
+        c["topologyKey"]: c["whenUnsatisfiable"] for c in pod(plan)["topologySpreadConstraints"]
+    }
     assert spread == {
         "kubernetes.io/hostname": "DoNotSchedule",
         "topology.kubernetes.io/zone": "ScheduleAnyway",
@@ -146,9 +150,14 @@ def test_binding_uses_only_fields_of_its_crd(plan: PlanGraph) -> None:
 def test_aws_names_are_left_to_pulumi(plan: PlanGraph) -> None:
     """The ALB, its security group and the target group carry no fixed name, so a
     replacement is created before the old one goes, without a name clash."""
-    for suffix in ("lb/loadBalancer:LoadBalancer", "ec2/securityGroup:SecurityGroup", "lb/targetGroup:TargetGroup"):
+    for suffix in (
+        "lb/loadBalancer:LoadBalancer",
+        "ec2/securityGroup:SecurityGroup",
+        "lb/targetGroup:TargetGroup",
+    ):
         [found] = of_type(plan, suffix)
-        assert "name" not in found.inputs and "namePrefix" not in found.inputs, suffix
+        assert "name" not in found.inputs, suffix
+        assert "namePrefix" not in found.inputs, suffix
 
 
 def test_listeners_are_named_by_port_and_forward_to_the_router(plan: PlanGraph) -> None:
@@ -163,7 +172,9 @@ def test_alb_reaches_only_the_router_ports(plan: PlanGraph) -> None:
     """Security group rules to and from the cluster only on the router's two ports."""
     egress = sorted(r.inputs["fromPort"] for r in of_type(plan, "SecurityGroupEgressRule"))
     ingress = sorted(
-        r.inputs["fromPort"] for r in of_type(plan, "SecurityGroupIngressRule") if "from-alb" in r.name
+        r.inputs["fromPort"]
+        for r in of_type(plan, "SecurityGroupIngressRule")
+        if "from-alb" in r.name
     )
     assert egress == ingress == [8080, 8081]
 
@@ -173,10 +184,13 @@ def test_dynamic_config_maps_update_in_place_clusters_first(plan: PlanGraph) -> 
     published before the routes that send to them."""
     routes = named(plan, "core/v1:ConfigMap", "serving-router-routes")
     clusters = named(plan, "core/v1:ConfigMap", "serving-router-clusters")
-    [provider] = [p for p in of_type(plan, "providers:kubernetes") if p.name == "serving-router-k8s"]
+    [provider] = [
+        p for p in of_type(plan, "providers:kubernetes") if p.name == "serving-router-k8s"
+    ]
     # Provider settings travel as strings (the engine's provider-config encoding).
     assert provider.inputs["enableConfigMapMutable"] == "true"
-    assert routes.provider.startswith(provider.urn) and clusters.provider.startswith(provider.urn)
+    assert routes.provider.startswith(provider.urn)
+    assert clusters.provider.startswith(provider.urn)
     assert clusters.urn in routes.dependencies
     assert "immutable" not in routes.inputs
 

@@ -56,7 +56,9 @@ def test_every_api_is_routed_deepest_first(plan: PlanGraph, spec_path: Path) -> 
 
 def test_every_api_has_its_cluster(plan: PlanGraph) -> None:
     """One cluster per API plus the interceptor's, in the aliased YAML file."""
-    text = named(plan, "core/v1:ConfigMap", "serving-router-clusters").inputs["data"]["clusters.yaml"]
+    text = named(plan, "core/v1:ConfigMap", "serving-router-clusters").inputs["data"][
+        "clusters.yaml"
+    ]
     clusters = yaml.safe_load(text)["resources"]
     assert len(clusters) == COUNT + 1
     assert len({c["name"] for c in clusters}) == COUNT + 1

@@ -72,7 +72,12 @@ def write_spec(folder: Path, count: int) -> Path:
             "availability_zones": ["us-west-2a", "us-west-2b"],
             "domain": "api.example.com",
             "node_groups": [
-                {"name": "cpu", "instance_type": "m6i.xlarge", "min_instances": 1, "max_instances": 50}
+                {
+                    "name": "cpu",
+                    "instance_type": "m6i.xlarge",
+                    "min_instances": 1,
+                    "max_instances": 50,
+                }
             ],
         },
         "apis": [_api(index) for index in range(count)],
