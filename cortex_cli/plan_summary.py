@@ -1,7 +1,8 @@
 """The "costs and risks" section `cortex-infra plan` shows above its tree.
 
 Given the spec and its offline plan: every managed node group with its node-count range and
-instance types, the accelerators that range buys, the spec's risks (`cortex_spec.risks`),
+instance types, the accelerators that range buys, where the APIs will answer (the domain),
+the spec's risks (`cortex_spec.risks`),
 and the offline cost estimate when `cortex_aws.cost` is installed. Returns text and a
 JSON-ready dict; the command prints them.
 """
@@ -98,6 +99,15 @@ def _cost(spec: Spec) -> tuple[str, dict[str, Any]] | None:
     return str(module.summary(found)), dict(found.to_dict())
 
 
+def endpoints(spec: Spec) -> dict[str, Any]:
+    """Where the APIs will answer: the domain when there is one (known before `pulumi up`),
+    else the load balancer's DNS name (known only after)."""
+    cluster = spec.cluster
+    scheme = "https" if cluster.serves_https else "http"
+    host = cluster.domain or "<load balancer DNS name>"
+    return {"base": f"{scheme}://{host}", "domain": cluster.domain, "apis": len(spec.apis)}
+
+
 def costs_and_risks(spec: Spec, graph: PlanGraph) -> PlanSummary:
     groups = node_groups(spec, graph)
     totals = accelerators(groups)
@@ -116,6 +126,8 @@ def costs_and_risks(spec: Spec, graph: PlanGraph) -> PlanSummary:
             "  accelerators: "
             + "; ".join(f"{t['model']}: {t['min']}-{t['max']} {t['unit']}" for t in totals)
         )
+    served = endpoints(spec)
+    lines.append(f"  endpoints: {served['base']}/<endpoint> ({served['apis']} APIs)")
     cost = _cost(spec)
     if cost is not None:
         lines.append("  cost (offline prices):")
@@ -127,6 +139,7 @@ def costs_and_risks(spec: Spec, graph: PlanGraph) -> PlanSummary:
     data: dict[str, Any] = {
         "node_groups": groups,
         "accelerators": totals,
+        "endpoints": served,
         "risks": [risk.as_dict() for risk in found],
     }
     if cost is not None:

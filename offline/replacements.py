@@ -35,6 +35,21 @@ def _disjoint(before: Any, after: Any) -> bool:
     return not set(map(str, before)) & set(map(str, after))
 
 
+# The router's dynamic ConfigMaps (infra/serving/router.py) hold exactly one of these files and
+# go through a provider with enableConfigMapMutable, which updates a ConfigMap in place
+# (diff.go: data and binaryData force a replace only without it, or when immutable).
+ROUTER_FILES: Final = frozenset({"routes.json", "clusters.yaml"})
+ROUTER_FILES_NOTE: Final = "not the router's routes.json and clusters.yaml, updated in place"
+
+
+def _not_router_files(before: Any, after: Any) -> bool:
+    keys: set[str] = set()
+    for side in (before, after):
+        if isinstance(side, dict):
+            keys |= set(side)
+    return not keys or not keys <= ROUTER_FILES
+
+
 def _removed(before: Any, after: Any) -> bool:
     return before not in (None, [], {}) and after in (None, [], {})
 
@@ -266,7 +281,10 @@ TABLE: Final[dict[str, tuple[Rule, ...]]] = {
         "spec.volumeClaimTemplates",
     ),
     "kubernetes:core/v1:Service": _rules(K8S_DIFF, "spec.clusterIP"),
-    "kubernetes:core/v1:ConfigMap": _rules(K8S_DIFF, "binaryData", "data"),
+    "kubernetes:core/v1:ConfigMap": tuple(
+        Rule(path, K8S_DIFF, when=_not_router_files, note=ROUTER_FILES_NOTE)
+        for path in ("binaryData", "data")
+    ),
     "kubernetes:core/v1:Secret": _rules(K8S_DIFF, "type", "stringData", "data"),
     "kubernetes:batch/v1:Job": _rules(
         K8S_DIFF, "spec.completions", "spec.parallelism", "spec.selector", "spec.template"

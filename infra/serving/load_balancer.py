@@ -9,7 +9,8 @@ meets none of its quotas (100 target groups per ALB, not adjustable; 100 rules b
 Safe on every second `pulumi up`:
 - The ALB, its security group and the target group carry no fixed name: Pulumi names them
   (a random suffix), so a change that replaces one (the scheme, a port) creates the new one
-  before deleting the old, and no name collides.
+  before deleting the old, and no name collides. A new ALB comes with a new target group
+  (one target group serves one load balancer), and the router's binding follows it.
 - Listeners are named by port. Adding or removing a certificate updates the port-80
   listener's default action in place (forward ↔ redirect) and adds or removes the 443 one.
 - Client rules are named by port and CIDR, not by position: removing a CIDR from the list
@@ -45,6 +46,11 @@ class ApiLoadBalancerArgs:
     # HTTPS on 443 with this certificate (the spec's, or the stack's validated ACM one).
     certificate_arn: pulumi.Input[str] | None
     tags: dict[str, str]
+
+
+def target_group_prefix(internal: bool) -> str:
+    """At most 6 characters (ELB's name prefix limit); Pulumi appends a unique suffix."""
+    return "rt-int" if internal else "rt-ext"
 
 
 def cidr_key(cidr: str) -> str:
@@ -94,6 +100,10 @@ class ApiLoadBalancer(pulumi.ComponentResource):
         )
         target_group = aws.lb.TargetGroup(
             f"{name}-router-tg",
+            # A target group serves one load balancer ("Load balancers per target group: 1",
+            # ELB quotas; else TargetGroupAssociationLimit), so a new ALB needs a new one:
+            # the scheme, the spec's one way to replace the ALB, is in this ForceNew prefix.
+            name_prefix=target_group_prefix(internal),
             port=DEFAULT_LAYOUT.http_port,
             protocol="HTTP",
             target_type="ip",

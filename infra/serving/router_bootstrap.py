@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Final
 
-from infra.serving.router_config import ROUTE_CONFIG_NAME
+from infra.serving.router_config import MAX_DOWNSTREAM_CONNECTIONS, ROUTE_CONFIG_NAME
 from infra.serving.timeouts import COLD_START_SECONDS
 from runtime import contract
 
@@ -38,9 +38,6 @@ DOWNSTREAM_IDLE_SECONDS: Final = COLD_START_SECONDS + contract.KEEP_ALIVE_MARGIN
 # Envoy's edge-proxy guide ("Configuring Envoy as an edge proxy") sets 32 KiB per
 # connection; bodies still stream, this only bounds what is buffered per connection.
 CONNECTION_BUFFER_BYTES: Final = 32768
-# A guard against memory exhaustion, chosen (not measured): far above what two load
-# balancer nodes per zone hold open to one replica, far below what exhausts its memory.
-MAX_DOWNSTREAM_CONNECTIONS: Final = 20000
 ACCESS_LOG_FIELDS: Final = {
     "time": "%START_TIME%",
     "method": "%REQ(:METHOD)%",

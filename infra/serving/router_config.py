@@ -38,6 +38,10 @@ DNS_JITTER: Final = "1s"
 # inference is not idempotent (Cortex's own routes had retries off).
 RETRY_ON: Final = "connect-failure,refused-stream,reset-before-request"
 RETRIES: Final = 2
+# Connections one replica accepts from the load balancer (the bootstrap's overload manager):
+# a guard against memory exhaustion, chosen, not measured. No cluster needs more requests.
+MAX_DOWNSTREAM_CONNECTIONS: Final = 20000
+MAX_REQUESTS: Final = MAX_DOWNSTREAM_CONNECTIONS
 # Shorter repeated values are cheaper written out than aliased (`*a12` and its anchor).
 ALIAS_MIN_CHARS: Final = 16
 
@@ -127,7 +131,6 @@ def route_configuration(routes: Iterable[Route]) -> Json:
 
 def envoy_cluster(upstream: Upstream, idle_seconds: int) -> Json:
     """A cluster of the pods behind one DNS name, balanced on outstanding requests."""
-    limit = max(upstream.max_requests, 1)
     return {
         "@type": CLUSTER_TYPE,
         "name": upstream.name,
@@ -166,14 +169,16 @@ def envoy_cluster(upstream: Upstream, idle_seconds: int) -> Json:
             ],
         },
         # Envoy's defaults (1,024 requests, 3 concurrent retries per cluster) would refuse
-        # load the pods can still take.
+        # load the pods can still take. The pods' own queue is the limit (the runtime answers
+        # 503 when full); this bound is the replica's whole connection allowance, the most it
+        # could hold for one API. A constant: scaling edits never touch the router.
         "circuit_breakers": {
             "thresholds": [
                 {
-                    "max_connections": limit,
-                    "max_pending_requests": limit,
-                    "max_requests": limit,
-                    "max_retries": limit,
+                    "max_connections": MAX_REQUESTS,
+                    "max_pending_requests": MAX_REQUESTS,
+                    "max_requests": MAX_REQUESTS,
+                    "max_retries": MAX_REQUESTS,
                 }
             ]
         },

@@ -73,10 +73,6 @@ class Upstream:
     name: str
     host: str
     port: int
-    # In-flight requests one router replica may hold for this upstream (Envoy's circuit
-    # breaker): the whole capacity of what stands behind it, so the router never refuses
-    # what the pods would still queue.
-    max_requests: int
 
 
 def ordered(routes: Iterable[Route]) -> list[Route]:

@@ -8,7 +8,8 @@ shape of their endpoints (the order is a sort, not a numbering that can run out)
 - Each API has an upstream: its pods, through the headless Service `pods-<name>`. An API
   that scales to zero routes to the KEDA HTTP add-on's interceptor instead, which holds the
   request while a replica starts; its upstream stays defined, so switching `min_replicas`
-  between 0 and 1 changes one route and nothing else.
+  between 0 and 1 changes routes only.
+- Upstreams depend on names and ports alone: editing an API's scaling changes nothing here.
 """
 
 from __future__ import annotations
@@ -39,11 +40,6 @@ def service_host(service: str, namespace: str) -> str:
     return f"{service}.{namespace}.svc.{CLUSTER_DOMAIN}"
 
 
-def capacity(api: RealtimeAPI) -> int:
-    """The most requests an API can hold: every replica running and queueing in full."""
-    return api.autoscaling.max_replicas * (api.max_concurrency + api.max_queue_length)
-
-
 def target_port(api: RealtimeAPI) -> int:
     """Where a replica takes traffic: the runtime's port, or the proxy sidecar's."""
     return api.port if api.form == "predictor" else contract.PROXY_PORT
@@ -54,17 +50,14 @@ def api_upstream(api: RealtimeAPI) -> Upstream:
         name=naming.deployment_name(api.name),
         host=service_host(naming.pods_service_name(api.name), naming.NAMESPACE),
         port=target_port(api),
-        max_requests=capacity(api),
     )
 
 
-def interceptor_upstream(apis: Sequence[RealtimeAPI]) -> Upstream:
-    # Sized for every API, not only those at zero now, so a switch changes no cluster.
+def interceptor_upstream() -> Upstream:
     return Upstream(
         name=INTERCEPTOR_UPSTREAM,
         host=service_host(metrics_stack.INTERCEPTOR_SERVICE, metrics_stack.KEDA_NAMESPACE),
         port=metrics_stack.INTERCEPTOR_PROXY_PORT,
-        max_requests=sum(capacity(api) for api in apis),
     )
 
 
@@ -90,7 +83,7 @@ def routing(apis: Sequence[RealtimeAPI]) -> Routing:
     timeout = idle_timeout(apis)
     upstreams = [api_upstream(api) for api in apis]
     if apis:
-        upstreams.append(interceptor_upstream(apis))
+        upstreams.append(interceptor_upstream())
     return Routing(
         routes=tuple(api_route(api, timeout) for api in apis),
         upstreams=tuple(upstreams),

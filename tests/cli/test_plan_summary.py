@@ -73,3 +73,12 @@ def test_prod_summary_has_no_risks_and_an_offline_cost(prod: Spec) -> None:
     assert "  risks: none found" in summary.text
     assert summary.data["risks"] == []
     assert summary.data["cost"]["live"] is False
+
+
+def test_summary_says_where_the_apis_answer(prod: Spec) -> None:
+    """With a domain the URLs are known before deploying; without, the ALB's name stands in."""
+    summary = costs_and_risks(prod, _graph())
+    assert "  endpoints: https://api.example.com/<endpoint> (3 APIs)" in summary.text
+    assert summary.data["endpoints"]["domain"] == "api.example.com"
+    dev = costs_and_risks(load_spec(MIXED, environment="dev"), _graph())
+    assert "  endpoints: http://<load balancer DNS name>/<endpoint> (3 APIs)" in dev.text

@@ -126,9 +126,9 @@ def test_interceptor_route_for_scale_to_zero_with_the_cold_start_timeout() -> No
 
 
 def test_switching_scale_to_zero_changes_routes_only() -> None:
-    """Every API keeps its upstream, and the interceptor is sized for all of them, so a
-    switch changes the route file alone: the switched API's route, and, when it is the first
-    API at zero, the warm routes' timeout (which follows the load balancer's)."""
+    """Every API keeps its upstream, so a switch changes the route file alone: the switched
+    API's route, and, when it is the first API at zero, the warm routes' timeout (which
+    follows the load balancer's)."""
     warm = api("m", autoscaling={"min_replicas": 1, "max_replicas": 3})
     cold = api("m", autoscaling={"min_replicas": 0, "max_replicas": 3})
     for other, moved in (
@@ -152,7 +152,7 @@ def test_upstreams_are_the_pods_of_each_api() -> None:
     )
     predictor = api("p", pod={"port": 9000})
     ups = {u.name: u for u in routing.routing([predictor]).upstreams}
-    assert ups["api-p"] == Upstream("api-p", "pods-p.cortex.svc.cluster.local", 9000, 100 * 101)
+    assert ups["api-p"] == Upstream("api-p", "pods-p.cortex.svc.cluster.local", 9000)
     assert ups[routing.INTERCEPTOR_UPSTREAM].host == (
         "keda-add-ons-http-interceptor-proxy.keda.svc.cluster.local"
     )
@@ -174,12 +174,15 @@ def test_no_api_no_route_no_cluster() -> None:
 
 
 def test_cluster_balances_on_requests_and_closes_idle_connections_first() -> None:
-    """DNS cluster of the pods, least-request, V4 only, breaker at the API's capacity, and
-    an upstream idle timeout below the pods' keep-alive."""
-    cluster = rc.envoy_cluster(Upstream("api-a", "pods-a.cortex.svc.cluster.local", 8080, 404), 60)
+    """DNS cluster of the pods, least-request, V4 only, breaker at the replica's whole
+    connection allowance, and an upstream idle timeout below the pods' keep-alive."""
+    cluster = rc.envoy_cluster(Upstream("api-a", "pods-a.cortex.svc.cluster.local", 8080), 60)
     assert cluster["lb_policy"] == "LEAST_REQUEST"
     assert cluster["cluster_type"]["typed_config"]["dns_lookup_family"] == "V4_ONLY"
-    assert cluster["circuit_breakers"]["thresholds"][0]["max_requests"] == 404
+    assert cluster["circuit_breakers"]["thresholds"][0] == dict.fromkeys(
+        ("max_connections", "max_pending_requests", "max_requests", "max_retries"),
+        rc.MAX_DOWNSTREAM_CONNECTIONS,
+    )
     options = cluster["typed_extension_protocol_options"][rc.HTTP_OPTIONS]
     assert options["common_http_protocol_options"] == {"idle_timeout": "60s"}
     assert (
@@ -189,9 +192,7 @@ def test_cluster_balances_on_requests_and_closes_idle_connections_first() -> Non
 
 def test_aliased_file_means_exactly_the_clusters() -> None:
     """The YAML with anchors and aliases loads to the same resources as the plain JSON."""
-    ups = [
-        Upstream(f"api-{i}", f"pods-{i}.cortex.svc.cluster.local", 8080, i + 1) for i in range(5)
-    ]
+    ups = [Upstream(f"api-{i}", f"pods-{i}.cortex.svc.cluster.local", 8080 + i) for i in range(5)]
     resources = rc.cluster_configuration(ups, 60)
     text = rc.aliased_discovery_file(resources)
     assert yaml.safe_load(text) == json.loads(rc.discovery_file(resources))
@@ -202,10 +203,10 @@ def test_aliased_file_means_exactly_the_clusters() -> None:
 _names = st.from_regex(r"[a-z]([a-z0-9-]{0,10}[a-z0-9])?", fullmatch=True)
 
 
-@given(st.lists(st.tuples(_names, st.integers(1, 10_000)), max_size=20, unique_by=lambda t: t[0]))
+@given(st.lists(st.tuples(_names, st.integers(1, 65535)), max_size=20, unique_by=lambda t: t[0]))
 def test_aliased_file_round_trips_any_clusters(spec: list[tuple[str, int]]) -> None:
     """For any set of upstreams, the aliased YAML loads to exactly the JSON resources."""
-    ups = [Upstream(f"api-{n}", f"pods-{n}.cortex.svc.cluster.local", 8080, m) for n, m in spec]
+    ups = [Upstream(f"api-{n}", f"pods-{n}.cortex.svc.cluster.local", port) for n, port in spec]
     resources = rc.cluster_configuration(ups, 60)
     assert yaml.safe_load(rc.aliased_discovery_file(resources)) == json.loads(
         rc.discovery_file(resources)
@@ -223,3 +224,12 @@ def test_files_are_deterministic_and_versioned_by_content() -> None:
 def test_ordered_is_total_on_equal_paths() -> None:
     """Two routes of one path (a caller's mistake the spec rejects) still order by name."""
     assert [r.name for r in ordered([route("b", "/x/"), route("a", "/x")])] == ["a", "b"]
+
+
+def test_scaling_edits_change_nothing_in_the_router() -> None:
+    """max_replicas, max_concurrency and the queue never reach the router's files."""
+    small = api("m", autoscaling={"max_replicas": 2}, pod={"max_concurrency": 1})
+    large = api(
+        "m", autoscaling={"max_replicas": 40}, pod={"max_concurrency": 8, "max_queue_length": 5}
+    )
+    assert routing.routing([small]) == routing.routing([large])

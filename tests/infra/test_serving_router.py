@@ -147,6 +147,15 @@ def test_binding_uses_only_fields_of_its_crd(plan: PlanGraph) -> None:
     assert spec["targetType"] in {"ip", "instance"}
 
 
+def test_a_new_scheme_brings_a_new_target_group(plan: PlanGraph) -> None:
+    """The target group's ForceNew name prefix follows the scheme: replacing the ALB replaces
+    the target group too, since one target group cannot serve two load balancers."""
+    [internal] = of_type(plan, "lb/targetGroup:TargetGroup")
+    [public] = of_type(example_plan("cpu", None), "lb/targetGroup:TargetGroup")
+    assert (internal.inputs["namePrefix"], public.inputs["namePrefix"]) == ("rt-int", "rt-ext")
+    assert all(len(t.inputs["namePrefix"]) <= 6 for t in (internal, public))
+
+
 def test_aws_names_are_left_to_pulumi(plan: PlanGraph) -> None:
     """The ALB, its security group and the target group carry no fixed name, so a
     replacement is created before the old one goes, without a name clash."""
@@ -157,7 +166,6 @@ def test_aws_names_are_left_to_pulumi(plan: PlanGraph) -> None:
     ):
         [found] = of_type(plan, suffix)
         assert "name" not in found.inputs, suffix
-        assert "namePrefix" not in found.inputs, suffix
 
 
 def test_listeners_are_named_by_port_and_forward_to_the_router(plan: PlanGraph) -> None:

@@ -6,10 +6,17 @@ from pathlib import Path
 
 import pytest
 
+from infra.serving.router_bootstrap import CLUSTERS_FILE, ROUTES_FILE
 from offline import engine
 from offline.paths import format_path, parse_path
 from offline.replace_matcher import markdown_table, replacing_rule
-from offline.replacements import HELM_RELEASE, KUBERNETES_METADATA, TABLE, rules_for
+from offline.replacements import (
+    HELM_RELEASE,
+    KUBERNETES_METADATA,
+    ROUTER_FILES,
+    TABLE,
+    rules_for,
+)
 from tests.conftest import EXAMPLES, REPO
 
 STAND_IN = Path(__file__).resolve().parent / "diff_program.py"
@@ -74,3 +81,14 @@ def test_table_knows_every_type_the_real_program_declares() -> None:
     graph = engine.evaluate(config, stack="prod", region="us-west-2")
     unknown = sorted({r.type for r in graph.resources if rules_for(r.type) is None})
     assert unknown == []
+
+
+def test_router_config_maps_update_in_place_and_others_are_replaced() -> None:
+    """The router's routes and clusters (a provider with enableConfigMapMutable) change in
+    place; any other ConfigMap's data change is a replace, pulumi-kubernetes' default."""
+    assert {ROUTES_FILE, CLUSTERS_FILE} == ROUTER_FILES
+    token, path = "kubernetes:core/v1:ConfigMap", parse_path("data")
+    for name in ROUTER_FILES:
+        assert replacing_rule(token, path, {"data": {name: "a"}}, {"data": {name: "b"}}) is None
+    spec = replacing_rule(token, path, {"data": {"api.json": "a"}}, {"data": {"api.json": "b"}})
+    assert spec is not None
