@@ -19,6 +19,7 @@ from typing import Any, Final, Literal
 from offline.graph import SECRET, PlanGraph, PlannedResource
 from offline.paths import MISSING, Path, covers, format_path, parse_path
 from offline.replace_matcher import replacing_rule
+from offline.replacement_mode import delete_before_replace
 from offline.replacements import Rule, rules_for
 
 Op = Literal["create", "update", "replace", "delete"]
@@ -61,16 +62,21 @@ class ResourceChange:
     # Head resources that take an input from this one: a replaced resource gets a new ID,
     # and they may change with it in ways the offline diff cannot see.
     dependents: tuple[str, ...] = ()
+    # The order the engine replaces it in: the option, else the provider's own answer
+    # (replacement_mode.py), e.g. pulumi-aws for an explicit name.
     delete_before_replace: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "urn": self.urn,
             "type": self.type,
             "name": self.name,
             "op": self.op,
             "fields": [f.to_dict() for f in self.fields],
         }
+        if self.op == "replace":
+            out["delete_before_replace"] = self.delete_before_replace
+        return out
 
 
 @dataclass(frozen=True)
@@ -142,7 +148,7 @@ def _compare(
         fields=tuple(fields),
         resource=new,
         dependents=dependents if op == "replace" else (),
-        delete_before_replace=bool(new.options.get("deleteBeforeReplace")),
+        delete_before_replace=op == "replace" and delete_before_replace(old, new),
     )
 
 
@@ -260,6 +266,10 @@ def canonical(graph: PlanGraph) -> PlanGraph:
                     dependencies=tuple(sorted(ref(d) for d in r.dependencies)),
                     inputs=r.inputs,
                     options=r.options,
+                    property_dependencies={
+                        key: tuple(sorted(ref(u) for u in urns))
+                        for key, urns in r.property_dependencies.items()
+                    },
                 )
                 for r in graph.resources
             ),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Final
 
 from offline.diff import ResourceChange
-from offline.diff_report import SYMBOL, DiffReport, Section, compact, display_rows
+from offline.diff_report import SYMBOL, DiffReport, Section, alerts, compact, display_rows
 
 GITHUB_LIMIT: Final = 65_536
 DEFAULT_LIMIT: Final = 60_000
@@ -78,7 +78,12 @@ def _head(report: DiffReport) -> list[str]:
     lines = [f"### cortex-infra diff: {report.title}", "", f"**{report.counts_line()}**", ""]
     if not report.diff.changes:
         return [*lines, "No changes."]
-    for warning in report.warnings.values():
+    errors, warnings = alerts(report)
+    if errors:
+        lines.extend(["> [!CAUTION]", "> `pulumi up` would fail or stop serving here:"])
+        lines.extend(f"> - {_escape(error)}" for error in errors)
+        lines.append("")
+    for warning in warnings:
         lines.extend(["> [!WARNING]", f"> {warning}", ""])
     lines.extend(f"_Note: {note}_" for note in report.notes)
     if report.notes:

@@ -17,6 +17,7 @@ from offline.bundle_changes import bundle_phrase
 from offline.diff import FieldChange, GraphDiff, ResourceChange, leaf_changes
 from offline.diff_groups import Group, Grouper, Names
 from offline.paths import covers, format_path, parse_path
+from offline.simulator import Simulation, simulate
 
 SYMBOL: Final = {"create": "+", "delete": "-", "update": "~", "replace": "+-"}
 NODE_GROUP: Final = "aws:eks/nodeGroup:NodeGroup"
@@ -86,6 +87,7 @@ class DiffReport:
     # urn → warning, in change order
     warnings: dict[str, str]
     notes: tuple[str, ...]
+    simulation: Simulation
 
     @property
     def counts(self) -> dict[str, int]:
@@ -241,7 +243,15 @@ def build_report(diff: GraphDiff, names: Names, *, title: str) -> DiffReport:
             + ", ".join(diff.unknown_types)
             + ": their updates may turn out to be replacements"
         )
-    return DiffReport(title, diff, sections, warnings, tuple(notes))
+    return DiffReport(title, diff, sections, warnings, tuple(notes), simulate(diff, grouper))
+
+
+def alerts(report: DiffReport) -> tuple[list[str], list[str]]:
+    """(errors, warnings) to show first: the simulator's violations, then the deliberate
+    capacity drops and the replace and delete warnings."""
+    errors = [v.line() for v in report.simulation.violations]
+    deliberate = [f"deliberate {v.line()}" for v in report.simulation.deliberate]
+    return errors, [*deliberate, *report.warnings.values()]
 
 
 def render_text(report: DiffReport, *, value_limit: int = 100) -> str:
@@ -249,9 +259,11 @@ def render_text(report: DiffReport, *, value_limit: int = 100) -> str:
     if not report.diff.changes:
         return "\n".join([*lines, "no changes"]) + "\n"
     lines.append("")
-    lines.extend(f"WARNING: {w}" for w in report.warnings.values())
+    errors, warnings = alerts(report)
+    lines.extend(f"ERROR: {e}" for e in errors)
+    lines.extend(f"WARNING: {w}" for w in warnings)
     lines.extend(f"note: {n}" for n in report.notes)
-    if report.warnings or report.notes:
+    if errors or warnings or report.notes:
         lines.append("")
     lines.extend(section.line for section in report.sections)
     for section in report.sections:
@@ -281,6 +293,7 @@ def to_json(report: DiffReport) -> dict[str, Any]:
     """The `--format json` document: changes sorted by URN, unchanged resources omitted."""
     return {
         "changes": [change.to_dict() for change in report.diff.changes],
+        **report.simulation.to_dict(),
         "summary": {
             **report.counts,
             "lines": [section.line for section in report.sections],

@@ -126,6 +126,9 @@ def evaluate(
             dependencies=tuple(r.dependencies),
             inputs=normalize(r.inputs),
             options=r.options,
+            property_dependencies={
+                key: tuple(urns) for key, urns in sorted(r.property_dependencies.items()) if urns
+            },
         )
         for r in sorted(recorder.registrations.values(), key=lambda r: r.urn)
     )

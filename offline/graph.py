@@ -44,6 +44,9 @@ class PlannedResource:
     dependencies: tuple[str, ...]
     inputs: dict[str, Any]
     options: dict[str, Any] = field(default_factory=dict)
+    # input name → the URNs its value came from. Kept out of `to_dict` (the plan document
+    # stays as it was); the update simulator reads it to follow a reference to its source.
+    property_dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

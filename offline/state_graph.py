@@ -98,6 +98,11 @@ def _resource(
     for option in ("protect", "retainOnDelete"):
         if raw.get(option):
             options[option] = True
+    property_dependencies = {
+        str(key): tuple(sorted(str(u) for u in urns if u in present))
+        for key, urns in (raw.get("propertyDependencies") or {}).items()
+        if isinstance(urns, list)
+    }
     return PlannedResource(
         urn=str(raw["urn"]),
         type=type_token,
@@ -107,6 +112,7 @@ def _resource(
         dependencies=tuple(sorted(d for d in raw.get("dependencies") or () if d in present)),
         inputs=inputs,
         options=options,
+        property_dependencies={k: v for k, v in property_dependencies.items() if v},
     )
 
 

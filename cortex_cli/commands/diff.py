@@ -7,9 +7,10 @@
 Each side is the stack as `pulumi up` would evaluate it: its Pulumi project and stack file
 are found from the spec (`cortex_cli.project`), and the base side of `--base-ref` takes
 them, with the spec's folder, from the ref. Both sides are evaluated in this one process
-with the offline plan engine (module imports are paid once), then compared by URN. The exit
-code is 0 whether or not anything changed: CI posts the diff for review and never gates on
-it (`docs/diff.md`).
+with the offline plan engine (module imports are paid once), compared by URN, and the
+update is simulated step by step (offline/simulator.py). The exit code is 0 whether or not
+anything changed, and 4 (CHECKS_FAILED) when the simulated `pulumi up` breaks an invariant
+(`docs/diff.md`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import typer
 
 from cortex_cli import diff_sides, loading, output
 from cortex_cli.diff_sides import Side
+from cortex_cli.exit_codes import ExitCode
 from cortex_cli.options import ClusterConfigOpt, EnvOpt
 from cortex_cli.project import Target
 from cortex_cli.revision import Revision
@@ -95,7 +97,12 @@ def diff(
     output_format: FormatOpt = Format.text,
     max_chars: MaxCharsOpt = DEFAULT_LIMIT,
 ) -> None:
-    """Show what changes between two specs, or between a spec and what is deployed."""
+    """Show what changes between two specs, or between a spec and what is deployed.
+
+    The update is also simulated step by step, as the Pulumi engine would run it; the exit
+    code is 4 when a step breaks what AWS or Kubernetes enforce (a name or port taken twice,
+    a node group size out of range) or leaves an API or node group without capacity.
+    """
     output.use_json(output_format is Format.json)
     _check_usage(specs, base_ref, against_state, stack)
     head_path = specs[-1]
@@ -127,6 +134,8 @@ def diff(
         output.echo(render_markdown(report, limit=max_chars).rstrip("\n"))
     else:
         output.echo(render_text(report).rstrip("\n"))
+    if report.simulation.violations:
+        raise typer.Exit(ExitCode.CHECKS_FAILED)
 
 
 def _qualifiers(base: Side, head: Side, stack: str | None) -> str:

@@ -105,6 +105,31 @@ def test_markdown_stays_within_max_chars(tmp_path: Path) -> None:
     assert len(result.stdout) <= 3001
 
 
+UNSAFE = Path(__file__).resolve().parents[1] / "offline" / "unsafe_program.py"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("output_format", ["text", "json", "markdown"])
+def test_a_violation_exits_4_and_comes_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output_format: str
+) -> None:
+    """A raised minimum sent with the ignored desired size: exit 4, the violation shown first."""
+    monkeypatch.setattr(engine, "PROGRAM", UNSAFE)
+    base = _write(tmp_path / "a/cortex.yaml", 10)
+    head = tmp_path / "b/cortex.yaml"
+    head.parent.mkdir()
+    head.write_text(base.read_text().replace("min_instances: 1", "min_instances: 2"))
+    result = _diff(base, head, "--format", output_format)
+    assert result.exit_code == ExitCode.CHECKS_FAILED, result.output
+    if output_format == "json":
+        violations = json.loads(result.stdout)["violations"]
+        assert [v["code"] for v in violations] == ["desired-size-out-of-range"]
+        assert set(violations[0]) == {"code", "urn", "step", "message"}
+    else:
+        marker = "ERROR: [desired-size" if output_format == "text" else "> [!CAUTION]"
+        assert result.stdout.index(marker) < result.stdout.index("node group cpu:")
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -26,7 +26,9 @@ def resource(
     options: dict[str, Any] | None = None,
     provider: str = "",
     dependencies: tuple[str, ...] = (),
+    reads: dict[str, PlannedResource] | None = None,
 ) -> PlannedResource:
+    """A resource; `reads` maps an input to the resource its value comes from."""
     chain = ""
     if parent is not None:
         chain = parent.urn.split("::")[2]
@@ -36,9 +38,10 @@ def resource(
         name=name,
         parent=parent.urn if parent is not None else "",
         provider=provider,
-        dependencies=dependencies,
+        dependencies=tuple(sorted({*dependencies, *(r.urn for r in (reads or {}).values())})),
         inputs=inputs or {},
         options=options or {},
+        property_dependencies={k: (r.urn,) for k, r in (reads or {}).items()},
     )
 
 

@@ -108,13 +108,14 @@ def test_pipes_in_values_do_not_break_the_table() -> None:
 
 
 def test_json_document_shape() -> None:
-    """JSON: {changes: [...], summary: {counts, lines, groups, warnings}}, no unchanged ones."""
+    """JSON: {changes, violations, deliberate, steps, summary}, no unchanged resources."""
     document = to_json(
         _report(
             [node_group(), autoscaler("sentiment", 1)], [node_group(), autoscaler("sentiment", 2)]
         )
     )
-    assert set(document) == {"changes", "summary"}
+    assert set(document) == {"changes", "violations", "deliberate", "steps", "summary"}
+    assert document["violations"] == []
     assert [c["name"] for c in document["changes"]] == ["serving-sentiment-hpa"]
     summary = document["summary"]
     assert (summary["update"], summary["create"], summary["replace"], summary["delete"]) == (
