@@ -29,6 +29,7 @@ from offline.identity import key_of, rows_for
 from offline.invariants import Violation
 from offline.live_state import Instance, LiveState
 from offline.update_plan import Step, UpdatePlan, plan_update
+from offline.update_plan import short_name as _name
 
 # Type → (min, desired, max) input paths of a size range the service enforces.
 SIZE_RANGES: Final = {NODE_GROUP: ("minSize", "desiredSize", "maxSize")}
@@ -49,13 +50,6 @@ class Simulation:
             "deliberate": [v.to_dict() for v in self.deliberate],
             "steps": [s.to_dict() for s in self.steps],
         }
-
-
-def _name(urn: str) -> str:
-    """`ListenerRule serving-lb-api-rule`: logical names repeat across types."""
-    parts = urn.split("::")
-    kind = parts[-2].rsplit(":", 1)[-1] if len(parts) > 2 else ""
-    return f"{kind} {parts[-1]}".strip()
 
 
 def _label(subject: Group) -> str:

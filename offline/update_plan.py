@@ -71,6 +71,14 @@ class UpdatePlan:
         return first.chain == then.chain or self.depends(then.urn, first.urn)
 
 
+def short_name(urn: str) -> str:
+    """`ListenerRule serving-lb-api-rule`: a URN as people read it (logical names repeat
+    across types)."""
+    parts = urn.split("::")
+    kind = parts[-2].rsplit(":", 1)[-1] if len(parts) > 2 else ""
+    return f"{kind} {parts[-1]}".strip()
+
+
 def is_component(resource: PlannedResource) -> bool:
     """The project's own component resources: no provider, no cloud object."""
     return resource.type.startswith("cortex:")
@@ -162,16 +170,16 @@ class _Planner:
             source = min(u for u in condemned if u in old.property_dependencies[key])
             self.ops[urn], self.root_of[urn] = "replace", self.root_of.get(source, source)
             self.delete_first[urn] = True
-            self.causes[urn] = f"`{key}` reads {source}, deleted before its replacement"
+            self.causes[urn] = f"`{key}` reads {short_name(source)}, deleted before its replacement"
             return
         key = cascades(new, recreated)
         if key is not None:
             source = min(u for u in recreated if u in new.property_dependencies[key])
             self.ops[urn] = "replace"
-            self.causes[urn] = f"`{key}` reads {source}, which gets a new ID"
+            self.causes[urn] = f"`{key}` reads {short_name(source)}, which gets a new ID"
         elif urn not in self.ops and _reads(new, recreated):
             self.ops[urn] = "update"
-            sources = ", ".join(sorted(recreated & _requires(new)))
+            sources = ", ".join(short_name(u) for u in sorted(recreated & _requires(new)))
             self.causes[urn] = f"reads {sources}, which get new IDs"
 
     def registration_steps(self) -> list[Step]:

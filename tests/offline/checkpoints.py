@@ -72,7 +72,7 @@ def checkpoint(
             "outputs": {**inputs, "arn": f"arn:aws:::{r.name}", "__meta": "{}"},
             "parent": r.parent or stack_urn,
             "dependencies": list(r.dependencies),
-            "propertyDependencies": {},
+            "propertyDependencies": {k: list(v) for k, v in r.property_dependencies.items()},
         }
         if entry["custom"]:
             entry["id"] = ids[r.urn]

@@ -37,6 +37,17 @@ def test_state_of_the_same_graph_diffs_to_nothing() -> None:
     )
 
 
+def test_property_dependencies_come_back_from_state() -> None:
+    """The update simulator follows references in deployed state as in the plan."""
+    group = resource("tg", "aws:lb/targetGroup:TargetGroup", {"port": 80})
+    binding = resource(
+        "binding", "kubernetes:elbv2.k8s.aws/v1beta1:TargetGroupBinding", reads={"spec": group}
+    )
+    stored = graph_from_checkpoint(checkpoint(graph(group, binding)), stack="dev", project="cortex")
+    read = {r.name: r.property_dependencies for r in stored.resources}
+    assert read == {"tg": {}, "binding": {"spec": (group.urn,)}}
+
+
 @pytest.mark.slow
 def test_state_of_an_evaluated_program_diffs_to_nothing() -> None:
     """The whole stand-in program, stored and read back, compares equal to itself."""

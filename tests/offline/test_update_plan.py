@@ -158,3 +158,14 @@ def test_ignored_field_keeps_its_deployed_input() -> None:
     )
     sent = effective(old, new).inputs["scalingConfig"]
     assert sent == {"desiredSize": 1, "minSize": 3}
+
+
+def test_a_replace_in_json_carries_its_effective_order() -> None:
+    """`delete_before_replace` on a replace is the engine's order, provider rules included."""
+    change = diff_graphs(
+        graph(resource("tg", TG, {"name": "a", "port": 80})),
+        graph(resource("tg", TG, {"name": "a", "port": 81})),
+    ).changes[0]
+    assert change.to_dict()["delete_before_replace"] is True
+    updated = diff_graphs(graph(resource("tg", TG, {"a": 1})), graph(resource("tg", TG, {"a": 2})))
+    assert "delete_before_replace" not in updated.changes[0].to_dict()
