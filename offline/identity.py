@@ -3,17 +3,12 @@
 One table, `IDENTITIES`, says per type which inputs form a key that AWS or Kubernetes keeps
 unique, and within what: the account and region, or an owning resource (a security group's
 VPC, a node group's cluster, a listener's load balancer). Kubernetes objects are keyed by
-API group, kind, namespace and name within their cluster, cluster-scoped kinds without a
-namespace (`kubernetes_identity`).
+API group, kind, namespace and name within their cluster (`KUBERNETES`).
 
-An absent name is not a key. pulumi-aws auto-names the field (`<logical name>-<random>`,
+An absent name is no key: pulumi-aws auto-names the field (`<logical name>-<random>`,
 pulumi-terraform-bridge `info.AutoName`), pulumi-kubernetes auto-names `metadata.name`, and a
-`namePrefix` makes Terraform append a unique suffix: every physical instance, replacements
-included, gets a name of its own. An explicit name also changes how Pulumi replaces: the
-bridge asks for delete-before-replace when an auto-nameable field was set by the program
-(pulumi-terraform-bridge `pkg/tfbridge/schema.go` `nameRequiresDeleteBeforeReplace`, used in
-`provider.go` `Diff`), and pulumi-kubernetes when the name and namespace stay the same
-(`provider/pkg/provider/provider.go` `Diff`). `delete_before_replace` applies both.
+`namePrefix` makes Terraform append a unique suffix, so every physical instance gets a name
+of its own. An explicit name also decides the replacement order (replacement_mode.py).
 """
 
 from __future__ import annotations
@@ -75,16 +70,10 @@ class Identity:
 
 
 def _named(type_token: str, what: str, source: str, **extra: Any) -> Identity:
+    """A row for a name pulumi-aws auto-names, with Terraform's `namePrefix` by default."""
     fields = extra.pop("fields", ("name",))
-    return Identity(
-        type_token,
-        what,
-        fields,
-        source,
-        autonamed=extra.pop("autonamed", fields),
-        prefixes=extra.pop("prefixes", ("namePrefix",)),
-        **extra,
-    )
+    prefixes = extra.pop("prefixes", ("namePrefix",))
+    return Identity(type_token, what, fields, source, autonamed=fields, prefixes=prefixes, **extra)
 
 
 _VPC = Owner("aws:ec2/vpc:Vpc", "vpcId", "VPC")
@@ -189,6 +178,15 @@ IDENTITIES: Final[dict[str, Identity]] = {
                 space="partition (global)",
             )
             for token in ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
+        ),
+        Identity(
+            "aws:route53/record:Record",
+            "DNS record",
+            ("name", "type"),
+            BOTO + "route53 ChangeResourceRecordSets CREATE; terraform-provider-aws "
+            "aws_route53_record allow_overwrite (default false; true overwrites, then the "
+            "old record's delete removes it)",
+            owner=Owner("aws:route53/zone:Zone", "zoneId", "hosted zone"),
         ),
         Identity(
             "aws:iam/openIdConnectProvider:OpenIdConnectProvider",

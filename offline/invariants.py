@@ -27,8 +27,8 @@ INVARIANTS: Final[tuple[Invariant, ...]] = (
         "duplicate-name",
         "two live instances never share a physical name in its scope (identity table): load "
         "balancers, target groups, launch templates, IAM roles and policies, security groups "
-        "per VPC, node groups and add-ons per cluster, Kubernetes objects per group, kind, "
-        "namespace and name, Helm releases per namespace",
+        "per VPC, node groups and add-ons per cluster, DNS records per zone, Kubernetes "
+        "objects per group, kind, namespace and name, Helm releases per namespace",
         "AWS APIs (create fails); Kubernetes (pulumi-kubernetes adopts the object, and the "
         "old resource's delete then removes it)",
         "identity table below",
