@@ -4,7 +4,9 @@ It reads the same stack config as the real program and declares, from the spec, 
 pattern per invariant the simulator must catch when the spec changes:
 
 - the load balancer's logical name carries its scheme, its physical name is fixed: a new
-  scheme creates a second load balancer of the same name (duplicate-name);
+  scheme creates a second load balancer of the same name (duplicate-name); a new type
+  (Cortex's `api_load_balancer_type: nlb`) replaces it in place, and since its name is set
+  pulumi-aws deletes it first, with its listeners and rules (capacity-drop);
 - the port-80 listener is `http`, or `http-redirect` once a certificate is set: a new
   certificate creates a second port-80 listener (duplicate-listener-port);
 - rule priorities are the APIs' positions in name order: a new first API shifts them all
@@ -83,7 +85,10 @@ def serving(spec: Spec, vpc: aws.ec2.Vpc, provider: k8s.Provider) -> None:
     cluster = spec.cluster
     scheme = cluster.api_load_balancer_scheme
     balancer = aws.lb.LoadBalancer(
-        f"lb-{scheme}", name=naming.load_balancer_name(cluster.name), internal=scheme == "internal"
+        f"lb-{scheme}",
+        name=naming.load_balancer_name(cluster.name),
+        internal=scheme == "internal",
+        load_balancer_type="network" if cluster.api_load_balancer_type == "nlb" else "application",
     )
     not_found = aws.lb.ListenerDefaultActionArgs(type="fixed-response")
     if cluster.ssl_certificate_arn is None:
