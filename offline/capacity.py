@@ -133,12 +133,17 @@ class Capacity:
             ngs = [i for i in live if i.type == NODE_GROUP and self.group(i) == subject]
             return {"managed node group": bool(ngs)}
         workloads = [i for i in live if i.type in WORKLOADS and self.group(i) == subject]
+        # Without a live workload, the pods to place are those of the workload to come:
+        # a missing workload is the workload role's drop, not the nodes'.
+        templates = [w.resource.inputs for w in workloads] or [
+            r.inputs
+            for r in self.grouper.by_urn.values()
+            if r.type in WORKLOADS and self.grouper.group(r) == subject
+        ]
         nodes = [i for i in live if i.type == NODE_GROUP]
         return {
             "workload": bool(workloads),
-            "nodes": any(
-                schedulable(w.resource.inputs, n.resource.inputs) for w in workloads for n in nodes
-            ),
+            "nodes": any(schedulable(t, n.resource.inputs) for t in templates for n in nodes),
             "traffic path": self._routed(subject, live),
         }
 
