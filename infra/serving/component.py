@@ -158,6 +158,7 @@ class Serving(pulumi.ComponentResource):
                 namespace=namespace,
                 routing=routing(spec.apis),
                 target_group_arn=balancer.target_group_arn,
+                target_group_key=balancer.target_group_key,
                 controller=controller.release,
                 config_provider=config_provider,
             ),

@@ -66,6 +66,8 @@ class ApiLoadBalancer(pulumi.ComponentResource):
     dns_name: pulumi.Output[str]
     zone_id: pulumi.Output[str]
     target_group_arn: pulumi.Output[str]
+    # Changes whenever the target group is replaced (its name prefix and port).
+    target_group_key: str
 
     def __init__(
         self, name: str, args: ApiLoadBalancerArgs, opts: pulumi.ResourceOptions | None = None
@@ -129,6 +131,8 @@ class ApiLoadBalancer(pulumi.ComponentResource):
         self.dns_name = balancer.dns_name
         self.zone_id = balancer.zone_id
         self.target_group_arn = target_group.arn
+        # Every ForceNew input that the program sets and may change: scheme and port.
+        self.target_group_key = f"{target_group_prefix(internal)}-{DEFAULT_LAYOUT.http_port}"
         self.register_outputs({"dns_name": balancer.dns_name, "target_group": target_group.arn})
 
     def _client_rules(
@@ -194,16 +198,9 @@ class ApiLoadBalancer(pulumi.ComponentResource):
                 port="443", protocol="HTTPS", status_code="HTTP_301"
             ),
         )
-        aws.lb.Listener(
-            f"{name}-listener-80",
-            load_balancer_arn=balancer.arn,
-            port=80,
-            protocol="HTTP",
-            default_actions=[forward if certificate_arn is None else redirect],
-            opts=child,
-        )
+        secure = None
         if certificate_arn is not None:
-            aws.lb.Listener(
+            secure = aws.lb.Listener(
                 f"{name}-listener-443",
                 load_balancer_arn=balancer.arn,
                 port=443,
@@ -213,3 +210,13 @@ class ApiLoadBalancer(pulumi.ComponentResource):
                 default_actions=[forward],
                 opts=child,
             )
+        aws.lb.Listener(
+            f"{name}-listener-80",
+            load_balancer_arn=balancer.arn,
+            port=80,
+            protocol="HTTP",
+            default_actions=[forward if secure is None else redirect],
+            # Port 80 redirects to 443 only once 443 listens: when a certificate is added,
+            # HTTP clients are never sent to a port that does not answer yet.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[secure] if secure else []),
+        )

@@ -67,6 +67,9 @@ class RouterArgs:
     namespace: pulumi.Resource
     routing: Routing
     target_group_arn: pulumi.Output[str]
+    # What identifies the target group (its name prefix): a new target group gets a binding
+    # of a new name, created before the old one is deleted.
+    target_group_key: str
     # The controller release: the TargetGroupBinding CRD and its webhooks come with it.
     controller: pulumi.Resource
     # A provider that updates ConfigMaps in place (enableConfigMapMutable) instead of
@@ -135,7 +138,7 @@ class Router(pulumi.ComponentResource):
             f"{name}-binding",
             api_version="elbv2.k8s.aws/v1beta1",
             kind="TargetGroupBinding",
-            metadata=metadata,
+            metadata=manifest({**metadata, "name": f"{workload.ROUTER}-{args.target_group_key}"}),
             spec={
                 "serviceRef": {"name": workload.ROUTER, "port": "http"},
                 "targetGroupARN": args.target_group_arn,
@@ -145,14 +148,12 @@ class Router(pulumi.ComponentResource):
                 parent=self,
                 provider=args.cluster.k8s_provider,
                 # The controller's webhook refuses a changed targetGroupARN, so a new target
-                # group means a new binding; and it refuses two bindings of one target
-                # group. pulumi-kubernetes deletes first only when its own rules force the
-                # replacement (metadata.name/namespace), not for replaceOnChanges (its
-                # Diff, provider.go: deleteBeforeReplace needs len(replaces) > 0; the
-                # engine keeps that answer, step_generator.go applyReplaceOnChanges): so
-                # delete first explicitly, or the new binding would clash with the old name.
+                # group means a new binding. A new target group comes with a new key, so the
+                # new binding has a new name: pulumi-kubernetes then creates it before it
+                # deletes the old one (provider.go Diff), both bind the router's Service for
+                # a moment, and the pods stay registered throughout. (Deleting first would
+                # leave the new target group empty until the controller registers them.)
                 replace_on_changes=["spec.targetGroupARN"],
-                delete_before_replace=True,
                 # The CRD and its webhooks come with the controller; the Service is bound.
                 depends_on=[args.controller, service],
             ),

@@ -94,12 +94,14 @@ def test_an_environment_new_in_the_change_diffs_as_all_create(repo: Path) -> Non
 @pytest.mark.slow
 def test_the_stack_file_is_read_from_the_project_on_each_side(repo: Path) -> None:
     """A PR changing Pulumi.dev.yaml's environment: the base side uses the committed file,
-    the head the working tree's, both from the user's project."""
+    the head the working tree's, both from the user's project (staging renames the cluster,
+    which recreates it: the update simulator reports that, hence exit 4)."""
     (repo / "cortex.yaml").write_text(SPEC + STAGING, encoding="utf-8")
     commit_all(repo, "staging environment")
     write_stack(repo, "dev", {"cortex:spec": "cortex.yaml", "cortex:environment": "staging"})
     result = _diff(repo / "cortex.yaml", "--stack", "dev")
-    assert result.exit_code == ExitCode.OK, result.output
+    assert result.exit_code == ExitCode.CHECKS_FAILED, result.output
+    assert "capacity-drop" in result.stdout
     assert "(stack dev; environment - → staging)" in result.stdout.splitlines()[0]
     assert "demo-staging" in result.stdout
 

@@ -121,7 +121,7 @@ def test_binding_follows_the_service_and_the_deployment_follows_the_binding(
     plan: PlanGraph,
 ) -> None:
     """Service → binding (and the controller) → Deployment: pods get their readiness gates."""
-    binding = router_object(plan, "TargetGroupBinding")
+    binding = router_object(plan, "TargetGroupBinding", "router-rt-int-8080")
     service = router_object(plan, "core/v1:Service")
     deployment = router_object(plan, "apps/v1:Deployment")
     release = named(plan, "helm.sh/v3:Release", "serving-lb-controller-release")
@@ -130,18 +130,22 @@ def test_binding_follows_the_service_and_the_deployment_follows_the_binding(
     assert binding.inputs["metadata"]["namespace"] == "cortex"
 
 
-def test_binding_is_replaced_delete_first_when_its_target_group_changes(plan: PlanGraph) -> None:
-    """A new target group ARN replaces the binding (the webhook refuses the update), and the
-    old one goes first (the webhook refuses two bindings of a target group, and the name is
-    the same)."""
-    binding = router_object(plan, "TargetGroupBinding")
+def test_binding_is_named_after_its_target_group(plan: PlanGraph) -> None:
+    """A new target group ARN replaces the binding (the webhook refuses the update); the
+    binding's name follows the target group's identity, so the new binding is created
+    before the old one goes (different names: no clash, no delete-first window)."""
+    binding = router_object(plan, "TargetGroupBinding", "router-rt-int-8080")
+    [group] = of_type(plan, "lb/targetGroup:TargetGroup")
+    assert binding.inputs["metadata"]["name"] == (
+        f"router-{group.inputs['namePrefix']}-{group.inputs['port']}"
+    )
     assert binding.options["replaceOnChanges"] == ["spec.targetGroupARN"]
-    assert binding.options["deleteBeforeReplace"] is True
+    assert "deleteBeforeReplace" not in binding.options
 
 
 def test_binding_uses_only_fields_of_its_crd(plan: PlanGraph) -> None:
     """The binding's spec uses fields of the pinned controller's CRD, serviceRef included."""
-    spec = router_object(plan, "TargetGroupBinding").inputs["spec"]
+    spec = router_object(plan, "TargetGroupBinding", "router-rt-int-8080").inputs["spec"]
     assert set(spec) <= BINDING_SPEC_FIELDS
     assert set(spec["serviceRef"]) == {"name", "port"}
     assert spec["targetType"] in {"ip", "instance"}

@@ -76,7 +76,9 @@ def evaluate(
         folder = Path(scratch)
         if project is not None:
             for item in (REPO / project).iterdir():
-                if item.is_file() and item.suffix not in (".yaml", ".yml"):
+                if item.is_dir():  # an API's own folder (its bundle)
+                    shutil.copytree(item, folder / item.name)
+                elif item.suffix not in (".yaml", ".yml"):
                     shutil.copy2(item, folder / item.name)
         spec_path = folder / "cortex.yaml"
         spec_path.write_text(text, encoding="utf-8")

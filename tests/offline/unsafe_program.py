@@ -86,7 +86,7 @@ def serving(spec: Spec, vpc: aws.ec2.Vpc, provider: k8s.Provider) -> None:
     scheme = cluster.api_load_balancer_scheme
     balancer = aws.lb.LoadBalancer(
         f"lb-{scheme}",
-        name=naming.load_balancer_name(cluster.name),
+        name=f"{cluster.name}-apis"[:32],  # a fixed name, as the program once had
         internal=scheme == "internal",
         load_balancer_type="network" if cluster.api_load_balancer_type == "nlb" else "application",
     )
