@@ -1,42 +1,85 @@
-"""EKS Kubernetes versions we know of, with their support dates.
+"""The EKS Kubernetes version calendar, as data: `cortex_spec/data/eks_calendar.yaml`.
 
-Source: endoflife.date/amazon-eks, read 2026-02-11 (dates as EKS publishes them); the
-14-month standard plus 12-month extended support rule is from the EKS user guide page
-"Understand the Kubernetes version lifecycle on EKS". No clock is consulted: the same spec
-validates the same way on every day, and the dates are printed so the reader can judge.
+Each row is a minor with its EKS release date and the end of its standard and extended
+support, from the cited AWS calendar. No clock is consulted: "past" means on or before the
+calendar's `read_on` date (`TABLE_READ_ON`), which `validate` and `plan` print, so the same
+spec validates the same way on every day. Refresh the data file, not this module.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Final
+from functools import cache
+from importlib import resources
+from typing import Annotated, Final
 
-TABLE_READ_ON: Final = "2026-02-11"
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
 DEFAULT_VERSION: Final = "1.35"
-OLDEST_MINOR: Final = 29
+DATA_FILE: Final = "eks_calendar.yaml"
+
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+Minor = Annotated[str, StringConstraints(pattern=r"^1\.\d+$")]
 
 
-@dataclass(frozen=True)
-class VersionSupport:
-    version: str
-    released: str
-    standard_support_ends: str
-    extended_support_ends: str
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
-SUPPORT: Final = {
-    row.version: row
-    for row in (
-        VersionSupport("1.35", "2026-01-28", "2027-03-27", "2028-03-27"),
-        VersionSupport("1.34", "2025-10-06", "2026-12-02", "2027-12-02"),
-        VersionSupport("1.33", "2025-05-28", "2026-07-29", "2027-07-29"),
-        VersionSupport("1.32", "2025-01-25", "2026-03-23", "2027-03-23"),
-        VersionSupport("1.31", "2024-09-26", "2025-11-26", "2026-11-26"),
-        VersionSupport("1.30", "2024-05-23", "2025-07-23", "2026-07-23"),
-        VersionSupport("1.29", "2024-01-23", "2025-03-23", "2026-03-23"),
-    )
-}
+class VersionSupport(_Data):
+    """One minor's EKS dates (ISO strings compare as dates)."""
+
+    version: Minor
+    released: IsoDate
+    standard_support_ends: IsoDate
+    extended_support_ends: IsoDate
+
+
+class Pricing(_Data):
+    text: str
+    as_of: str
+    source: str
+
+
+class Calendar(_Data):
+    read_on: IsoDate
+    source: str
+    lifecycle_source: str
+    upgrade_policy_source: str
+    extended_support_pricing: Pricing
+    versions: dict[Minor, VersionSupport] = Field(min_length=1)
+
+    def newest(self) -> str:
+        return max(self.versions, key=minor)
+
+    def oldest(self) -> str:
+        return min(self.versions, key=minor)
+
+    def past_extended_support(self, version: str) -> bool:
+        row = self.versions.get(version)
+        return row is not None and row.extended_support_ends <= self.read_on
+
+    def past_standard_support(self, version: str) -> bool:
+        row = self.versions.get(version)
+        return row is not None and row.standard_support_ends <= self.read_on
 
 
 def minor(version: str) -> int:
     return int(version.split(".", 1)[1])
+
+
+@cache
+def calendar() -> Calendar:
+    """The packaged calendar, validated once per process."""
+    text = resources.files("cortex_spec").joinpath("data", DATA_FILE).read_text("utf-8")
+    raw = yaml.safe_load(text)
+    rows = raw.get("versions", {}) if isinstance(raw, dict) else {}
+    for name, row in rows.items():
+        if isinstance(row, dict):
+            row["version"] = name
+    return Calendar.model_validate(raw)
+
+
+CALENDAR: Final = calendar()
+TABLE_READ_ON: Final = CALENDAR.read_on
+SUPPORT: Final = dict(CALENDAR.versions)

@@ -26,6 +26,7 @@ from cortex_spec.node_profiles import NodeProfile, profile, system_profile
 from cortex_spec.rules.api_rules import check_api, check_unique
 from cortex_spec.rules.cluster_rules import check_cluster
 from cortex_spec.rules.compute_fit import check_placement
+from cortex_spec.rules.version_rules import check_versions
 from cortex_spec.source import Node, SourceText, to_plain
 
 M = TypeVar("M", bound=BaseModel)
@@ -99,6 +100,7 @@ def load_spec(
     findings += api_findings
     if cluster is not None:
         findings += check_cluster(cluster)
+        findings += check_versions(cluster, apis)
     errors = [f for f in findings if f.severity == "error"]
     _raise_if(errors, merged, sources, data)
     warnings = [f for f in findings if f.severity == "warning"]

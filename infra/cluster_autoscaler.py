@@ -1,17 +1,13 @@
 """cluster-autoscaler: a Helm release on an IRSA role, discovering the managed groups' ASGs.
 
-Chart `cluster-autoscaler` 9.52.1 from https://kubernetes.github.io/autoscaler: the release
-`cluster-autoscaler-chart-9.52.1` of kubernetes/autoscaler (2025-10-20); the compatibility
-table of cluster-autoscaler/README.md asks for chart 9.51.0+ with cluster-autoscaler 1.34.
+Chart `cluster-autoscaler` from https://kubernetes.github.io/autoscaler and the image tag
+both come from the version matrix row of the cluster's Kubernetes minor
+(`cortex_spec/data/version_matrix.yaml`, with their sources): the image must match the
+control plane's minor (cluster-autoscaler README, "Releases"), and validation rejects a
+minor without a cited image or chart, so no cluster runs another minor's autoscaler.
 Values used are those listed in the chart's README (autoDiscovery, awsRegion, cloudProvider,
 expanderPriorities, extraArgs, fullnameOverride, image.tag, nodeSelector, priorityClassName,
 rbac.serviceAccount.*, containerSecurityContext).
-
-The image must match the control plane's Kubernetes minor (cluster-autoscaler README,
-"Releases"). Tags per minor: v1.29.5, v1.30.6 and v1.31.4 from kubernetes/kops PR #17640;
-v1.32.5, v1.33.3 and v1.34.2 from kubernetes/k8s.io PR #8815 (their promotion to
-registry.k8s.io). No cited release for a newer minor was found: such clusters get the newest
-known tag and the program warns.
 """
 
 from __future__ import annotations
@@ -26,39 +22,36 @@ import pulumi_kubernetes as k8s
 
 from cortex_spec import naming
 from cortex_spec.node_profiles import NODE_GROUP_LABEL, SYSTEM_GROUP
+from cortex_spec.version_matrix import matrix
 from infra.irsa import IrsaRole, IrsaRoleArgs, policy_document
 
 CHART: Final = "cluster-autoscaler"
-CHART_VERSION: Final = "9.52.1"
 REPOSITORY: Final = "https://kubernetes.github.io/autoscaler"
 RELEASE: Final = "cluster-autoscaler"
 SERVICE_ACCOUNT: Final = "cluster-autoscaler"
-IMAGE_TAGS: Final = {
-    "1.29": "v1.29.5",
-    "1.30": "v1.30.6",
-    "1.31": "v1.31.4",
-    "1.32": "v1.32.5",
-    "1.33": "v1.33.3",
-    "1.34": "v1.34.2",
-}
 ENABLED_TAG: Final = "k8s.io/cluster-autoscaler/enabled"
 
 
 def image_tag(kubernetes_version: str) -> str:
-    """The cluster-autoscaler release for a Kubernetes minor (newest known past the table)."""
-    if kubernetes_version in IMAGE_TAGS:
-        return IMAGE_TAGS[kubernetes_version]
-    newest = max(IMAGE_TAGS, key=lambda v: int(v.split(".")[1]))
-    pulumi.log.warn(
-        f"cluster-autoscaler: no cited release for Kubernetes {kubernetes_version}; running "
-        f"{IMAGE_TAGS[newest]} (built for {newest}) until infra/cluster_autoscaler.py pins one"
-    )
-    return IMAGE_TAGS[newest]
+    """The cluster-autoscaler release cited for that minor (version matrix)."""
+    return matrix().version(kubernetes_version, "cluster-autoscaler")
 
 
-def iam_statements(cluster: str) -> list[dict[str, Any]]:
-    """The cluster-autoscaler AWS README's policy: read everything it must see, and change
-    only ASGs tagged as this cluster's (EKS tags its managed groups' ASGs with both keys)."""
+def chart_version(kubernetes_version: str) -> str:
+    return matrix().version(kubernetes_version, "cluster-autoscaler-chart")
+
+
+def nodegroup_arn(partition: str, region: str, account_id: str, cluster: str) -> str:
+    """Every managed node group of this cluster: the EKS `nodegroup` resource type is
+    `arn:${Partition}:eks:${Region}:${Account}:nodegroup/${ClusterName}/${NodegroupName}/${UUID}`
+    (Service Authorization Reference, Amazon EKS resource types; parliament's copy of it)."""
+    return f"arn:{partition}:eks:{region}:{account_id}:nodegroup/{cluster}/*/*"
+
+
+def iam_statements(cluster: str, nodegroups: pulumi.Input[str] = "*") -> list[dict[str, Any]]:
+    """The cluster-autoscaler AWS README's policy: read what it must see, describe only this
+    cluster's node groups (`nodegroups`, see `nodegroup_arn`), and change only ASGs tagged
+    as this cluster's (EKS tags its managed groups' ASGs with both keys)."""
     return [
         {
             "Sid": "Discover",
@@ -73,9 +66,16 @@ def iam_statements(cluster: str) -> list[dict[str, Any]]:
                 "ec2:DescribeInstanceTypes",
                 "ec2:DescribeLaunchTemplateVersions",
                 "ec2:GetInstanceTypesFromInstanceRequirements",
-                "eks:DescribeNodegroup",
             ],
             "Resource": "*",
+        },
+        {
+            # Labels and taints of a managed group at zero nodes (the README's note on
+            # eks:DescribeNodegroup); this cluster's groups only.
+            "Sid": "DescribeOwnNodegroups",
+            "Effect": "Allow",
+            "Action": ["eks:DescribeNodegroup"],
+            "Resource": nodegroups,
         },
         {
             "Sid": "ScaleOwnGroups",
@@ -135,6 +135,9 @@ def expander_priorities(prefixes: Mapping[str, int]) -> dict[str, list[str]]:
 class ClusterAutoscalerArgs:
     cluster: str
     region: str
+    partition: str
+    # The stack's account (an invoke's output): the node group ARNs of the IAM policy.
+    account_id: pulumi.Output[str]
     kubernetes_version: str
     oidc_provider_arn: pulumi.Output[str]
     oidc_issuer: pulumi.Output[str]
@@ -161,7 +164,16 @@ class ClusterAutoscaler(pulumi.ComponentResource):
                 service_account=SERVICE_ACCOUNT,
                 oidc_provider_arn=args.oidc_provider_arn,
                 oidc_issuer=args.oidc_issuer,
-                policy=policy_document(iam_statements(args.cluster)),
+                policy=policy_document(
+                    iam_statements(
+                        args.cluster,
+                        args.account_id.apply(
+                            lambda account: nodegroup_arn(
+                                args.partition, args.region, account, args.cluster
+                            )
+                        ),
+                    )
+                ),
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -198,7 +210,7 @@ class ClusterAutoscaler(pulumi.ComponentResource):
             f"{name}-release",
             name=RELEASE,
             chart=CHART,
-            version=CHART_VERSION,
+            version=chart_version(args.kubernetes_version),
             repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=REPOSITORY),
             namespace=naming.SYSTEM_NAMESPACE,
             values=values,

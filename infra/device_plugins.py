@@ -1,17 +1,22 @@
 """Device plugins: NVIDIA (nvidia.com/gpu) and AWS Neuron (aws.amazon.com/neuron), each a Helm
 release installed only when the spec has a node group with that accelerator.
 
-NVIDIA: chart `nvidia-device-plugin` 0.18.0 from https://nvidia.github.io/k8s-device-plugin,
-the version data-on-eks installs (eks-reference.md §5). Its default affinity wants Node
-Feature Discovery labels we do not run, so the affinity is replaced by ours; GPU feature
-discovery (a privileged pod) stays off, the chart's default.
+Versions come from the version matrix row of the cluster's minor
+(`cortex_spec/data/version_matrix.yaml`, each with its source).
 
-Neuron: chart `oci://public.ecr.aws/neuron/neuron-helm-chart` 1.9.0 (aws-neuron/
-neuron-helm-charts release 1.9.0, Neuron SDK 2.31.0). The device plugin runs on Neuron nodes;
-the scheduler extension and the second scheduler `my-scheduler`, which Neuron pods name in
-`schedulerName` (eks-reference.md §4), run on the system nodes. The node problem detector is
-off, as the Neuron docs install it (`npd.enabled=false`): it tolerates every taint and its
-recovery agent needs IAM we do not grant.
+NVIDIA: chart `nvidia-device-plugin` from https://nvidia.github.io/k8s-device-plugin. Its
+default affinity wants Node Feature Discovery labels we do not run, so the affinity is
+replaced by ours; GPU feature discovery (a privileged pod) stays off, the chart's default.
+
+Neuron: chart `oci://public.ecr.aws/neuron/neuron-helm-chart`. The device plugin runs on
+Neuron nodes; the scheduler extension and the second scheduler `my-scheduler`, which Neuron
+pods name in `schedulerName` (eks-reference.md §4), run on the system nodes. The chart's
+default kube-scheduler image (`scheduler.customScheduler.image`, v1.31.12 in the chart
+README) would run minors behind the API server, which the Kubernetes skew policy does not
+allow (a scheduler at most one minor older); the matrix names an EKS Distro kube-scheduler
+of the cluster's own minor instead. The node problem detector is off, as the Neuron docs
+install it (`npd.enabled=false`): it tolerates every taint and its recovery agent needs IAM
+we do not grant.
 """
 
 from __future__ import annotations
@@ -31,13 +36,14 @@ from cortex_spec.node_profiles import (
     SYSTEM_GROUP,
     Taint,
 )
+from cortex_spec.version_matrix import matrix
 
 NVIDIA_CHART: Final = "nvidia-device-plugin"
-NVIDIA_CHART_VERSION: Final = "0.18.0"
 NVIDIA_REPOSITORY: Final = "https://nvidia.github.io/k8s-device-plugin"
 NEURON_CHART: Final = "oci://public.ecr.aws/neuron/neuron-helm-chart"
-NEURON_CHART_VERSION: Final = "1.9.0"
 NEURON_SCHEDULER: Final = "my-scheduler"
+# EKS Distro's kube-scheduler, the repository the Neuron chart itself uses.
+KUBE_SCHEDULER_REPOSITORY: Final = "public.ecr.aws/eks-distro/kubernetes/kube-scheduler"
 
 
 def _toleration(taint: Taint) -> dict[str, str]:
@@ -72,8 +78,9 @@ def nvidia_values() -> dict[str, Any]:
     }
 
 
-def neuron_values(instance_types: list[str]) -> dict[str, Any]:
+def neuron_values(instance_types: list[str], kubernetes_version: str) -> dict[str, Any]:
     system = {NODE_GROUP_LABEL: SYSTEM_GROUP}
+    scheduler_tag = matrix().version(kubernetes_version, "neuron-scheduler")
     return {
         # The device plugin's affinity lists these types; ours are enough, and a type the
         # chart does not know yet still gets its plugin.
@@ -89,6 +96,7 @@ def neuron_values(instance_types: list[str]) -> dict[str, Any]:
                 "enabled": True,
                 "fullnameOverride": NEURON_SCHEDULER,
                 "nodeSelector": system,
+                "image": {"repository": KUBE_SCHEDULER_REPOSITORY, "tag": scheduler_tag},
             },
         },
         "npd": {"enabled": False},
@@ -99,6 +107,7 @@ def neuron_values(instance_types: list[str]) -> dict[str, Any]:
 class DevicePluginsArgs:
     nvidia: bool
     neuron_instance_types: list[str]
+    kubernetes_version: str
     k8s_provider: k8s.Provider
     # The Neuron scheduler Deployments run on the system nodes.
     system_ready: list[pulumi.Resource]
@@ -111,13 +120,14 @@ class DevicePlugins(pulumi.ComponentResource):
         self, name: str, args: DevicePluginsArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("cortex:infra:DevicePlugins", name, None, opts)
+        versions = matrix()
         if args.nvidia:
             # A DaemonSet: with no GPU node yet it is ready at once, so it waits for nothing.
             k8s.helm.v3.Release(
                 f"{name}-nvidia",
                 name="nvidia-device-plugin",
                 chart=NVIDIA_CHART,
-                version=NVIDIA_CHART_VERSION,
+                version=versions.version(args.kubernetes_version, "nvidia-device-plugin"),
                 repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=NVIDIA_REPOSITORY),
                 namespace=naming.SYSTEM_NAMESPACE,
                 values=nvidia_values(),
@@ -128,9 +138,9 @@ class DevicePlugins(pulumi.ComponentResource):
                 f"{name}-neuron",
                 name="neuron",
                 chart=NEURON_CHART,
-                version=NEURON_CHART_VERSION,
+                version=versions.version(args.kubernetes_version, "neuron-chart"),
                 namespace=naming.SYSTEM_NAMESPACE,
-                values=neuron_values(args.neuron_instance_types),
+                values=neuron_values(args.neuron_instance_types, args.kubernetes_version),
                 opts=pulumi.ResourceOptions(
                     parent=self,
                     provider=args.k8s_provider,

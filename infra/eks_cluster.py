@@ -26,6 +26,13 @@ LOG_TYPES: Final = ("api", "audit", "authenticator")
 # Long enough to investigate an incident a quarter later, short enough to bound cost.
 LOG_RETENTION_DAYS: Final = 90
 ADMIN_POLICY: Final = "arn:{partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+# cluster.upgrade_policy → `upgrade_policy.support_type` (pulumi_aws ClusterUpgradePolicyArgs:
+# "Valid values are `EXTENDED`, `STANDARD`").
+SUPPORT_TYPES: Final = {"standard": "STANDARD", "extended": "EXTENDED"}
+# What kubelet needs on every node: joining the cluster, and pulling images from ECR. The
+# EKS node IAM role page names AmazonEC2ContainerRegistryPullOnly (pull, no listing or
+# describing of repositories) where AmazonEC2ContainerRegistryReadOnly was used before.
+NODE_POLICIES: Final = ("AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly")
 
 
 def _assume_role_policy(service: str) -> str:
@@ -127,6 +134,12 @@ class EksCluster(pulumi.ComponentResource):
                 resources=["secrets"],
             ),
             enabled_cluster_log_types=list(LOG_TYPES),
+            # Stated, never EKS's silent default (EXTENDED): `standard` lets EKS upgrade the
+            # control plane at the end of standard support instead of billing extended
+            # support (EKS user guide, "View current cluster upgrade policy").
+            upgrade_policy=aws.eks.ClusterUpgradePolicyArgs(
+                support_type=SUPPORT_TYPES[cluster.upgrade_policy]
+            ),
             # The managed add-ons install VPC CNI, kube-proxy and CoreDNS; the self-managed
             # copies EKS would bootstrap otherwise conflict with them (terraform-aws-eks
             # hard-codes the same, eks-reference.md §9).
@@ -150,7 +163,9 @@ class EksCluster(pulumi.ComponentResource):
             opts=child,
         )
         # The VPC CNI's permissions live on its own IRSA role (infra/addons.py), so nodes
-        # carry only what kubelet and image pulls need.
+        # carry only what kubelet and image pulls need. Attachments are named by policy: a
+        # stack that had ReadOnly attaches PullOnly first and detaches ReadOnly at the end of
+        # the update, so nodes can pull images throughout.
         self.node_role_ready = [
             aws.iam.RolePolicyAttachment(
                 f"{name}-node-role-{managed}",
@@ -158,7 +173,7 @@ class EksCluster(pulumi.ComponentResource):
                 policy_arn=f"{policy}/{managed}",
                 opts=child,
             )
-            for managed in ("AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly")
+            for managed in NODE_POLICIES
         ]
         self.name = eks.name
         self.version = eks.version

@@ -118,11 +118,14 @@ class Platform(pulumi.ComponentResource):
             bootstrap.vpc_cni,
             workload.coredns,
         ]
+        identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self))
         ClusterAutoscaler(
             f"{name}-cluster-autoscaler",
             ClusterAutoscalerArgs(
                 cluster=cluster.name,
                 region=cluster.region,
+                partition=partition,
+                account_id=identity.account_id,
                 kubernetes_version=cluster.kubernetes_version,
                 oidc_provider_arn=eks.oidc_provider_arn,
                 oidc_issuer=eks.oidc_issuer,
@@ -146,13 +149,13 @@ class Platform(pulumi.ComponentResource):
                             for t in p.instance_types
                         }
                     ),
+                    kubernetes_version=cluster.kubernetes_version,
                     k8s_provider=provider,
                     system_ready=system_ready,
                 ),
                 opts=child,
             )
         self.node_groups = _node_groups_output(groups)
-        identity = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self))
         self.handle = ClusterHandle(
             name=eks.name,
             region=cluster.region,

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, BeforeValidator, Field, field_validator
 
 from cortex_spec import catalog
-from cortex_spec.kubernetes_versions import DEFAULT_VERSION, OLDEST_MINOR
+from cortex_spec.kubernetes_versions import DEFAULT_VERSION
 from cortex_spec.models.base import CidrValue, StrictModel, check_image, fail
 from cortex_spec.models.legacy import CortexOnlyClusterFields
 from cortex_spec.models.node_group import (
@@ -91,6 +91,16 @@ class ClusterConfig(CortexOnlyClusterFields):
     kubernetes_version: Annotated[
         str,
         Field(default=DEFAULT_VERSION, description="EKS Kubernetes minor version, e.g. 1.35."),
+    ]
+    upgrade_policy: Annotated[
+        Literal["standard", "extended"],
+        Field(
+            default="standard",
+            description="What EKS does when the version leaves standard support (EKS upgrade "
+            "policy): standard upgrades the control plane itself, never charging extended "
+            "support; extended keeps the version, charged as extended support. EKS's own "
+            "default is extended.",
+        ),
     ]
     subnet_visibility: Annotated[
         Literal["public", "private"],
@@ -233,11 +243,6 @@ class ClusterConfig(CortexOnlyClusterFields):
     def _version(cls, value: str) -> str:
         if not _K8S_VERSION.match(value):
             fail(f'"{value}" is not a Kubernetes minor version', 'write it like "1.35" (quoted)')
-        if int(value.split(".")[1]) < OLDEST_MINOR:
-            fail(
-                f"Kubernetes {value} is past the end of EKS extended support",
-                f"use {DEFAULT_VERSION}",
-            )
         return value
 
     @field_validator("ssl_certificate_arn")

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 
 from cortex_spec import catalog
 from cortex_spec.diagnostics import Finding
-from cortex_spec.kubernetes_versions import SUPPORT, TABLE_READ_ON, minor
 from cortex_spec.models.cluster import ClusterConfig
 from cortex_spec.models.legacy import CORTEX_ONLY_FIELDS, cortex_only_reason
 from cortex_spec.rules.node_group_rules import check_node_groups
@@ -29,7 +28,6 @@ def check_cluster(cluster: ClusterConfig) -> list[Finding]:
     findings = list(_network(cluster))
     findings += _tags(cluster)
     findings += _legacy(cluster)
-    findings += _version(cluster)
     if cluster.ssl_certificate_arn and cluster.ssl_certificate_arn.split(":")[3] != cluster.region:
         findings.append(
             Finding(
@@ -202,29 +200,5 @@ def _legacy(cluster: ClusterConfig) -> Iterator[Finding]:
             f"{cluster.api_load_balancer_type} is ignored: cortex-infra builds an "
             "application load balancer, which routes each API by path",
             "remove the field or set it to alb",
-            severity="warning",
-        )
-
-
-def _version(cluster: ClusterConfig) -> Iterator[Finding]:
-    version = cluster.kubernetes_version
-    newest = max(SUPPORT, key=minor)
-    support = SUPPORT.get(version)
-    path = ("cluster", "kubernetes_version")
-    if support is None and minor(version) > minor(newest):
-        yield Finding(
-            path,
-            f"Kubernetes {version} is newer than the versions this release "
-            f"knows (up to {newest}, table of {TABLE_READ_ON})",
-            "make sure EKS offers it in your region",
-            severity="warning",
-        )
-    elif support is not None and support.standard_support_ends < TABLE_READ_ON:
-        yield Finding(
-            path,
-            f"Kubernetes {version} left EKS standard support on "
-            f"{support.standard_support_ends}; extended support (charged extra) ends "
-            f"{support.extended_support_ends}",
-            f"upgrade to {newest}",
             severity="warning",
         )

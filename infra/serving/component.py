@@ -12,7 +12,7 @@ import pulumi_kubernetes as k8s
 from cortex_spec import Spec, naming
 from cortex_spec.models.cluster import ClusterConfig
 from infra.handles import ClusterHandle
-from infra.serving import domain, timeouts
+from infra.serving import domain, scaling_rules, timeouts
 from infra.serving.bundles import BundleRef, BundleStore, BundleStoreArgs, api_bundle
 from infra.serving.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
 from infra.serving.load_balancer import ApiLoadBalancer, ApiLoadBalancerArgs
@@ -98,7 +98,10 @@ class Serving(pulumi.ComponentResource):
             LoadBalancerControllerArgs(cluster=cluster, cluster_name=config.name, tags=tags),
             opts=child,
         )
-        metrics = MetricsStack(f"{name}-metrics", MetricsStackArgs(cluster=cluster), opts=child)
+        zero = any(scaling_rules.scales_to_zero(api) for api in spec.apis)
+        metrics = MetricsStack(
+            f"{name}-metrics", MetricsStackArgs(cluster=cluster, http_add_on=zero), opts=child
+        )
         idle_timeout = timeouts.idle_timeout(spec.apis)
         for api in spec.apis:
             bundle: BundleRef | None = None
@@ -161,6 +164,8 @@ class Serving(pulumi.ComponentResource):
                 target_group_key=balancer.target_group_key,
                 controller=controller.release,
                 config_provider=config_provider,
+                # A route to the interceptor only once the add-on that runs it is installed.
+                routes_after=tuple(r for r in (metrics.http_add_on,) if r is not None),
             ),
             opts=child,
         )

@@ -19,11 +19,14 @@ import pulumi_kubernetes as k8s
 
 from cortex_spec import naming
 from cortex_spec.node_profiles import NODE_GROUP_LABEL, SYSTEM_GROUP
+from cortex_spec.version_matrix import matrix
 from infra.handles import ClusterHandle
 from infra.irsa import IrsaRole, IrsaRoleArgs
 
 # Controller v2.17.1 is Helm chart 1.17.1 (aws-cdk-lib 2.275.0, aws-eks AlbControllerVersion
-# V2_17_1, which pairs each controller release with its eks-charts chart version).
+# V2_17_1, which pairs each controller release with its eks-charts chart version); the chart
+# version is the version matrix's (cortex_spec/data/version_matrix.yaml), which a test keeps
+# on the chart of this controller, whose IAM policy is below.
 CHART_VERSION: Final = "1.17.1"
 CONTROLLER_VERSION: Final = "v2.17.1"
 CHART_REPO: Final = "https://aws.github.io/eks-charts"
@@ -109,7 +112,7 @@ class LoadBalancerController(pulumi.ComponentResource):
             f"{name}-release",
             name=RELEASE,
             chart=RELEASE,
-            version=CHART_VERSION,
+            version=matrix().version(cluster.kubernetes_version, "aws-load-balancer-controller"),
             repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=CHART_REPO),
             namespace=naming.SYSTEM_NAMESPACE,
             values=chart_values(cluster, role.arn),

@@ -1,8 +1,12 @@
 """KEDA, its HTTP add-on and a Prometheus that scrapes the serving pods' in-flight gauge.
 
-Three pinned Helm releases. Prometheus keeps only what the autoscaler reads: one scrape
-job over the serving namespace, every series labelled `api_name` from the pod label
-`cortex.dev/api`, no persistent volume (only the last `window` of data matters).
+Pinned Helm releases; KEDA's and the add-on's versions come from the version matrix row of
+the cluster's minor (`cortex_spec/data/version_matrix.yaml`). The HTTP add-on (an
+interceptor, a scaler and an operator) is installed only when some API scales to zero: it
+is what wakes such an API, and nothing else uses it. Prometheus keeps only what the
+autoscaler reads: one scrape job over the serving namespace, every series labelled
+`api_name` from the pod label `cortex.dev/api`, no persistent volume (only the last
+`window` of data matters).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import pulumi_kubernetes as k8s
 
 from cortex_spec import naming
 from cortex_spec.node_profiles import NODE_GROUP_LABEL, SYSTEM_GROUP
+from cortex_spec.version_matrix import matrix
 from infra.handles import ClusterHandle
 from infra.serving import scaling_rules
 from infra.serving.pod_template import API_LABEL
@@ -22,11 +27,6 @@ from infra.serving.pod_template import API_LABEL
 KEDA_NAMESPACE: Final = "keda"
 METRICS_NAMESPACE: Final = "monitoring"
 KEDA_REPO: Final = "https://kedacore.github.io/charts"
-# KEDA 2.20.1 with HTTP add-on 0.14.1: the pair github.com/openchoreo/community-modules
-# (autoscaling-keda/README.md) installs together; add-on v0.14.0 introduced the
-# InterceptorRoute API we use (keda.sh/http-add-on/0.14, "Upgrading from a Previous Version").
-KEDA_CHART_VERSION: Final = "2.20.1"
-HTTP_ADD_ON_CHART_VERSION: Final = "0.14.1"
 HTTP_ADD_ON_RELEASE: Final = "keda-add-ons-http"
 # Service names and ports the add-on's docs give (keda.sh/http-add-on/0.14, "Configure
 # Ingress" and "Autoscale an App"): the interceptor's proxy and the external scaler.
@@ -101,6 +101,8 @@ def prometheus_values() -> dict[str, Any]:
 @dataclass(frozen=True)
 class MetricsStackArgs:
     cluster: ClusterHandle
+    # Some API scales to zero (scaling_rules.scales_to_zero): install the HTTP add-on.
+    http_add_on: bool
 
 
 class MetricsStack(pulumi.ComponentResource):
@@ -108,6 +110,9 @@ class MetricsStack(pulumi.ComponentResource):
 
     ready: list[pulumi.Resource]
     keda_namespace: k8s.core.v1.Namespace
+    # The add-on's release when installed: scale-to-zero routes and InterceptorRoutes wait
+    # for it.
+    http_add_on: k8s.helm.v3.Release | None
 
     def __init__(
         self, name: str, args: MetricsStackArgs, opts: pulumi.ResourceOptions | None = None
@@ -127,27 +132,33 @@ class MetricsStack(pulumi.ComponentResource):
         )
         # Controllers need somewhere to run: the system nodes and core add-ons.
         placed = list(cluster.system_ready)
+        versions = matrix()
+        minor = cluster.kubernetes_version
         keda = k8s.helm.v3.Release(
             f"{name}-keda",
             name="keda",
             chart="keda",
-            version=KEDA_CHART_VERSION,
+            version=versions.version(minor, "keda"),
             repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=KEDA_REPO),
             namespace=KEDA_NAMESPACE,
             opts=pulumi.ResourceOptions.merge(
                 k8s_opts, pulumi.ResourceOptions(depends_on=[self.keda_namespace, *placed])
             ),
         )
-        http_add_on = k8s.helm.v3.Release(
-            f"{name}-http-add-on",
-            name=HTTP_ADD_ON_RELEASE,
-            chart="keda-add-ons-http",
-            version=HTTP_ADD_ON_CHART_VERSION,
-            repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=KEDA_REPO),
-            namespace=KEDA_NAMESPACE,
-            # The add-on's docs install KEDA first: its scaler registers with KEDA's CRDs.
-            opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(depends_on=[keda])),
-        )
+        self.http_add_on = None
+        if args.http_add_on:
+            self.http_add_on = k8s.helm.v3.Release(
+                f"{name}-http-add-on",
+                name=HTTP_ADD_ON_RELEASE,
+                chart="keda-add-ons-http",
+                version=versions.version(minor, "keda-http-add-on"),
+                repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=KEDA_REPO),
+                namespace=KEDA_NAMESPACE,
+                # The add-on's docs install KEDA first: its scaler registers with KEDA's CRDs.
+                opts=pulumi.ResourceOptions.merge(
+                    k8s_opts, pulumi.ResourceOptions(depends_on=[keda])
+                ),
+            )
         prometheus = k8s.helm.v3.Release(
             f"{name}-prometheus",
             name=PROMETHEUS_RELEASE,
@@ -160,5 +171,5 @@ class MetricsStack(pulumi.ComponentResource):
                 k8s_opts, pulumi.ResourceOptions(depends_on=[metrics_namespace, *placed])
             ),
         )
-        self.ready = [keda, http_add_on, prometheus]
+        self.ready = [keda, prometheus, *([self.http_add_on] if self.http_add_on else [])]
         self.register_outputs({})

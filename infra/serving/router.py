@@ -75,6 +75,9 @@ class RouterArgs:
     # A provider that updates ConfigMaps in place (enableConfigMapMutable) instead of
     # deleting and re-creating them: the router must never see its files disappear.
     config_provider: k8s.Provider
+    # What the routes' upstreams need running first: the KEDA HTTP add-on, installed only
+    # while some API scales to zero (metrics_stack.py).
+    routes_after: tuple[pulumi.Resource, ...] = ()
 
 
 def manifest(value: dict[str, Any]) -> Any:
@@ -123,9 +126,10 @@ class Router(pulumi.ComponentResource):
             f"{name}-routes",
             metadata=manifest({**metadata, "name": workload.ROUTES_CONFIG_MAP}),
             data={ROUTES_FILE: files.routes},
-            # A new API's cluster is published before the route that sends to it.
+            # A new API's cluster is published before the route that sends to it, and a
+            # route to the interceptor waits for the add-on that runs it.
             opts=pulumi.ResourceOptions.merge(
-                dynamic_opts, pulumi.ResourceOptions(depends_on=[clusters])
+                dynamic_opts, pulumi.ResourceOptions(depends_on=[clusters, *args.routes_after])
             ),
         )
         service = k8s.core.v1.Service(

@@ -43,6 +43,20 @@ cluster:
 apis: []
 """
 
+# An older minor with extended support chosen, Neuron nodes and no API: what follows the
+# cluster's version in the platform.
+OLDER_MINOR_SPEC = """\
+cluster:
+  name: older-minor
+  region: us-west-2
+  kubernetes_version: "1.33"
+  upgrade_policy: extended
+  availability_zones: [us-west-2a, us-west-2b]
+  node_groups:
+    - {name: inf2, instance_type: inf2.xlarge, min_instances: 0, max_instances: 2}
+apis: []
+"""
+
 Planner = Callable[..., PlanGraph]
 
 
@@ -53,7 +67,12 @@ def specs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = {name: EXAMPLES / name / "cortex.yaml" for name in ("cpu", "gpu-spot", "inferentia")}
     out["mixed"] = EXAMPLES / "mixed" / "cortex.yaml"
     out["cortex-v0.42"] = EXAMPLES / "cortex-v0.42" / "cortex.yaml"
-    for name, text in (("existing-vpc", EXISTING_VPC_SPEC), ("one-zone", ONE_ZONE_SPEC)):
+    synthetic = (
+        ("existing-vpc", EXISTING_VPC_SPEC),
+        ("one-zone", ONE_ZONE_SPEC),
+        ("older-minor", OLDER_MINOR_SPEC),
+    )
+    for name, text in synthetic:
         path = folder / name / "cortex.yaml"
         path.parent.mkdir()
         path.write_text(text, encoding="utf-8")

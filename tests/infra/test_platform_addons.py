@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from infra.cluster_autoscaler import CHART_VERSION, IMAGE_TAGS, image_tag
+from cortex_spec.version_matrix import matrix
 from offline.graph import PlanGraph, PlannedResource
 from tests.infra.conftest import Planner, one
 
@@ -28,7 +28,7 @@ def test_cluster_autoscaler_release_with_irsa_discovery_and_priority_expander(
     graph = plan("mixed", "prod")
     release = one(graph, RELEASE, "platform-cluster-autoscaler-release").inputs
     assert release["chart"] == "cluster-autoscaler"
-    assert release["version"] == CHART_VERSION
+    assert release["version"] == matrix().version("1.35", "cluster-autoscaler-chart")
     values = release["values"]
     assert values["autoDiscovery"] == {"clusterName": "mixed-prod"}
     assert values["awsRegion"] == "us-west-2"
@@ -51,14 +51,16 @@ def test_cluster_autoscaler_release_with_irsa_discovery_and_priority_expander(
 
 
 def test_cluster_autoscaler_policy_is_the_readmes_scoped_by_tags(plan: Planner) -> None:
-    """Its IAM policy: describe calls anywhere; scaling only ASGs tagged for this cluster."""
+    """Its IAM policy: describe calls anywhere, node groups of this cluster only, scaling
+    only ASGs tagged for this cluster."""
     graph = plan("cpu")
     policy = json.loads(
         one(
             graph, "aws:iam/rolePolicy:RolePolicy", "platform-cluster-autoscaler-irsa-policy"
         ).inputs["policy"]
     )
-    scale = next(s for s in policy["Statement"] if "autoscaling:SetDesiredCapacity" in s["Action"])
+    statements = {s["Sid"]: s for s in policy["Statement"]}
+    scale = statements["ScaleOwnGroups"]
     assert sorted(scale["Action"]) == [
         "autoscaling:SetDesiredCapacity",
         "autoscaling:TerminateInstanceInAutoScalingGroup",
@@ -67,14 +69,15 @@ def test_cluster_autoscaler_policy_is_the_readmes_scoped_by_tags(plan: Planner) 
         "aws:ResourceTag/k8s.io/cluster-autoscaler/enabled": "true",
         "aws:ResourceTag/k8s.io/cluster-autoscaler/sentiment-cpu": "owned",
     }
-    read = next(s for s in policy["Statement"] if s is not scale)
+    read = statements["Discover"]
     assert all(":Describe" in a or ":Get" in a for a in read["Action"])
-
-
-def test_cluster_autoscaler_image_matches_the_kubernetes_minor() -> None:
-    """The image tag follows the control plane's minor; unknown minors get the newest tag."""
-    assert image_tag("1.31") == "v1.31.4"
-    assert image_tag("1.99") == IMAGE_TAGS["1.34"]
+    assert "eks:DescribeNodegroup" not in read["Action"]
+    nodegroups = statements["DescribeOwnNodegroups"]
+    assert nodegroups["Action"] == ["eks:DescribeNodegroup"]
+    # The mock account; the Service Authorization Reference's nodegroup ARN, this cluster.
+    assert nodegroups["Resource"] == (
+        "arn:aws:eks:us-east-2:123456789012:nodegroup/sentiment-cpu/*/*"
+    )
 
 
 def test_cpu_only_installs_no_device_plugin(plan: Planner) -> None:
@@ -88,7 +91,7 @@ def test_nvidia_plugin_only_on_gpu_nodes(plan: Planner) -> None:
     releases = _releases(plan, "gpu-spot")
     assert sorted(releases) == ["cluster-autoscaler", "nvidia-device-plugin"]
     nvidia = releases["nvidia-device-plugin"]
-    assert nvidia["version"] == "0.18.0"
+    assert nvidia["version"] == matrix().version("1.35", "nvidia-device-plugin")
     values = nvidia["values"]
     assert isinstance(values, dict)
     assert values["nodeSelector"] == {"cortex.dev/accelerator": "nvidia"}
