@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from cortex_spec.component_usage import uses
+from cortex_spec.kubernetes_versions import calendar
 from cortex_spec.loader import Spec
 from cortex_spec.node_profiles import NodeProfile
 from cortex_spec.quantities import cpu_text, memory_text
 from cortex_spec.rules.compute_fit import eligible, placements
+from cortex_spec.version_matrix import matrix
 
 
 def _node_group(p: NodeProfile) -> dict[str, Any]:
@@ -73,6 +76,7 @@ def overview(spec: Spec) -> dict[str, Any]:
             "name": cluster.name,
             "region": cluster.region,
             "kubernetes_version": cluster.kubernetes_version,
+            "upgrade_policy": cluster.upgrade_policy,
             "availability_zones": cluster.availability_zones,
             "subnet_visibility": cluster.subnet_visibility,
             "nat_gateway": cluster.resolved_nat_gateway,
@@ -82,7 +86,25 @@ def overview(spec: Spec) -> dict[str, Any]:
             "domain": cluster.domain,
         },
         "environment": spec.environment,
+        "versions": versions(spec),
         "node_groups": [_node_group(spec.system_profile)] + [_node_group(p) for p in profiles],
         "apis": apis,
         "warnings": [w.as_dict() for w in spec.warnings],
+    }
+
+
+def versions(spec: Spec) -> dict[str, Any]:
+    """The dates the calendar and the matrix were read, and the cited version of every
+    component the spec uses on its minor (a valid spec has no gap in them)."""
+    table = matrix()
+    used = uses(spec.cluster, spec.apis)
+    minor = spec.cluster.kubernetes_version
+    return {
+        "eks_calendar_read_on": calendar().read_on,
+        "version_matrix_read_on": table.read_on,
+        "components": {
+            name: table.version(minor, name)
+            for name, component in table.components.items()
+            if component.used in used
+        },
     }

@@ -148,10 +148,18 @@ def _check(data: _Matrix) -> None:
                 )
 
 
-@cache
-def matrix() -> Matrix:
-    """The packaged matrix, validated once per process."""
-    text = resources.files("cortex_spec").joinpath("data", DATA_FILE).read_text("utf-8")
+def load(text: str) -> Matrix:
+    """A matrix from its YAML text; ValueError (pydantic's included) when it breaks a rule."""
     data = _Matrix.model_validate(yaml.safe_load(text))
     _check(data)
     return Matrix(read_on=data.read_on, components=dict(data.components), rows=dict(data.rows))
+
+
+def packaged_text() -> str:
+    return resources.files("cortex_spec").joinpath("data", DATA_FILE).read_text("utf-8")
+
+
+@cache
+def matrix() -> Matrix:
+    """The packaged matrix, validated once per process."""
+    return load(packaged_text())

@@ -13,6 +13,7 @@ import typer
 
 from cortex_cli import loading, output
 from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt, SpecArg
+from cortex_spec import Spec
 
 StackOpt = Annotated[
     str | None,
@@ -63,13 +64,27 @@ def plan(
     source = f", config from {target.stack.file.name}" if target.stack.file else ""
     output.echo(
         f"plan of stack {target.stack_name} ({loaded.cluster.name}, {loaded.cluster.region})"
-        f"{source}\n"
+        f"{source}"
     )
+    output.echo(versions_line(loaded) + "\n")
     # What a change costs and risks comes first; the tree is for those who want detail.
     output.echo(costs_and_risks(loaded, graph).text)
     for line in tree(graph):
         output.echo(f"{'  ' * line.depth}{line.name}  [{line.type}]")
     render_summary(summary(graph))
+
+
+def versions_line(spec: Spec) -> str:
+    """The Kubernetes version and the dates its support and component versions were read:
+    validation compares with those dates, not with today."""
+    from cortex_spec.overview import versions  # noqa: PLC0415
+
+    found = versions(spec)
+    return (
+        f"Kubernetes {spec.cluster.kubernetes_version}, upgrade policy "
+        f"{spec.cluster.upgrade_policy}; EKS calendar read on {found['eks_calendar_read_on']}, "
+        f"version matrix read on {found['version_matrix_read_on']}"
+    )
 
 
 def render_summary(data: dict[str, Any]) -> None:

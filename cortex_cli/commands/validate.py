@@ -37,6 +37,14 @@ def render(summary: dict[str, Any]) -> None:
         f"{cluster['region']}, {cluster['subnet_visibility']} nodes, NAT "
         f"{cluster['nat_gateway']}"
     )
+    found = summary["versions"]
+    output.echo(
+        f"\nversions for {cluster['kubernetes_version']} (upgrade policy "
+        f"{cluster['upgrade_policy']}; EKS calendar read on {found['eks_calendar_read_on']}, "
+        f"version matrix read on {found['version_matrix_read_on']}):"
+    )
+    for name, version in found["components"].items():
+        output.echo(f"  {name:<30} {version}")
     output.echo("\nnode groups:")
     for group in summary["node_groups"]:
         sizes = ", ".join(

@@ -53,13 +53,18 @@ def test_human_plan_is_costs_and_risks_then_a_tree_then_counts(prod_text: str) -
 
 def test_human_plan_lists_node_group_ranges_types_and_warnings(prod_text: str) -> None:
     """Node groups show their capacity, size range, instance types, AMI type and taints;
-    program warnings are listed."""
+    program warnings are listed (none for the default minor: no version warning), and the
+    dates the version data were read are printed."""
     spot = next(line for line in prod_text.splitlines() if line.startswith("    gpu-spot  "))
     assert spot.split()[:5] == ["gpu-spot", "g5.2xlarge,", "g6.2xlarge", "spot", "0-7"]
     assert "AL2023_x86_64_NVIDIA" in spot
     assert "taints nvidia.com/gpu=true:NO_SCHEDULE" in spot
-    assert "warnings (1):" in prod_text
-    assert "cluster-autoscaler: no cited release for Kubernetes 1.35" in prod_text
+    assert "warnings (0):" in prod_text
+    assert "no cited release" not in prod_text
+    assert (
+        "Kubernetes 1.35, upgrade policy standard; EKS calendar read on 2026-12-03, "
+        "version matrix read on 2026-12-03"
+    ) in prod_text.splitlines()
 
 
 def test_json_plan_document(tmp_path: Path) -> None:

@@ -67,10 +67,22 @@ def _json(*args: str | Path) -> tuple[int, Any]:
 
 
 def test_json_document_shape() -> None:
-    """--json prints one document: ok, cluster, environment, node_groups, apis, warnings."""
+    """--json prints one document: ok, cluster, environment, versions, node_groups, apis,
+    warnings; versions name the read dates and the component versions of the minor."""
     code, doc = _json(EXAMPLES / "mixed" / "cortex.yaml", "--env", "dev")
     assert code == 0
-    assert set(doc) == {"ok", "cluster", "environment", "node_groups", "apis", "warnings"}
+    assert set(doc) == {
+        "ok",
+        "cluster",
+        "environment",
+        "versions",
+        "node_groups",
+        "apis",
+        "warnings",
+    }
+    assert doc["versions"]["eks_calendar_read_on"] == "2026-12-03"
+    assert doc["versions"]["components"]["cluster-autoscaler"] == "v1.35.1"
+    assert doc["cluster"]["upgrade_policy"] == "standard"
     assert (doc["ok"], doc["environment"], doc["cluster"]["name"]) == (True, "dev", "mixed-dev")
     groups = {g["name"]: g for g in doc["node_groups"]}
     assert groups["system"]["system"] is True

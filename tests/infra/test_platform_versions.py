@@ -108,3 +108,28 @@ def test_cluster_autoscaler_policy_lints_clean_with_the_nodegroup_arn(plan: Plan
     [statement] = [s for s in policy["Statement"] if s["Sid"] == "DescribeOwnNodegroups"]
     assert statement["Resource"].startswith("arn:aws:eks:us-west-2:")
     assert statement["Resource"].endswith(":nodegroup/mixed-prod/*/*")
+
+
+def test_controller_chart_is_the_one_whose_policy_ships() -> None:
+    """Every row's load-balancer controller chart is the chart of the controller whose IAM
+    policy the stack carries (infra/serving/policies)."""
+    from infra.serving.lb_controller import CHART_VERSION, POLICY_FILE
+
+    assert POLICY_FILE.is_file()
+    assert {row["aws-load-balancer-controller"].version for row in matrix().rows.values()} == {
+        CHART_VERSION
+    }
+
+
+def test_scale_to_zero_means_the_same_to_validation_and_the_program() -> None:
+    """cortex_spec's rule (for matrix gaps) and the serving layer's (for the add-on) agree."""
+    from cortex_spec import load_spec
+    from cortex_spec.component_usage import scales_to_zero
+    from infra.serving import scaling_rules
+    from tests.conftest import EXAMPLES
+
+    spec = load_spec(EXAMPLES / "mixed" / "cortex.yaml", environment="prod")
+    assert [scales_to_zero(a) for a in spec.apis] == [
+        scaling_rules.scales_to_zero(a) for a in spec.apis
+    ]
+    assert any(scales_to_zero(a) for a in spec.apis)
