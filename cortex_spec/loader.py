@@ -115,6 +115,29 @@ def load_spec(
     )
 
 
+def locate_problem(
+    path: str | Path,
+    field: tuple[str | int, ...],
+    message: str,
+    hint: str | None = None,
+    *,
+    cluster_config: str | Path | None = None,
+    environment: str | None = None,
+) -> Problem:
+    """A problem found after loading (by a diff, say), located in the spec as the loader
+    locates its own: the field's line in the file that sets it for `environment`, else the
+    nearest parent's."""
+    sources: dict[str, SourceText] = {}
+    api_node = read(path, sources)
+    if cluster_config is not None:
+        root = pair(api_node, read(cluster_config, sources), str(path), str(cluster_config))
+    else:
+        root = combined(api_node, str(path), sources.get(str(path)))
+    merged = apply_environment(root, environment or "")
+    [problem] = to_problems([Finding(field, message, hint)], merged, to_plain(merged), sources)
+    return problem
+
+
 def _raise_if(
     findings: list[Finding], root: Node, sources: dict[str, SourceText], data: Any = None
 ) -> None:

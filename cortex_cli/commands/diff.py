@@ -22,7 +22,7 @@ from typing import Annotated
 
 import typer
 
-from cortex_cli import diff_sides, loading, output
+from cortex_cli import diff_sides, diff_upgrade, loading, output
 from cortex_cli.diff_sides import Side
 from cortex_cli.exit_codes import ExitCode
 from cortex_cli.options import ClusterConfigOpt, EnvOpt
@@ -123,17 +123,22 @@ def diff(
     name = revision.name(head_path) if revision is not None else str(head_path)
     head = Side(name, head_spec, diff_sides.evaluate(target, head_spec), None, target.environment)
     title = f"{base.label} → {head.label}" + (" (working tree)" if revision is not None else "")
+    changes = diff_graphs(base.graph, head.graph)
+    # A Kubernetes version bump, as ordered steps; one EKS cannot take is refused here.
+    upgrade = diff_upgrade.upgrade_of(changes, head_spec, target)
     report = build_report(
-        diff_graphs(base.graph, head.graph),
+        changes,
         Names.from_specs([base.spec, head.spec]),
         title=title + _qualifiers(base, head, stack),
     )
     if output_format is Format.json:
-        output.emit_json(to_json(report))
+        output.emit_json(diff_upgrade.attach_json(to_json(report), upgrade))
     elif output_format is Format.markdown:
-        output.echo(render_markdown(report, limit=max_chars).rstrip("\n"))
+        limit = max_chars - diff_upgrade.markdown_size(upgrade)
+        text = diff_upgrade.attach_markdown(render_markdown(report, limit=limit), upgrade)
+        output.echo(text.rstrip("\n"))
     else:
-        output.echo(render_text(report).rstrip("\n"))
+        output.echo(diff_upgrade.attach_text(render_text(report), upgrade).rstrip("\n"))
     if report.simulation.violations:
         raise typer.Exit(ExitCode.CHECKS_FAILED)
 
