@@ -1,7 +1,8 @@
 """`run(spec)`: every preflight check, in parallel where the calls are independent.
 
 Order of work: identity and region first (if either fails, nothing else can be trusted and
-the rest is reported as skipped); then EKS, the existing cluster, the certificate, the
+the rest is reported as skipped); then EKS, the existing cluster, the certificate, whether
+this machine can reach the cluster's API endpoint (endpoint_access.py), the
 offerings, Service Quotas and the network usage, all at once; then the pure comparisons.
 The report lists results in a fixed order whatever the threads did.
 """
@@ -12,14 +13,20 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Final
 
-from cortex_aws import account_checks, network_checks, offering_checks, quota_checks
+from cortex_aws import (
+    account_checks,
+    endpoint_access,
+    network_checks,
+    offering_checks,
+    quota_checks,
+)
 from cortex_aws.checks import CheckResult, warned
 from cortex_aws.session import AwsSession
 from cortex_spec import zones
 from cortex_spec.loader import Spec
 
-# Six independent calls in the second stage; more threads would only invite throttling.
-WORKERS: Final = 6
+# Seven independent calls in the second stage; more threads would only invite throttling.
+WORKERS: Final = 7
 _LATER: Final = (
     "eks",
     "existing-cluster",
@@ -27,6 +34,7 @@ _LATER: Final = (
     "vcpu-quota",
     "network-quota",
     "certificate",
+    "endpoint-access",
 )
 
 
@@ -55,8 +63,14 @@ class PreflightReport:
         }
 
 
-def run(spec: Spec, session: AwsSession | None = None) -> PreflightReport:
-    """Raises ProvisionError only when there are no credentials at all."""
+def run(
+    spec: Spec,
+    session: AwsSession | None = None,
+    *,
+    checkip_url: str | None = None,
+) -> PreflightReport:
+    """Raises ProvisionError only when there are no credentials at all. `checkip_url` is
+    where the deploying machine's public address is asked (tests point it at loopback)."""
     session = session or AwsSession(spec.cluster.region)
     session.require_credentials()
     with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="preflight") as pool:
@@ -73,6 +87,7 @@ def run(spec: Spec, session: AwsSession | None = None) -> PreflightReport:
         offers = pool.submit(offering_checks.fetch, session, zones.instance_types(spec))
         facts = pool.submit(quota_checks.fetch_quotas, session)
         usage = pool.submit(quota_checks.fetch_usage, session)
+        access = pool.submit(endpoint_access.run, spec, checkip_url)
         offer_results, chosen = offering_checks.check(spec, offers.result())
         results = [
             *first,
@@ -82,6 +97,7 @@ def run(spec: Spec, session: AwsSession | None = None) -> PreflightReport:
             *quota_checks.vcpu(spec, session.region, facts.result()),
             *network_checks.check(spec, chosen, facts.result(), usage.result()),
             *certificate.result(),
+            *access.result(),
         ]
     return _report(spec, chosen, results)
 

@@ -1,12 +1,15 @@
-"""Fixtures shared by every test package: a real moto server over HTTP, hypothesis profiles."""
+"""Fixtures shared by every test package: a real moto server over HTTP, a loopback checkip
+endpoint (no test reaches the internet), hypothesis profiles."""
 
 from __future__ import annotations
 
 import os
 import socket
+import threading
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -66,3 +69,50 @@ def aws(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> MotoServer:
     monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
     return moto_server
+
+
+@pytest.fixture(autouse=True)
+def _checkip_on_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Preflight asks a public endpoint for this machine's address; tests never reach the
+    internet: by default the question goes to a closed loopback port (answer: unknown), and
+    the endpoint-access tests serve their own answer."""
+    monkeypatch.setattr(
+        "cortex_aws.endpoint_access.CHECKIP_URL", f"http://127.0.0.1:{_free_port()}/"
+    )
+
+
+@dataclass
+class CheckIp:
+    """A loopback stand-in for the checkip endpoint; set `answer` to change its reply."""
+
+    url: str
+    answer: str = "203.0.113.7\n"
+
+
+@pytest.fixture
+def checkip(monkeypatch: pytest.MonkeyPatch) -> Iterator[CheckIp]:
+    """Preflight's address question answered locally (by default 203.0.113.7)."""
+    stub = CheckIp(url="")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = stub.answer.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    stub.url = f"http://127.0.0.1:{server.server_address[1]}/"
+    monkeypatch.setattr("cortex_aws.endpoint_access.CHECKIP_URL", stub.url)
+    try:
+        yield stub
+    finally:
+        server.shutdown()
+        server.server_close()

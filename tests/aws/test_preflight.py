@@ -12,15 +12,15 @@ from cortex_aws.checks import CheckResult
 from cortex_aws.session import AwsSession
 from cortex_spec.errors import ProvisionError
 from tests.aws import stubs
-from tests.conftest import MotoServer
+from tests.conftest import CheckIp, MotoServer
 
 
 def _by(results: tuple[CheckResult, ...], check: str) -> list[CheckResult]:
     return [r for r in results if r.check == check]
 
 
-def test_feasible_spec_passes(aws: MotoServer, tmp_path: Path) -> None:
-    """With room everywhere, every check passes and the report is ok."""
+def test_feasible_spec_passes(aws: MotoServer, tmp_path: Path, checkip: CheckIp) -> None:
+    """With room everywhere, and this machine's address allowed, every check passes."""
     spec = stubs.spec_from(tmp_path)
     session = AwsSession(spec.cluster.region)
     stubber = stubs.stub_quotas(session, stubs.AMPLE)
@@ -37,6 +37,7 @@ def test_feasible_spec_passes(aws: MotoServer, tmp_path: Path) -> None:
         "vcpu-quota",  # g spot; no g on-demand, the spot mix has no on-demand share
         *["network-quota"] * 4,
         "certificate",
+        "endpoint-access",
     ]
     assert report.zones == ("us-west-2a", "us-west-2b", "us-west-2c")
 

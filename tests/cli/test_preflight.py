@@ -15,7 +15,7 @@ from cortex_cli.main import app
 from cortex_spec import Spec
 from tests.aws import stubs
 from tests.cli.projects import write_project
-from tests.conftest import MotoServer
+from tests.conftest import CheckIp, MotoServer
 
 
 def _run(monkeypatch: pytest.MonkeyPatch, spec: Path, vcpu: dict[str, float], *args: str) -> Result:
@@ -31,15 +31,17 @@ def _run(monkeypatch: pytest.MonkeyPatch, spec: Path, vcpu: dict[str, float], *a
 
 
 def test_feasible_spec_exits_0_with_a_table(
-    aws: MotoServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    aws: MotoServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checkip: CheckIp
 ) -> None:
-    """Nothing fails: exit 0, one PASS row per check, and a summary line."""
+    """Nothing fails: exit 0, one PASS row per check (this machine's address, from the
+    loopback checkip, is allowed), and a summary line."""
     result = _run(monkeypatch, stubs.write_spec(tmp_path), stubs.AMPLE)
     assert result.exit_code == ExitCode.OK, result.output
     lines = result.output.splitlines()
     assert lines[2].split() == ["RESULT", "CHECK", "SUBJECT", "REASON"]
     assert any(line.startswith("PASS    vcpu-quota") for line in lines)
-    assert lines[-1] == "15 passed, 0 warnings, 0 failed: ready to deploy"
+    assert any(line.startswith("PASS    endpoint-access") for line in lines)
+    assert lines[-1] == "16 passed, 0 warnings, 0 failed: ready to deploy"
 
 
 def test_quota_shortfall_exits_4_naming_the_family(
@@ -58,14 +60,19 @@ def test_quota_shortfall_exits_4_naming_the_family(
 
 
 def test_json_lists_every_check(
-    aws: MotoServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    aws: MotoServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checkip: CheckIp
 ) -> None:
     """--json prints one document with ok, summary and every check's status and reason."""
     result = _run(monkeypatch, stubs.write_spec(tmp_path), stubs.AMPLE, "--json")
     document = json.loads(result.output)
     assert document["ok"] is True
-    assert document["summary"] == {"pass": 15, "warn": 0, "fail": 0}
-    assert {c["check"] for c in document["checks"]} >= {"identity", "offerings", "certificate"}
+    assert document["summary"] == {"pass": 16, "warn": 0, "fail": 0}
+    assert {c["check"] for c in document["checks"]} >= {
+        "identity",
+        "offerings",
+        "certificate",
+        "endpoint-access",
+    }
 
 
 def test_missing_credentials_exit_3_with_the_fix(
