@@ -13,6 +13,7 @@ from typer.testing import CliRunner, Result
 from cortex_cli.exit_codes import ExitCode
 from cortex_cli.main import app
 from offline import engine
+from tests.cli.projects import write_project
 from tests.conftest import MotoServer
 from tests.offline.checkpoints import checkpoint
 
@@ -114,12 +115,16 @@ def test_a_jump_from_the_deployed_version_is_refused(
         stack="prod",
         region="us-west-2",
         program=STAND_IN,
+        project="acme-serving",
     )
     s3 = boto3.client("s3")
     s3.create_bucket(Bucket="state", CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
     s3.put_object(
-        Bucket="state", Key=".pulumi/stacks/cortex/prod.json", Body=json.dumps(checkpoint(deployed))
+        Bucket="state",
+        Key=".pulumi/stacks/acme-serving/prod.json",
+        Body=json.dumps(checkpoint(deployed)),
     )
+    write_project(tmp_path / "new", stacks={"prod": {"cortex:spec": "cortex.yaml"}})
     head = _write(tmp_path / "new/cortex.yaml", "1.35")
     result = _diff("--against-state", "s3://state", head, "--stack", "prod")
     assert result.exit_code == ExitCode.INVALID_INPUT, result.output
