@@ -16,8 +16,8 @@ out, at the bundle's root and at the spec's folder (a file either leaves out sta
 from __future__ import annotations
 
 import posixpath
-from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Final
 
 from cortex_spec.models.workload import Predictor
 from runtime.bundle import Bundle, build_bundle, prefixed, read_rules
@@ -25,6 +25,9 @@ from runtime.bundle import Bundle, build_bundle, prefixed, read_rules
 if TYPE_CHECKING:
     from cortex_spec.loader import Spec
     from cortex_spec.models.api import RealtimeAPI
+
+# Written by the Pulumi program into the folder it runs in (the project's).
+GENERATED_DIR: Final = ".cortex-infra"
 
 
 def normal(path: str) -> PurePosixPath:
@@ -60,6 +63,16 @@ def bundle_root(predictor: Predictor) -> PurePosixPath:
     return root
 
 
+def generated_files(folder: Path) -> list[str]:
+    """What cortex-infra writes into a project folder itself (the image build contexts of
+    `infra/serving/images.py`, under `GENERATED_DIR`): never part of a bundle, or a first
+    `pulumi up` would change the bundle of an API whose root is the project folder."""
+    generated = folder / GENERATED_DIR
+    if not generated.is_dir():
+        return []
+    return [p.relative_to(folder).as_posix() for p in generated.rglob("*") if p.is_file()]
+
+
 def build_api_bundle(spec: Spec, api: RealtimeAPI) -> Bundle:
     """The deterministic bundle of one predictor API (`BundleError` when unreadable)."""
     if api.predictor is None:
@@ -68,6 +81,8 @@ def build_api_bundle(spec: Spec, api: RealtimeAPI) -> Bundle:
     folder = spec.project_dir / root
     prefix = "" if not root.parts else f"{root.as_posix()}/"
     own = [p.removeprefix(prefix) for p in spec.spec_files_in_project if p.startswith(prefix)]
+    if not prefix:
+        own.extend(generated_files(folder))
     bundle = build_bundle(folder, own)
     if not prefix:
         return bundle

@@ -19,7 +19,6 @@ NAMESPACE: Final = "cortex"
 SYSTEM_NAMESPACE: Final = "kube-system"
 
 RUNTIME_REPOSITORY_SUFFIX: Final = "runtime"
-RUNTIME_IMAGE_TAG: Final = "0.1.0"
 
 # Endpoints were once ALB path patterns (`<endpoint>/*`, at most 128 characters: CloudFormation,
 # AWS::ElasticLoadBalancingV2::ListenerRule PathPatternConfig). The router has no such limit;

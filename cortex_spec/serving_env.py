@@ -10,8 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from cortex_spec.models.api import RealtimeAPI
-from cortex_spec.models.cluster import ClusterConfig
-from cortex_spec.naming import RUNTIME_IMAGE_TAG, runtime_repository
 from runtime import contract
 
 if TYPE_CHECKING:
@@ -132,20 +130,3 @@ def api_spec_document(
             {"bundle": bundle_uri, "sha256": bundle_sha256} if predictor is not None else None
         ),
     }
-
-
-# The runtime Dockerfile's targets: `cpu` is tagged `<tag>`, the others `<tag>-<target>`.
-_ACCELERATOR_TAG_SUFFIX = {"none": "", "nvidia": "-cuda", "neuron": "-neuron"}
-
-
-def serving_image(api: RealtimeAPI, cluster: ClusterConfig, *, registry: str) -> str:
-    """The runtime image: `predictor.image`, else `cluster.runtime_image`, else the stack's
-    ECR repository (`registry` is `<account>.dkr.ecr.<region>.amazonaws.com`), at the tag
-    built for the predictor's accelerator (`-cuda`, `-neuron`). The container form's proxy
-    sidecar needs no accelerator libraries and always takes the plain tag."""
-    if api.predictor is not None and api.predictor.image:
-        return api.predictor.image
-    if cluster.runtime_image:
-        return cluster.runtime_image
-    suffix = _ACCELERATOR_TAG_SUFFIX[api.accelerator] if api.form == "predictor" else ""
-    return f"{registry}/{runtime_repository(cluster.name)}:{RUNTIME_IMAGE_TAG}{suffix}"

@@ -311,6 +311,12 @@ NONE_KNOWN: Final[dict[str, tuple[str, str]]] = {
     "kubernetes:keda.sh/v1alpha1:ScaledObject": _NO_KIND_ENTRY,
     "kubernetes:http.keda.sh/v1beta1:InterceptorRoute": _NO_KIND_ENTRY,
     "kubernetes:policy/v1:PodDisruptionBudget": ("`.spec` is listed for v1beta1 only", K8S_DIFF),
+    # Image.Diff reports every change (tags, build args, platforms, the context's contents)
+    # as an update: a rebuild and push under the new tags.
+    "docker-build:index:Image": (
+        "every change is an update",
+        "pulumi-docker-build provider/internal/image.go (Image.Diff)",
+    ),
     "aws:ec2/internetGateway:InternetGateway": (
         "ec2 Attach/DetachInternetGateway move it between VPCs",
         BOTO.removesuffix(": "),

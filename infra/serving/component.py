@@ -14,6 +14,7 @@ from cortex_spec.models.cluster import ClusterConfig
 from infra.handles import ClusterHandle
 from infra.serving import domain, scaling_rules, timeouts
 from infra.serving.bundles import BundleRef, BundleStore, BundleStoreArgs, api_bundle
+from infra.serving.images import ServingImages, ServingImagesArgs
 from infra.serving.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
 from infra.serving.load_balancer import ApiLoadBalancer, ApiLoadBalancerArgs
 from infra.serving.metrics_stack import MetricsStack, MetricsStackArgs
@@ -81,6 +82,17 @@ class Serving(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, provider=cluster.k8s_provider),
         )
         registry = RuntimeRegistry(f"{name}-registry", config, opts=child)
+        bundles = {api.name: api_bundle(spec, api) for api in spec.apis if api.predictor}
+        images = ServingImages(
+            f"{name}-images",
+            ServingImagesArgs(
+                spec=spec,
+                repository_url=registry.repository_url,
+                registry_id=registry.registry_id,
+                bundles=bundles,
+            ),
+            opts=child,
+        )
         store = None
         if any(api.form == "predictor" for api in spec.apis):
             store = BundleStore(
@@ -106,7 +118,7 @@ class Serving(pulumi.ComponentResource):
         for api in spec.apis:
             bundle: BundleRef | None = None
             if store is not None and api.form == "predictor":
-                bundle = store.add(api.name, api_bundle(spec, api))
+                bundle = store.add(api.name, bundles[api.name])
             workload = ApiWorkload(
                 f"{name}-{api.name}",
                 ApiWorkloadArgs(
@@ -114,7 +126,7 @@ class Serving(pulumi.ComponentResource):
                     spec=spec,
                     cluster=cluster,
                     namespace=namespace,
-                    image=registry.image_for(api, config),
+                    image=images.image_for(api.name),
                     bundle=bundle,
                     bucket_arn=store.bucket_arn if store is not None else None,
                     tags=tags,
