@@ -109,6 +109,26 @@ def distribution_names(text: str) -> list[str]:
     return names
 
 
+def required_distributions(dependencies: Dependencies) -> list[tuple[str, int, str]]:
+    """(file, line, distribution) asked for by requirements.txt and the files it includes
+    with `-r` (constraints files only pin, they require nothing)."""
+    texts = {name: data.decode("utf-8", "replace") for name, data in dependencies.files}
+    out: list[tuple[str, int, str]] = []
+    queue, seen = [REQUIREMENTS], set()
+    while queue:
+        name = queue.pop(0)
+        if name in seen or name not in texts:
+            continue
+        seen.add(name)
+        folder = posixpath.dirname(name)
+        for number, line in requirement_lines(texts[name]):
+            include = _INCLUDE.match(line)
+            if include and line.startswith(("-r", "--requirement")):
+                queue.append(posixpath.normpath(posixpath.join(folder, include["path"])))
+            out.extend((name, number, found) for found in distribution_names(line))
+    return out
+
+
 def _read(archive: zipfile.ZipFile, path: str) -> bytes | None:
     try:
         return archive.read(path)

@@ -44,6 +44,9 @@ class Group:
 
 
 CLUSTER: Final = Group("cluster", "")
+# Images carry `cortex.dev/api` in their image labels when they belong to one API; a base
+# image serves every API of its variant, whatever its name says (`-base-cpu` is no node group).
+IMAGE_TYPE: Final = "docker-build:index:Image"
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,8 @@ class Grouper:
         if cached is not None:
             return cached
         found = self._marked(resource)
+        if found is None and resource.type == IMAGE_TYPE:
+            found = CLUSTER
         if found is None and resource.parent in self.by_urn:
             parent = self.group(self.by_urn[resource.parent])
             found = parent if parent != CLUSTER else None
@@ -128,6 +133,8 @@ class Grouper:
             self._node_group(labels.get(NODE_GROUP_LABEL)),
             self._node_group(tags.get(NODE_GROUP_LABEL)),
         ]
+        if resource.type == IMAGE_TYPE:
+            candidates.append(self._api(_mapping(inputs.get("labels")).get(naming.API_TAG)))
         name = metadata.get("name")
         if isinstance(name, str) and name.startswith("api-"):
             candidates.append(self._api(name.removeprefix("api-")))

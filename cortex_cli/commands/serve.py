@@ -4,10 +4,16 @@ The API's folder is bundled as for an upload (`cortex_spec.api_bundles`), the ru
 given the pod's environment and spec file (from `cortex_spec.serving_env`) with the bundle
 as a local zip, and `cortex-runtime serve` runs in a child process until Ctrl-C, which
 drains it.
+
+It installs nothing: the pod's image has the API's `requirements.txt` installed (the stack
+builds it), this machine may not. So before starting, every distribution the file asks for
+must be installed in the interpreter that runs cortex-infra, or serve says which are
+missing and how to install them, instead of failing on the predictor's first import.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import signal
@@ -23,11 +29,13 @@ from cortex_cli import output
 from cortex_cli.loading import load
 from cortex_cli.options import ClusterConfigOpt, EnvOpt, SpecArg
 from cortex_spec import Problem, Spec, SpecError
-from cortex_spec.api_bundles import build_api_bundle
+from cortex_spec.api_bundles import build_api_bundle, bundle_root
+from cortex_spec.api_dependencies import SCRIPT, read_dependencies, required_distributions
+from cortex_spec.errors import Location
 from cortex_spec.models.api import RealtimeAPI
 from cortex_spec.serving_env import api_spec_document, serving_environment
 from runtime import contract
-from runtime.bundle import BundleError
+from runtime.bundle import Bundle, BundleError
 
 ApiOpt = Annotated[str, typer.Option("--api", help="Name of the API to serve.", show_default=False)]
 PortOpt = Annotated[int, typer.Option("--port", min=1, max=65535, help="Local port to listen on.")]
@@ -56,6 +64,44 @@ def _select(spec: Spec, name: str) -> RealtimeAPI:
     return api
 
 
+def _installed(name: str) -> bool:
+    try:
+        importlib.metadata.distribution(name)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+def _check_requirements(spec: Spec, api: RealtimeAPI, bundle: Bundle) -> None:
+    """Refuse to start while a distribution of the API's requirements.txt is missing here."""
+    assert api.predictor is not None
+    dependencies = read_dependencies(api.name, bundle, bundle_root(api.predictor).as_posix())
+    if dependencies.has_script:
+        output.echo(
+            f"note: {dependencies.where(SCRIPT)} is not run here; it runs (as root) when the "
+            "stack builds the API's image",
+            err=True,
+        )
+    missing = [item for item in required_distributions(dependencies) if not _installed(item[2])]
+    if not missing:
+        return
+    first_file, first_line, _ = missing[0]
+    names = ", ".join(dict.fromkeys(name for _, _, name in missing))
+    requirements = spec.project_dir / dependencies.where("requirements.txt")
+    raise SpecError(
+        [
+            Problem(
+                Location(dependencies.where(first_file), first_line, 1),
+                f"apis[{api.name}]",
+                f"not installed where cortex-infra runs ({sys.executable}): {names}; the "
+                "predictor would fail on its first import",
+                f"install them into this environment first: {sys.executable} -m pip install "
+                f"-r {requirements} (the API's image has them installed by the stack)",
+            )
+        ]
+    )
+
+
 def _environment(spec: Spec, api: RealtimeAPI, work: Path, port: int) -> dict[str, str]:
     try:
         bundle = build_api_bundle(spec, api)
@@ -63,6 +109,7 @@ def _environment(spec: Spec, api: RealtimeAPI, work: Path, port: int) -> dict[st
         raise SpecError(
             [Problem(None, f"apis[{api.name}]", f"cannot bundle its code: {error}", None)]
         ) from None
+    _check_requirements(spec, api, bundle)
     location = work / "bundle.zip"
     location.write_bytes(bundle.data)
     spec_path = work / contract.SPEC_FILE_NAME

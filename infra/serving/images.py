@@ -35,7 +35,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_docker_build as docker_build
 
-from cortex_spec import Spec
+from cortex_spec import Spec, naming
 from cortex_spec.api_bundles import GENERATED_DIR, bundle_root
 from cortex_spec.api_dependencies import CONDA_PACKAGES, Dependencies, read_dependencies
 from cortex_spec.api_images import (
@@ -211,6 +211,7 @@ class ServingImages(pulumi.ComponentResource):
             dockerfile=dockerfile,
             platforms=list(platforms),
             build_args={"BASE_IMAGE": base_ref},
+            api=api,
         )
 
     def _image(
@@ -224,7 +225,11 @@ class ServingImages(pulumi.ComponentResource):
         platforms: list[str],
         target: str | None = None,
         build_args: Mapping[str, pulumi.Input[str]] | None = None,
+        api: str | None = None,
     ) -> docker_build.Image:
+        labels: dict[str, pulumi.Input[str]] = {BUILD_HASH_LABEL: content_hash}
+        if api is not None:
+            labels[naming.API_TAG] = api
         return docker_build.Image(
             name,
             tags=[pulumi.Output.concat(self._args.repository_url, ":", tag)],
@@ -233,7 +238,7 @@ class ServingImages(pulumi.ComponentResource):
             target=target,
             build_args=build_args,
             platforms=[docker_build.Platform(p) for p in platforms],
-            labels={BUILD_HASH_LABEL: content_hash},
+            labels=labels,
             push=True,
             registries=self._registries,
             # Previews run with a read-only role and must stay fast; the image is built,

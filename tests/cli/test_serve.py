@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from cortex_cli.exit_codes import ExitCode
 from cortex_cli.main import app
 from cortex_spec import load_spec
-from cortex_spec.serving_env import api_spec_document, serving_environment, serving_image
+from cortex_spec.serving_env import api_spec_document, serving_environment
 from runtime import contract
 from tests.conftest import _free_port
 
@@ -67,6 +67,9 @@ def spec_path(tmp_path: Path) -> Path:
     (tmp_path / "predictor.py").write_text(PREDICTOR)
     (tmp_path / "lib").mkdir()
     (tmp_path / "lib" / "helper.py").write_text("def suffix():\n    return '!'\n")
+    # Installed where the tests run: serve starts; dependencies.sh is only noted.
+    (tmp_path / "requirements.txt").write_text("httpx\npyyaml  # any case, any separator\n")
+    (tmp_path / "dependencies.sh").write_text("apt-get install -y tree\n")
     return tmp_path / "cortex.yaml"
 
 
@@ -103,12 +106,20 @@ def test_the_container_form_gives_the_proxy_and_the_containers_their_ports(spec_
     assert api_spec_document(boxed, spec)["project"] is None
 
 
-def test_the_default_image_is_the_stack_runtime_repository(spec_path: Path) -> None:
-    """Without predictor.image or cluster.runtime_image, pods use <registry>/<cluster>/runtime."""
-    spec = load_spec(spec_path)
-    registry = "123456789012.dkr.ecr.us-west-2.amazonaws.com"
-    image = serving_image(spec.api("echo"), spec.cluster, registry=registry)
-    assert image.startswith(f"{registry}/demo/runtime:")
+def test_missing_requirements_are_named_with_the_command_that_installs_them(
+    spec_path: Path,
+) -> None:
+    """A requirements.txt asking for what this interpreter lacks: exit 1 before the
+    predictor starts, naming the file, the line, the distributions and the pip command."""
+    folder = spec_path.parent
+    (folder / "requirements.txt").write_text("# the model\n-r more.txt\nPyYAML>=6\n")
+    (folder / "more.txt").write_text("torch==2.15.0\nnot-a-real-dist-cortex\n")
+    result = CliRunner().invoke(app, ["serve", str(spec_path), "--api", "echo"])
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert "more.txt:1:1: apis[echo]: not installed where cortex-infra runs" in result.output
+    assert "torch, not-a-real-dist-cortex" in result.output
+    assert f"-m pip install -r {folder / 'requirements.txt'}" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_an_unknown_api_is_an_input_error(spec_path: Path) -> None:

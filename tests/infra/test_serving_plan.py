@@ -264,12 +264,17 @@ def test_every_kubernetes_object_has_an_explicit_name(plan: PlanGraph) -> None:
 
 
 def test_runtime_image_defaults_to_the_stack_repository(plan: PlanGraph) -> None:
-    """Without predictor.image or cluster.runtime_image, pods run the stack's ECR tag."""
+    """Without predictor.image or cluster.runtime_image, pods run a base the stack builds
+    into its ECR repository, by digest; the container form's proxy runs the cpu base."""
     repository = of_type(plan, "ecr/repository:Repository")[0].inputs
     assert repository["imageScanningConfiguration"] == {"scanOnPush": True}
+    assert repository["imageTagMutability"] == "IMMUTABLE"
     image = container(plan, "sentiment", "api")["image"]
-    assert image == "123456789012.dkr.ecr.us-west-2.amazonaws.com/serving-test/runtime:0.1.0"
+    assert image.startswith("123456789012.dkr.ecr.us-west-2.amazonaws.com/serving-test/runtime@")
     assert container(plan, "classifier", "proxy")["image"] == image
+    assert container(plan, "embedder", "api")["image"] != image
+    targets = {r.name: r.inputs["target"] for r in of_type(plan, "index:Image")}
+    assert targets == {"serving-images-base-cpu": "cpu", "serving-images-base-neuron": "neuron"}
 
 
 def test_plan_is_byte_identical_across_evaluations(plan: PlanGraph) -> None:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from cortex_spec import load_spec
-from cortex_spec.serving_env import INFRASTRUCTURE_ONLY, api_spec_document, serving_image
+from cortex_spec.api_images import variant_of
+from cortex_spec.serving_env import INFRASTRUCTURE_ONLY, api_spec_document
 from infra.serving import containers, workload
 from runtime import contract
 from runtime.bundle import build_bundle
@@ -73,16 +74,13 @@ def test_the_spec_files_inside_the_project_are_excluded_from_bundles() -> None:
 
 
 def test_default_runtime_image_follows_the_accelerator() -> None:
-    """Without predictor.image or runtime_image: plain tag for CPU, -cuda for GPU, -neuron for
-    Inferentia; a container-form proxy always takes the plain tag."""
+    """Without predictor.image or runtime_image: the cpu base for CPU, cuda for GPU, neuron
+    for Inferentia; a container-form proxy always runs the cpu base."""
     spec = load_spec(MIXED, environment="prod")
-    registry = "123456789012.dkr.ecr.us-west-2.amazonaws.com"
-    images = {api.name: serving_image(api, spec.cluster, registry=registry) for api in spec.apis}
-    repository = f"{registry}/{spec.cluster.name}/runtime:0.1.0"
-    assert images == {
-        "sentiment": repository,
-        "image-classifier": repository,
-        "embedder": f"{repository}-neuron",
+    assert {api.name: variant_of(api) for api in spec.apis} == {
+        "sentiment": "cpu",
+        "image-classifier": "cpu",
+        "embedder": "neuron",
     }
 
 
