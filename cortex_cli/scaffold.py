@@ -30,6 +30,7 @@ PROJECT_FILES: Final = {
     "cortex.yaml": "cortex.yaml.tmpl",
     ".cortexignore": "cortexignore.tmpl",
     "apis/API/predictor.py": "apis/API/predictor.py.tmpl",
+    "apis/API/requirements.txt": "apis/API/requirements.txt.tmpl",
 }
 # Workflow file of a user's project → template, under templates/workflows/. Named for
 # cortex-infra, so that they sit beside a repository's other workflows.

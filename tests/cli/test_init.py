@@ -27,6 +27,7 @@ EXPECTED = [
     "Pulumi.yaml",
     "__main__.py",
     "apis/hello/predictor.py",
+    "apis/hello/requirements.txt",
     "cortex.yaml",
     "requirements.txt",
 ]
@@ -165,3 +166,26 @@ def test_templates_ship_as_package_data_and_render_strictly() -> None:
     with pytest.raises(scaffold.TemplateError, match="never used"):
         scaffold.render("a\n", {"b": "c"})
     assert scaffold.render("x:\n  <%b%>\n", {"b": "- 1\n- 2\n"}) == "x:\n  - 1\n  - 2\n"
+
+
+@pytest.mark.slow
+def test_the_new_project_deploys_with_no_manual_image_step(tmp_path: Path) -> None:
+    """Its plan builds the runtime base and the API's image (its requirements.txt), pushes
+    them to the stack's repository, and the API's Deployment runs its image by digest."""
+    assert _init(tmp_path, "--name", "acme", "--region", "us-west-2").exit_code == 0
+    (tmp_path / "apis" / "hello" / "requirements.txt").write_text("PyYAML>=6\n")
+    result = CliRunner().invoke(
+        app, ["plan", str(tmp_path / "cortex.yaml"), "--stack", "dev", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    resources = json.loads(result.stdout)["resources"]
+    images = {r["name"]: r for r in resources if r["type"] == "docker-build:index:Image"}
+    assert sorted(images) == ["serving-images-base-cpu", "serving-images-hello"]
+    hello = images["serving-images-hello"]
+    assert hello["inputs"]["push"] is True
+    folder = tmp_path / hello["inputs"]["context"]["location"]
+    assert (folder / "requirements.txt").read_text() == "PyYAML>=6\n"
+    deployment = next(r for r in resources if r["name"] == "serving-hello-deployment")
+    assert hello["urn"] in deployment["dependencies"]
+    (container,) = deployment["inputs"]["spec"]["template"]["spec"]["containers"]
+    assert "/runtime@sha256:" in container["image"]
