@@ -25,7 +25,7 @@ from tests.conftest import REPO
 
 BASE = "123456789012.dkr.ecr.us-west-2.amazonaws.com/c/runtime@sha256:" + "a" * 64
 DEPS = Dependencies("vision", "apis/vision", (("requirements.txt", b"torch==2.15.0\n"),))
-PLATFORMS = ("linux/amd64",)
+PLATFORMS: tuple[str, ...] = ("linux/amd64",)
 
 
 def test_identical_inputs_give_identical_hashes() -> None:
