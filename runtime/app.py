@@ -14,12 +14,13 @@ from collections.abc import Callable
 from time import perf_counter
 
 from runtime import bundle, contract
+from runtime.connections import REFUSED
 from runtime.executors import Executor, ThreadExecutor
 from runtime.front import CLIENT_CLOSED, DRAINING, NOT_READY, OVERLOADED, Front
 from runtime.journal import Journal
-from runtime.limiter import OverloadedError
+from runtime.limiter import DrainedError, OverloadedError
 from runtime.placement import Placement
-from runtime.predictor import LoadError, Request
+from runtime.predictor import LoadError, Outcome, Request, error_outcome
 from runtime.processes import ProcessExecutor
 from runtime.responses import (
     DisconnectedError,
@@ -33,17 +34,26 @@ from runtime.responses import (
 from runtime.settings import Settings
 
 
-def _executor(
-    settings: Settings, journal: Journal, on_crash: Callable[[str], None]
-) -> Executor | Placement:
+def _executor(settings: Settings, journal: Journal) -> Executor | Placement:
     assert settings.predictor is not None
+    timeout = settings.limits.request_timeout
+    project, predictor = settings.project_dir, settings.predictor
     if settings.processes == 1 and settings.threads == 1:
-        return Placement(settings.project_dir, settings.predictor, journal)
+        return Placement(project, predictor, timeout, journal)
     if settings.processes == 1:
-        return ThreadExecutor(settings.project_dir, settings.predictor, settings.threads)
+        return ThreadExecutor(
+            project, predictor, settings.threads, timeout=timeout, journal=journal
+        )
     return ProcessExecutor(
-        settings.project_dir, settings.predictor, settings.processes, settings.threads, on_crash
+        project, predictor, settings.processes, settings.threads, timeout=timeout, journal=journal
     )
+
+
+# Predictions still running when the drain's time is up are answered this, and dropped.
+DRAIN_DEADLINE: Outcome = error_outcome(503, "draining: the prediction did not finish in time")
+# After the drain: how long threads and worker processes get to end before they are left
+# behind or killed (the watchdog's deadline is EXIT_MARGIN_SECONDS after the drain's).
+CLOSE_SECONDS = 1.0
 
 
 def _freeze_heap() -> None:
@@ -62,12 +72,25 @@ class PredictorApp(Front):
         self.predict_paths = frozenset({contract.PREDICT_PATH, endpoint or "/", f"{endpoint}/"})
         self.ready = False
         self.stop: Callable[[], None] = lambda: None
-        self.executor = _executor(settings, journal, self._crashed)
+        self.executor = _executor(settings, journal)
         # Only a serial predictor may run on the event loop (runtime.placement).
         self.placement = self.executor if isinstance(self.executor, Placement) else None
 
     async def healthy(self) -> bool:
-        return self.ready
+        return self.ready and self.executor.serving() and self.executor.trouble() is None
+
+    def trouble(self) -> str | None:
+        return self.executor.trouble() if self.ready else None
+
+    def stuck(self) -> int:
+        return self.executor.stuck
+
+    def sweep(self) -> None:
+        if self.ready:
+            self.executor.sweep()
+
+    def abandon_running(self) -> int:
+        return self.executor.abandon(DRAIN_DEADLINE)
 
     async def load(self) -> None:
         """Fetch, verify and unpack the bundle, then construct the predictor(s)."""
@@ -91,14 +114,8 @@ class PredictorApp(Front):
         self.ready = True
         self.journal.event("ready", seconds=round(time.perf_counter() - start, 3))
 
-    def _crashed(self, message: str) -> None:
-        self.journal.error("worker_exited", message)
-        self.ready = False
-        self.exit_code = 1
-        self.stop()
-
     async def close(self) -> None:
-        await self.executor.close()
+        await self.executor.close(CLOSE_SECONDS)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # noqa: PLR0912
         # The hot path, written out flat: every call, await and object here is paid per
@@ -157,11 +174,14 @@ class PredictorApp(Front):
             )
             await send({"type": "http.response.body", "body": outcome.body})
             status = outcome.status
-        except OverloadedError:
+        except DrainedError:
             status = 503
+            await respond(send, 503, DRAINING)
+        except OverloadedError:
+            status = scope.get(REFUSED) or 503
             await respond(send, 503, OVERLOADED)
         except DisconnectedError:
-            status = CLIENT_CLOSED
+            status = scope.get(REFUSED) or CLIENT_CLOSED
         finally:
             self.record("POST", path, status, perf_counter() - start)
 
@@ -177,6 +197,8 @@ class PredictorApp(Front):
             await respond_error(send, 405, "use POST")
         elif path == contract.HEALTH_PATH:
             await self.health(send)
+        elif path == contract.LIVENESS_PATH:
+            await self.liveness(send)
         elif path == contract.METRICS_PATH:
             await self.metrics_page(send)
         else:

@@ -23,10 +23,15 @@ LOCAL_PORT: Final = PROXY_PORT
 # HTTP surface every serving endpoint provides.
 PREDICT_PATH: Final = "/"
 HEALTH_PATH: Final = "/healthz"
+# Liveness: 200 while the replica can still serve (loading included), 503 once it cannot
+# (every prediction thread stuck, a worker process that could not be replaced). Served on
+# the event loop, so a blocked loop does not answer at all and the probe times out.
+LIVENESS_PATH: Final = "/livez"
 METRICS_PATH: Final = "/metrics"
 IN_FLIGHT_METRIC: Final = "cortex_in_flight_requests"
 REQUESTS_METRIC: Final = "cortex_requests_total"
 LATENCY_METRIC: Final = "cortex_request_duration_seconds"
+STUCK_METRIC: Final = "cortex_stuck_predictions"
 
 # Environment variables the infrastructure sets on serving containers.
 ENV_CONTRACT_VERSION: Final = "CORTEX_CONTRACT_VERSION"
@@ -45,6 +50,11 @@ ENV_THREADS: Final = "CORTEX_THREADS_PER_PROCESS"
 ENV_UPSTREAM_PORT: Final = "CORTEX_UPSTREAM_PORT"
 ENV_DRAIN_SECONDS: Final = "CORTEX_DRAIN_SECONDS"
 ENV_LOG_LEVEL: Final = "CORTEX_LOG_LEVEL"
+ENV_MAX_BODY_BYTES: Final = "CORTEX_MAX_BODY_BYTES"
+ENV_REQUEST_TIMEOUT_SECONDS: Final = "CORTEX_REQUEST_TIMEOUT_SECONDS"
+ENV_HEADER_TIMEOUT_SECONDS: Final = "CORTEX_HEADER_TIMEOUT_SECONDS"
+ENV_BODY_TIMEOUT_SECONDS: Final = "CORTEX_BODY_TIMEOUT_SECONDS"
+ENV_MAX_CONNECTIONS: Final = "CORTEX_MAX_CONNECTIONS"
 RESERVED_ENV_PREFIXES: Final = ("CORTEX_", "KUBEXIT_")
 
 # Where things are mounted inside the pod.
@@ -66,6 +76,11 @@ RESERVED_CONTAINER_NAMES: Final = (PROXY_CONTAINER_NAME, "dequeuer")
 TERMINATION_GRACE_SECONDS: Final = 60
 PRE_STOP_SECONDS: Final = 10
 DRAIN_SECONDS: Final = 45
+# At DRAIN_SECONDS after SIGTERM the runtime answers what is still running or queued with
+# 503 and stops; whatever still holds the process then (a prediction hung on the event
+# loop, a thread that never returns) is cut by a watchdog thread EXIT_MARGIN_SECONDS later,
+# before the kubelet's SIGKILL at the end of the grace period: 10 + 45 + 3 < 60.
+EXIT_MARGIN_SECONDS: Final = 3
 
 # Idle keep-alive of client connections. It must outlast the load balancer's idle timeout,
 # or the load balancer may send a request on a connection the server is closing and answer
@@ -75,6 +90,57 @@ DRAIN_SECONDS: Final = 45
 ENV_KEEP_ALIVE_SECONDS: Final = "CORTEX_KEEP_ALIVE_SECONDS"
 DEFAULT_KEEP_ALIVE_SECONDS: Final = 75
 KEEP_ALIVE_MARGIN_SECONDS: Final = 15
+
+# A prediction still running REQUEST_TIMEOUT seconds after it was handed to a thread or a
+# worker process is answered 504. The infrastructure passes the load balancer's idle
+# timeout: past it the load balancer has already answered the client and closed. The
+# default is the ALB's default idle timeout (60 s, Elastic Load Balancing user guide).
+DEFAULT_REQUEST_TIMEOUT_SECONDS: Final = DEFAULT_KEEP_ALIVE_SECONDS - KEEP_ALIVE_MARGIN_SECONDS
+
+# Slow clients (docs/runtime-contract.md, "Limits"). A request's headers must be complete
+# HEADER_TIMEOUT seconds after its first byte (or after the connection opened); its body
+# may take BODY_TIMEOUT seconds plus one second per BODY_MIN_RATE bytes received, so a
+# client must keep sending at BODY_MIN_RATE on average, with BODY_TIMEOUT of slack. The
+# load balancer sends a request's headers at once; a client that trickles them, or a body
+# at a few bytes per second, only holds a connection (and, for a body, an admitted place).
+DEFAULT_HEADER_TIMEOUT_SECONDS: Final = 10
+DEFAULT_BODY_TIMEOUT_SECONDS: Final = 30
+BODY_MIN_RATE: Final = 16 * 2**10  # bytes per second, 128 kbit/s
+# A request head larger than this is refused (431): the ALB's own quota for a whole
+# request header is 64 KB ("Quotas for your Application Load Balancers").
+MAX_HEADER_BYTES: Final = 64 * 2**10
+
+# Open client connections per replica. Beyond it uvicorn answers 503 (its documented
+# `limit_concurrency`); requests are limited by max_concurrency + max_queue_length long
+# before, so the cap only binds when connections are opened and left idle or slow.
+DEFAULT_MAX_CONNECTIONS: Final = 1000
+
+# Request bodies. A replica reads the whole body of each request it admits before the
+# request waits for a running place, so up to max_concurrency + max_queue_length bodies
+# are in memory at once, each about twice its size while it is read (the received parts,
+# then the joined bytes). Half of the container's memory is kept for the model, the
+# runtime and decoded payloads: max body = memory / (4 * (concurrency + queue)), between
+# MIN_BODY_BYTES and MAX_BODY_BYTES_CAP. DEFAULT_MAX_BODY_BYTES applies when no memory
+# limit is set (the pod may use the node's memory) or the runtime is started by hand.
+DEFAULT_MAX_BODY_BYTES: Final = 8 * 2**20
+MIN_BODY_BYTES: Final = 2**20
+MAX_BODY_BYTES_CAP: Final = 64 * 2**20
+
+
+def max_body_bytes(memory_bytes: int | None, capacity: int) -> int:
+    """The body limit of a container with `memory_bytes` of memory admitting `capacity`
+    requests (max_concurrency + max_queue_length); see above."""
+    if memory_bytes is None:
+        return DEFAULT_MAX_BODY_BYTES
+    share = memory_bytes // (4 * max(capacity, 1))
+    return max(MIN_BODY_BYTES, min(MAX_BODY_BYTES_CAP, share // 1024 * 1024))
+
+
+def request_timeout_seconds(keep_alive_seconds: int) -> int:
+    """The request timeout that goes with a keep-alive set from a load balancer's idle
+    timeout (keep-alive = idle timeout + KEEP_ALIVE_MARGIN_SECONDS)."""
+    return max(1, keep_alive_seconds - KEEP_ALIVE_MARGIN_SECONDS)
+
 
 # Values the infrastructure writes and the runtime answers with.
 LOG_LEVEL: Final = "INFO"

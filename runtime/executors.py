@@ -2,6 +2,12 @@
 
 One predictor is shared by `threads_per_process` threads, as in Cortex; the event loop keeps
 the limiter and the sockets. `runtime.processes` runs the other case.
+
+A prediction still running `request_timeout` seconds after it was handed over is answered
+504 and its place in the limiter is given back. A thread cannot be stopped from outside, so
+it stays busy: it is counted as stuck (`cortex_stuck_predictions`, a `predictions_stuck`
+event), and once every thread is stuck the replica reports itself unable to serve (readiness
+and liveness fail, so the kubelet restarts the container).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from pathlib import Path
 from time import perf_counter
 from typing import Protocol
 
+from runtime.journal import Journal
 from runtime.predictor import Outcome, Predictor, Request, error_outcome, load_predictor
 from runtime.settings import PredictorSettings
 
@@ -23,9 +30,26 @@ Job = tuple[asyncio.Future[Outcome], Request]
 
 
 class Executor(Protocol):
+    @property
+    def stuck(self) -> int:
+        """Predictions still running (or waiting) past the request timeout."""
+
     async def start(self) -> None: ...
     def run(self, request: Request) -> Awaitable[Outcome]: ...
-    async def close(self) -> None: ...
+    def sweep(self) -> None:
+        """Answer 504 to what has run past the request timeout; count what is stuck."""
+
+    def abandon(self, outcome: Outcome) -> int:
+        """Answer every outstanding prediction with `outcome` now (the drain's deadline)."""
+
+    def serving(self) -> bool:
+        """Whether a prediction handed over now could run."""
+
+    def trouble(self) -> str | None:
+        """Why this replica can no longer serve and needs a restart, or None."""
+
+    async def close(self, seconds: float) -> None:
+        """Stop, waiting at most `seconds` for threads or processes to end."""
 
 
 def call_guarded(predictor: Predictor, request: Request) -> Outcome:
@@ -34,6 +58,10 @@ def call_guarded(predictor: Predictor, request: Request) -> Outcome:
         return predictor(request)
     except BaseException as error:  # a predictor calling sys.exit() must not hang or stop us
         return error_outcome(500, type(error).__name__, traceback.format_exc())
+
+
+def timeout_outcome(seconds: float) -> Outcome:
+    return error_outcome(504, f"the prediction did not finish within {seconds:g} s")
 
 
 class ThreadExecutor:
@@ -50,17 +78,26 @@ class ThreadExecutor:
         project_dir: Path,
         predictor: PredictorSettings,
         threads: int,
-        on_timed: Callable[[float], None] | None = None,
+        *,
+        timeout: float,
+        journal: Journal,
+        on_timed: Callable[[float | None], None] | None = None,
     ) -> None:
         self._project_dir = project_dir
         self._settings = predictor
         self._count = threads
-        # Told, on the event loop, how long each call took in its thread (runtime.placement).
+        self._timeout = timeout
+        self._journal = journal
+        # Told, on the event loop, how long each call took in its thread (runtime.placement);
+        # None for a call answered before a thread took it up, which never ran.
         self._on_timed = on_timed
         self.predictor: Predictor | None = None
+        self.stuck = 0
         self._queue: queue.SimpleQueue[list[Job] | None] = queue.SimpleQueue()
         self._submitted: list[Job] = []
-        self._finished: deque[tuple[asyncio.Future[Outcome], Outcome, float]] = deque()
+        self._finished: deque[tuple[asyncio.Future[Outcome], Outcome | None, float]] = deque()
+        self._outstanding: dict[asyncio.Future[Outcome], float] = {}
+        self._running: list[tuple[float, str] | None] = [None] * threads
         self._signalled = False
         self._threads: list[threading.Thread] = []
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -71,7 +108,7 @@ class ThreadExecutor:
         self.predictor = predictor
         for index in range(self._count):
             thread = threading.Thread(
-                target=self._work, args=(predictor,), name=f"predict-{index}", daemon=True
+                target=self._work, args=(index, predictor), name=f"predict-{index}", daemon=True
             )
             thread.start()
             self._threads.append(thread)
@@ -79,6 +116,7 @@ class ThreadExecutor:
     def run(self, request: Request) -> asyncio.Future[Outcome]:
         assert self._loop is not None, "run() before start()"
         future = self._loop.create_future()
+        self._outstanding[future] = perf_counter()
         self._submitted.append((future, request))
         if len(self._submitted) == 1:
             self._loop.call_soon(self._hand_over)
@@ -92,13 +130,20 @@ class ThreadExecutor:
             for job in batch:
                 self._queue.put([job])
 
-    def _work(self, predictor: Predictor) -> None:
+    def _work(self, index: int, predictor: Predictor) -> None:
         assert self._loop is not None
+        name = threading.current_thread().name
+        running = self._running
         while (batch := self._queue.get()) is not None:
             for future, request in batch:
-                start = perf_counter()
-                outcome = call_guarded(predictor, request)
-                self._finished.append((future, outcome, perf_counter() - start))
+                if future.done():  # answered while it waited (timed out, or the drain ended)
+                    self._finished.append((future, None, 0.0))
+                else:
+                    start = perf_counter()
+                    running[index] = (start, name)
+                    outcome = call_guarded(predictor, request)
+                    running[index] = None
+                    self._finished.append((future, outcome, perf_counter() - start))
                 # Appended before the flag is read, and the flag cleared before the batch is
                 # taken, so an outcome is never left behind without a wake-up to collect it.
                 if not self._signalled:
@@ -108,16 +153,59 @@ class ThreadExecutor:
     def _deliver(self) -> None:
         self._signalled = False
         finished = self._finished
+        outstanding = self._outstanding
         on_timed = self._on_timed
         while finished:
             future, outcome, seconds = finished.popleft()
+            outstanding.pop(future, None)
             if on_timed is not None:
-                on_timed(seconds)
-            if not future.done():
+                on_timed(None if outcome is None else seconds)
+            if outcome is not None and not future.done():
                 future.set_result(outcome)
 
-    async def close(self) -> None:
+    def sweep(self) -> None:
+        now = perf_counter()
+        timeout = self._timeout
+        late = [future for future, start in self._outstanding.items() if now - start > timeout]
+        for future in late:
+            del self._outstanding[future]
+            if not future.done():
+                future.set_result(timeout_outcome(timeout))
+        stuck = [r[1] for r in self._running if r is not None and now - r[0] > timeout]
+        if len(stuck) > self.stuck:
+            self._journal.event(
+                "predictions_stuck",
+                "WARNING",
+                threads=stuck,
+                of=self._count,
+                message=f"still running a prediction answered 504 after {timeout:g} s",
+            )
+        elif len(stuck) < self.stuck:
+            self._journal.event("predictions_unstuck", threads=stuck, of=self._count)
+        self.stuck = len(stuck)
+
+    def abandon(self, outcome: Outcome) -> int:
+        futures = [future for future in self._outstanding if not future.done()]
+        self._outstanding.clear()
+        for future in futures:
+            future.set_result(outcome)
+        return len(futures)
+
+    def serving(self) -> bool:
+        return self.stuck < self._count
+
+    def trouble(self) -> str | None:
+        if self._threads and self.stuck >= self._count:
+            return (
+                f"all {self._count} prediction threads have been running one prediction for "
+                f"over {self._timeout:g} s"
+            )
+        return None
+
+    async def close(self, seconds: float) -> None:
         for _ in self._threads:
             self._queue.put(None)
+        # A stuck thread never ends; it is a daemon thread, left behind when the process exits.
+        deadline = perf_counter() + seconds
         for thread in self._threads:
-            await asyncio.to_thread(thread.join)
+            await asyncio.to_thread(thread.join, max(0.0, deadline - perf_counter()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -110,6 +111,22 @@ class Journal:
         if _LEVELS.get(level, 0) >= self.threshold:
             record = {"ts": _timestamp(time.time()), "level": level, "api": self.api}
             self._write({**record, "event": event, **fields})
+
+    def event_from_thread(self, event: str, level: str, **fields: Any) -> None:
+        """An event written from a thread other than the event loop's (the watchdog).
+
+        Pending request lines belong to the loop and are left alone; the line goes to the
+        file descriptor in one write, so it cannot wait on a lock the blocked loop holds.
+        """
+        record = {"ts": _timestamp(time.time()), "level": level, "api": self.api, "event": event}
+        line = json.dumps({**record, **fields}, default=str, separators=(",", ":")) + "\n"
+        if self._stream is not None:
+            self._stream.write(line)
+            self._stream.flush()
+        else:
+            data, fd = line.encode(), sys.stdout.fileno()
+            while data:
+                data = data[os.write(fd, data) :]
 
     def error(self, event: str, message: str, traceback: str | None = None, **fields: Any) -> None:
         extra = {"traceback": traceback} if traceback else {}

@@ -14,6 +14,10 @@ class OverloadedError(Exception):
     """Running plus queued already equals max_concurrency + max_queue_length."""
 
 
+class DrainedError(Exception):
+    """The drain's deadline came while this request still waited for a running place."""
+
+
 class Limiter:
     def __init__(self, max_concurrency: int, max_queue_length: int) -> None:
         self.max_concurrency = max_concurrency
@@ -61,8 +65,16 @@ class Limiter:
                 return
         self._running -= 1
 
+    def fail_waiting(self) -> int:
+        """End of a drain: every queued request gives up its place (DrainedError)."""
+        waiting, self._waiting = self._waiting, deque()
+        for waiter in waiting:
+            if not waiter.done():
+                waiter.set_exception(DrainedError())
+        return len(waiting)
+
     def _abandon(self, waiter: asyncio.Future[None]) -> None:
-        if waiter.done() and not waiter.cancelled():
+        if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
             self.release()  # it had been handed a running place already
         else:
             waiter.cancel()

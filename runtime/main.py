@@ -3,7 +3,8 @@
 `serve` (the image's default command) is the predictor form: load the project bundle named
 by the environment and serve `predictor.py` on `$CORTEX_PORT`. `proxy` is the container
 form's sidecar: admission control and metrics in front of the user's container.
-Exit codes: 0 after a drain, 1 when loading fails or a worker dies, 2 on a bad environment.
+Exit codes: 0 after a drain, 1 when loading fails or the process had to be ended at its stop
+deadline (runtime.watchdog), 2 on a bad environment.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from runtime.front import Front
 from runtime.journal import Journal
 from runtime.proxy import ProxyApp
 from runtime.settings import Settings, SettingsError, proxy_settings, serve_settings
+from runtime.watchdog import Watchdog
 
 EXIT_BAD_ENVIRONMENT = 2
 
@@ -39,15 +41,22 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-async def _serve(settings: Settings, journal: Journal, host: str) -> int:
+def _server(app: Front, journal: Journal, watchdog: Watchdog) -> server.DrainingServer:
+    settings = app.settings
+    return server.DrainingServer(
+        server.config(app, journal, settings, app.guard),
+        app.begin_drain,
+        watchdog,
+        settings.drain_seconds + contract.EXIT_MARGIN_SECONDS,
+    )
+
+
+async def _serve(settings: Settings, journal: Journal, host: str, watchdog: Watchdog) -> int:
     app = PredictorApp(settings, journal)
     sock = server.listen(host, settings.port)
-    instance = server.DrainingServer(server.config(app, journal, settings), app.begin_drain)
-
-    def stop() -> None:
-        instance.should_exit = True
-
-    app.stop = stop
+    instance = _server(app, journal, watchdog)
+    app.stop = lambda: instance.stop("the predictor could not be loaded")
+    app.start(instance.server_state.connections, watchdog)
     loading = asyncio.create_task(app.load())
     await instance.serve(sockets=[sock])
     loading.cancel()
@@ -55,10 +64,13 @@ async def _serve(settings: Settings, journal: Journal, host: str) -> int:
     return _stopped(app, journal)
 
 
-async def _proxy(settings: Settings, journal: Journal, host: str, admin_port: int) -> int:
+async def _proxy(
+    settings: Settings, journal: Journal, host: str, admin_port: int, watchdog: Watchdog
+) -> int:
     app = ProxyApp(settings, journal, admin_port)
     sockets = [server.listen(host, settings.port), server.listen(host, admin_port)]
-    instance = server.DrainingServer(server.config(app, journal, settings), app.begin_drain)
+    instance = _server(app, journal, watchdog)
+    app.start(instance.server_state.connections, watchdog)
     journal.event("started", upstream_port=settings.upstream_port, admin_port=admin_port)
     await instance.serve(sockets=sockets)
     await app.close()
@@ -81,10 +93,12 @@ def run(argv: list[str] | None = None) -> None:
         journal.error("bad_environment", str(error))
         sys.exit(EXIT_BAD_ENVIRONMENT)
     journal = Journal(settings.api_name, settings.log_level)
+    watchdog = Watchdog(journal)
+    watchdog.start()
     if arguments.mode == "serve":
-        code = server.run(_serve(settings, journal, arguments.host))
+        code = server.run(_serve(settings, journal, arguments.host, watchdog))
     else:
-        code = server.run(_proxy(settings, journal, arguments.host, arguments.admin_port))
+        code = server.run(_proxy(settings, journal, arguments.host, arguments.admin_port, watchdog))
     sys.exit(code)
 
 

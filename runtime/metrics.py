@@ -31,8 +31,9 @@ class _Series:
 class Metrics:
     """Counts every request on the prediction path by status; renders the text format."""
 
-    def __init__(self, in_flight: Callable[[], int]) -> None:
+    def __init__(self, in_flight: Callable[[], int], stuck: Callable[[], int] = lambda: 0) -> None:
         self._in_flight = in_flight
+        self._stuck = stuck
         self._series: dict[int, _Series] = {}
 
     def observe(self, status: int, seconds: float) -> None:
@@ -51,6 +52,9 @@ class Metrics:
             f"# HELP {contract.IN_FLIGHT_METRIC} Requests running plus queued in this replica.",
             f"# TYPE {contract.IN_FLIGHT_METRIC} gauge",
             f"{contract.IN_FLIGHT_METRIC} {self._in_flight()}",
+            f"# HELP {contract.STUCK_METRIC} Predictions answered 504 that still hold a thread.",
+            f"# TYPE {contract.STUCK_METRIC} gauge",
+            f"{contract.STUCK_METRIC} {self._stuck()}",
             f"# HELP {contract.REQUESTS_METRIC} Prediction requests answered, by HTTP status.",
             f"# TYPE {contract.REQUESTS_METRIC} counter",
         ]

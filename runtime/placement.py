@@ -68,10 +68,11 @@ class InlinePolicy:
         self.outstanding += 1
         self.inline = False
 
-    def threaded(self, seconds: float, now: float) -> None:
-        """A call that ran in the thread took `seconds`."""
+    def threaded(self, seconds: float | None, now: float) -> None:
+        """A call that ran in the thread took `seconds` (None: answered before it ran)."""
         self.outstanding -= 1
-        self.streak = self.streak + 1 if seconds < FAST_SECONDS else 0
+        if seconds is not None:
+            self.streak = self.streak + 1 if seconds < FAST_SECONDS else 0
         self.inline = self._earned(now)
 
     def inlined(self, seconds: float, now: float) -> bool:
@@ -111,9 +112,15 @@ class InlinePolicy:
 class Placement:
     """The executor of a serial predictor: `call` inline while `policy.inline`, else `run`."""
 
-    def __init__(self, project_dir: Path, predictor: PredictorSettings, journal: Journal) -> None:
+    def __init__(
+        self, project_dir: Path, predictor: PredictorSettings, timeout: float, journal: Journal
+    ) -> None:
         self.policy = InlinePolicy()
-        self._threads = ThreadExecutor(project_dir, predictor, 1, on_timed=self._threaded)
+        # A call that hangs in the thread is answered 504 there and keeps `outstanding`
+        # above 0, so no later call runs inline next to it.
+        self._threads = ThreadExecutor(
+            project_dir, predictor, 1, timeout=timeout, journal=journal, on_timed=self._threaded
+        )
         self._journal = journal
         self._predictor: Predictor | None = None
         self._announced = False
@@ -145,11 +152,27 @@ class Placement:
             )
         return outcome
 
-    def _threaded(self, seconds: float) -> None:
+    def _threaded(self, seconds: float | None) -> None:
         self.policy.threaded(seconds, perf_counter())
         if self.policy.inline and not self._announced:
             self._announced = True
             self._journal.event("predict_inline", fast_calls=self.policy.streak)
 
-    async def close(self) -> None:
-        await self._threads.close()
+    @property
+    def stuck(self) -> int:
+        return self._threads.stuck
+
+    def sweep(self) -> None:
+        self._threads.sweep()
+
+    def abandon(self, outcome: Outcome) -> int:
+        return self._threads.abandon(outcome)
+
+    def serving(self) -> bool:
+        return self._threads.serving()
+
+    def trouble(self) -> str | None:
+        return self._threads.trouble()
+
+    async def close(self, seconds: float) -> None:
+        await self._threads.close(seconds)

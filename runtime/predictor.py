@@ -2,6 +2,12 @@
 
 A call takes the raw request and returns the raw response, so the same code runs in a
 thread of the front process or in a worker process, and only bytes cross process borders.
+
+JSON is strict both ways (RFC 8259). A JSON payload that is not valid UTF-8 (or UTF-16/32,
+which Python's json detects), is nested too deeply, or uses `NaN`/`Infinity` is the
+client's error: 400. A result JSON cannot represent (`NaN`, `Infinity`, a type json does
+not know) is the predictor's: 500 with the reason, and the traceback in the log, never a
+200 whose body is not JSON.
 """
 
 from __future__ import annotations
@@ -53,6 +59,32 @@ def error_outcome(status: int, message: str, trace: str | None = None) -> Outcom
     return Outcome(status, JSON, json.dumps({"error": message}).encode(), message, trace)
 
 
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+# Module-level instances: json.loads and json.dumps build a new decoder or encoder on every
+# call that passes an option, which costs more than decoding a small payload.
+_DECODER = json.JSONDecoder(parse_constant=_no_constants)
+_ENCODER = json.JSONEncoder(allow_nan=False)
+
+
+def _loads(body: bytes) -> Any:
+    if not body:
+        return None
+    try:
+        return _DECODER.decode(body.decode(json.detect_encoding(body)))
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply") from None
+
+
+def _dumps(result: Any) -> bytes:
+    try:
+        return _ENCODER.encode(result).encode()
+    except ValueError as error:  # NaN or Infinity, an integer too long to print
+        raise ValueError(f"predict() returned something JSON cannot represent: {error}") from None
+
+
 def _short(error: BaseException) -> str:
     text = f"{type(error).__name__}: {error}"
     return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…"
@@ -94,11 +126,11 @@ class Predictor:
 
 def _decode(request: Request) -> Any:
     if request.content_type == JSON:
-        return json.loads(request.body) if request.body else None
+        return _loads(request.body)
     kind, _, params = request.content_type.decode("latin-1").partition(";")
     kind = kind.strip().lower()
     if kind == "application/json" or kind.endswith("+json"):
-        return json.loads(request.body) if request.body else None
+        return _loads(request.body)
     if kind.startswith("text/"):
         charset = "utf-8"
         for param in params.split(";"):
@@ -109,6 +141,8 @@ def _decode(request: Request) -> Any:
             return request.body.decode(charset)
         except LookupError:
             raise ValueError(f"unknown charset {charset!r}") from None
+        except UnicodeError as error:
+            raise ValueError(f"the body is not {charset}: {error}") from None
     return request.body
 
 
@@ -119,7 +153,7 @@ def _encode(result: Any) -> Outcome:
             return Outcome(200, OCTETS, bytes(result))
         if isinstance(result, str):
             return Outcome(200, TEXT, result.encode())
-    return Outcome(200, JSON, json.dumps(result).encode())
+    return Outcome(200, JSON, _dumps(result))
 
 
 def _headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:

@@ -25,6 +25,24 @@ class PredictorSettings:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """What one request and one connection may cost (docs/runtime-contract.md, "Limits")."""
+
+    max_body_bytes: int = contract.DEFAULT_MAX_BODY_BYTES
+    request_timeout: float = contract.DEFAULT_REQUEST_TIMEOUT_SECONDS
+    header_timeout: float = contract.DEFAULT_HEADER_TIMEOUT_SECONDS
+    body_timeout: float = contract.DEFAULT_BODY_TIMEOUT_SECONDS
+    max_connections: int = contract.DEFAULT_MAX_CONNECTIONS
+    max_header_bytes: int = contract.MAX_HEADER_BYTES
+    body_min_rate: int = contract.BODY_MIN_RATE
+
+    @property
+    def tick(self) -> float:
+        """How often timeouts are checked: a quarter of the shortest, at most once a second."""
+        return min(1.0, self.header_timeout / 4, self.body_timeout / 4, self.request_timeout / 4)
+
+
+@dataclass(frozen=True)
 class Settings:
     api_name: str
     port: int
@@ -34,6 +52,7 @@ class Settings:
     drain_seconds: int
     log_level: str
     keep_alive_seconds: int = contract.DEFAULT_KEEP_ALIVE_SECONDS
+    limits: Limits = field(default_factory=Limits)
     processes: int = 1
     threads: int = 1
     upstream_port: int | None = None
@@ -61,6 +80,47 @@ def _number(environ: Mapping[str, str], name: str, default: int | None = None) -
     return value
 
 
+def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
+    raw = environ.get(name) or str(default)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a number of seconds") from None
+    if not 0 < value < float("inf"):
+        raise SettingsError(f"{name}={raw!r} must be a positive number of seconds")
+    return value
+
+
+def _limits(environ: Mapping[str, str], capacity: int, keep_alive: int) -> Limits:
+    max_connections = _number(
+        environ, contract.ENV_MAX_CONNECTIONS, max(contract.DEFAULT_MAX_CONNECTIONS, 2 * capacity)
+    )
+    # Past max_connections uvicorn answers 503 before the limiter sees a request; the
+    # limiter's own 503 must come first, or max_queue_length would not hold.
+    if max_connections <= capacity:
+        raise SettingsError(
+            f"{contract.ENV_MAX_CONNECTIONS}={max_connections} must exceed max_concurrency + "
+            f"max_queue_length ({capacity})"
+        )
+    return Limits(
+        max_body_bytes=_number(
+            environ, contract.ENV_MAX_BODY_BYTES, contract.DEFAULT_MAX_BODY_BYTES
+        ),
+        request_timeout=_seconds(
+            environ,
+            contract.ENV_REQUEST_TIMEOUT_SECONDS,
+            contract.request_timeout_seconds(keep_alive),
+        ),
+        header_timeout=_seconds(
+            environ, contract.ENV_HEADER_TIMEOUT_SECONDS, contract.DEFAULT_HEADER_TIMEOUT_SECONDS
+        ),
+        body_timeout=_seconds(
+            environ, contract.ENV_BODY_TIMEOUT_SECONDS, contract.DEFAULT_BODY_TIMEOUT_SECONDS
+        ),
+        max_connections=max_connections,
+    )
+
+
 def read_predictor(spec_path: Path) -> PredictorSettings:
     """`api.predictor` from the spec file at `$CORTEX_API_SPEC_PATH`."""
     try:
@@ -85,17 +145,21 @@ def _common(environ: Mapping[str, str], port_default: int) -> dict[str, Any]:
             f"version {contract.CONTRACT_VERSION}"
         )
     name = _text(environ, contract.ENV_API_NAME)
+    concurrency = _number(environ, contract.ENV_MAX_CONCURRENCY, 1)
+    queue = _number(environ, contract.ENV_MAX_QUEUE_LENGTH, 100)
+    keep_alive = _number(
+        environ, contract.ENV_KEEP_ALIVE_SECONDS, contract.DEFAULT_KEEP_ALIVE_SECONDS
+    )
     return {
         "api_name": name,
         "port": _number(environ, contract.ENV_PORT, port_default),
         "endpoint": environ.get(contract.ENV_ENDPOINT) or f"/{name}",
-        "max_concurrency": _number(environ, contract.ENV_MAX_CONCURRENCY, 1),
-        "max_queue_length": _number(environ, contract.ENV_MAX_QUEUE_LENGTH, 100),
+        "max_concurrency": concurrency,
+        "max_queue_length": queue,
         "drain_seconds": _number(environ, contract.ENV_DRAIN_SECONDS, contract.DRAIN_SECONDS),
         "log_level": environ.get(contract.ENV_LOG_LEVEL) or contract.LOG_LEVEL,
-        "keep_alive_seconds": _number(
-            environ, contract.ENV_KEEP_ALIVE_SECONDS, contract.DEFAULT_KEEP_ALIVE_SECONDS
-        ),
+        "keep_alive_seconds": keep_alive,
+        "limits": _limits(environ, concurrency + queue, keep_alive),
     }
 
 

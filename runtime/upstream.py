@@ -116,6 +116,17 @@ class Upstream:
             raise UpstreamError(f"cannot connect to port {self.port}: {error}") from None
 
     async def _exchange(self, connection: Connection, data: bytes, method: str, send: Send) -> int:
+        try:
+            return await self._exchange_on(connection, data, method, send)
+        except BaseException:
+            # Cancelled (the proxy's request timeout) or failed half-way: the connection is
+            # in an unknown state, so it is dropped rather than kept alive for reuse.
+            connection[1].close()
+            raise
+
+    async def _exchange_on(
+        self, connection: Connection, data: bytes, method: str, send: Send
+    ) -> int:
         reader, writer = connection
         writer.write(data)
         response = _Response()

@@ -2,11 +2,14 @@
 
 Spawned by `runtime.processes.ProcessExecutor` with one end of a socket pair; it reads the
 init frame, loads the predictor, answers "ready", then runs each request frame in its
-thread pool and writes the outcome back. End of input means the replica is stopping.
+thread pool and writes the outcome back. End of input means the replica is stopping (or
+the front process is gone): the worker exits at once, without waiting for its threads, since
+a thread stuck in `predict` would otherwise keep it alive, orphaned.
 """
 
 from __future__ import annotations
 
+import os
 import pickle
 import signal
 import socket
@@ -51,10 +54,10 @@ def serve(channel: socket.socket) -> int:
         with lock:
             channel.sendall(frame((request_id, outcome)))
 
-    with ThreadPoolExecutor(threads, thread_name_prefix="predict") as pool:
-        while (message := _read(stream)) is not None:
-            request_id, request = message
-            pool.submit(answer, request_id, request, predictor)
+    pool = ThreadPoolExecutor(threads, thread_name_prefix="predict")
+    while (message := _read(stream)) is not None:
+        request_id, request = message
+        pool.submit(answer, request_id, request, predictor)
     return 0
 
 
@@ -64,7 +67,10 @@ def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with socket.socket(fileno=int(sys.argv[1])) as channel:
         code = serve(channel)
-    sys.exit(code)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Not sys.exit: the interpreter would join the pool's threads, stuck ones included.
+    os._exit(code)
 
 
 if __name__ == "__main__":

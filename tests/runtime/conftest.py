@@ -33,6 +33,8 @@ class PythonPredictor:
     def predict(self, payload):
         if isinstance(payload, dict) and payload.get("fail"):
             raise ValueError("the payload asked for it")
+        if isinstance(payload, dict) and payload.get("nan"):
+            return {"score": float("nan")}
         return {"payload": payload, "config": self.config, "pid": os.getpid()}
 """
 
@@ -127,6 +129,17 @@ def start(env: dict[str, str], log_path: Path, mode: str = "serve", *extra: str)
     return Runtime(process, int(env[contract.ENV_PORT]), log_path)
 
 
+def stop_runtime(runtime: Runtime) -> None:
+    """SIGTERM, then SIGKILL if it has not exited 10 s later (a test never hangs on it)."""
+    if runtime.process.poll() is None:
+        runtime.process.send_signal(signal.SIGTERM)
+        try:
+            runtime.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            runtime.process.kill()
+            runtime.process.wait()
+
+
 @pytest.fixture
 def launch(tmp_path: Path) -> Iterator[Any]:
     """Start runtimes for one test; each is stopped (SIGTERM, then kill) afterwards."""
@@ -139,10 +152,4 @@ def launch(tmp_path: Path) -> Iterator[Any]:
 
     yield launch_runtime
     for runtime in started:
-        if runtime.process.poll() is None:
-            runtime.process.send_signal(signal.SIGTERM)
-            try:
-                runtime.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                runtime.process.kill()
-                runtime.process.wait()
+        stop_runtime(runtime)

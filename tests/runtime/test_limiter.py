@@ -8,7 +8,7 @@ import re
 import pytest
 
 from runtime import contract
-from runtime.limiter import Limiter, OverloadedError
+from runtime.limiter import DrainedError, Limiter, OverloadedError
 from runtime.metrics import Metrics
 
 
@@ -72,6 +72,26 @@ def test_a_cancelled_waiter_gives_its_place_back() -> None:
         running.close()
         assert limiter.in_flight == 0
         limiter.admit().close()
+
+    asyncio.run(scenario())
+
+
+def test_the_drains_deadline_ends_every_wait_and_leaks_no_place() -> None:
+    """fail_waiting: queued requests get DrainedError; the running ones keep their places."""
+
+    async def scenario() -> None:
+        limiter = Limiter(max_concurrency=1, max_queue_length=2)
+        running = limiter.admit()
+        queued = [limiter.admit(), limiter.admit()]
+        tasks = [asyncio.ensure_future(slot.wait()) for slot in queued]
+        await asyncio.sleep(0)
+        assert limiter.fail_waiting() == 2
+        for task in tasks:
+            with pytest.raises(DrainedError):
+                await task
+        assert (limiter.running, limiter.in_flight) == (1, 1)
+        running.close()
+        assert limiter.in_flight == 0
 
     asyncio.run(scenario())
 

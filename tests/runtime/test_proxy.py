@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -25,6 +26,8 @@ class Echo(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("content-length") or 0))
+        if self.path.endswith("/hang"):
+            time.sleep(10)
         answer = json.dumps(
             {"path": self.path, "body": body.decode(), "host": self.headers["host"]}
         ).encode()
@@ -109,6 +112,26 @@ def test_an_unreachable_upstream_is_a_502(
     runtime = launch(proxy_env, "proxy", "--admin-port", str(_free_port()))
     runtime.wait_for_log(lambda e: e.get("event") == "started")
     assert httpx.post(runtime.url + "/text-embedder", content=b"x").status_code == 502
+
+
+def test_an_upstream_that_does_not_answer_in_time_is_a_504(
+    tmp_path: Path, launch: Launch, proxy_env: dict[str, str]
+) -> None:
+    """The proxy gives up on the container after the request timeout; it stays live."""
+    admin_port = _free_port()
+    upstream = serve_upstream(int(proxy_env[contract.ENV_UPSTREAM_PORT]))
+    try:
+        env = {**proxy_env, contract.ENV_REQUEST_TIMEOUT_SECONDS: "1"}
+        runtime = launch(env, "proxy", "--admin-port", str(admin_port))
+        runtime.wait_for_log(lambda e: e.get("event") == "started")
+        began = time.monotonic()
+        reply = httpx.post(runtime.url + "/text-embedder/hang", content=b"x", timeout=15)
+        assert reply.status_code == 504
+        assert 0.9 <= time.monotonic() - began <= 6
+        assert httpx.post(runtime.url + "/text-embedder", content=b"y").status_code == 201
+        assert admin(runtime, admin_port, contract.LIVENESS_PATH).status_code == 200
+    finally:
+        upstream.shutdown()
 
 
 @pytest.mark.parametrize(

@@ -77,6 +77,39 @@ def test_malformed_json_is_a_400(echo: Runtime) -> None:
     assert reply.json()["error"].startswith("cannot read the payload")
 
 
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"[" * 50_000 + b"]" * 50_000, b"application/json"),
+        (b'{"text": "\xc3\x28"}', b"application/json"),
+        (b'{"score": NaN}', b"application/json"),
+        (b"caf\xe9", b"text/plain; charset=utf-8"),
+    ],
+)
+def test_unparseable_payloads_are_400s(echo: Runtime, body: bytes, content_type: bytes) -> None:
+    """Deep nesting, invalid UTF-8 and NaN are the client's error (400), never a 500."""
+    headers = {b"content-type": content_type}
+    reply = httpx.post(echo.url, content=body, headers=headers, timeout=10)
+    assert reply.status_code == 400
+    assert reply.json()["error"].startswith("cannot read the payload")
+
+
+def test_a_nan_result_is_a_500_never_an_invalid_200(echo: Runtime) -> None:
+    """predict() returning NaN answers 500 with the reason, and logs it; the body is JSON."""
+    reply = httpx.post(echo.url, json={"nan": True}, timeout=10)
+    assert reply.status_code == 500
+    assert "JSON cannot represent" in reply.json()["error"]
+    echo.wait_for_log(
+        lambda e: e.get("event") == "predict_failed" and "JSON cannot" in e["message"]
+    )
+
+
+def test_liveness_answers_while_the_replica_can_serve(echo: Runtime) -> None:
+    """/livez is 200 with {"status": "ok"} on a healthy replica."""
+    reply = httpx.get(echo.url + contract.LIVENESS_PATH, timeout=5)
+    assert (reply.status_code, reply.json()) == (200, {"status": "ok"})
+
+
 def test_other_paths_and_methods_are_refused(echo: Runtime) -> None:
     """GET / is 405 and unknown paths are 404: only POST predicts."""
     assert httpx.get(echo.url + "/").status_code == 405
