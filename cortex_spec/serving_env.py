@@ -86,10 +86,26 @@ def serving_environment(
         env[contract.ENV_THREADS] = str(api.predictor.threads_per_process)
     env[contract.ENV_DRAIN_SECONDS] = str(contract.DRAIN_SECONDS)
     env[contract.ENV_KEEP_ALIVE_SECONDS] = str(keep_alive_seconds)
+    # A request outliving the load balancer's idle timeout has been answered 504 by it.
+    env[contract.ENV_REQUEST_TIMEOUT_SECONDS] = str(
+        contract.request_timeout_seconds(keep_alive_seconds)
+    )
+    env[contract.ENV_MAX_BODY_BYTES] = str(max_body_bytes(api))
     env[contract.ENV_LOG_LEVEL] = contract.LOG_LEVEL
     env["AWS_REGION"] = env["AWS_DEFAULT_REGION"] = spec.cluster.region
     # Sorted, so that reordering keys in YAML does not change the pod template (Cortex did too).
     return {**env, **dict(sorted(user.items()))}
+
+
+def max_body_bytes(api: RealtimeAPI) -> int:
+    """The body limit of the container that reads request bodies whole: the runtime in the
+    predictor form, the proxy (100Mi) in the container form (runtime.contract)."""
+    if api.form == "predictor":
+        mem = api.computes[0].mem
+        memory = mem.whole if mem is not None else None
+    else:
+        memory = contract.PROXY_MEMORY_MIB * 2**20
+    return contract.max_body_bytes(memory, api.max_concurrency + api.max_queue_length)
 
 
 def api_spec_document(

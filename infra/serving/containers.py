@@ -19,6 +19,10 @@ Manifest = dict[str, Any]
 
 SPEC_VOLUME = "spec"
 PROJECT_VOLUME = "project"
+# The runtime container's root filesystem is read-only; predictors (and Python's tempfile)
+# write under /tmp, an emptyDir (docs/runtime-contract.md, "Security").
+TMP_VOLUME = "tmp"
+TMP_PATH = "/tmp"  # noqa: S108 - the container's scratch mount, not a temporary file
 SHM_PATH = "/dev/shm"  # noqa: S108 - the shared-memory mount, not a temporary file
 
 
@@ -41,7 +45,8 @@ def resources(compute: Compute) -> Manifest:
 
 def security_context(*, runtime_image: bool) -> Manifest:
     """No privilege escalation, no capabilities. The runtime image runs as a non-root user
-    (docs/runtime-contract.md); users' own images may need root, so only theirs may."""
+    on a read-only root filesystem, writing only to its emptyDir mounts
+    (docs/runtime-contract.md); users' own images may need root or to write anywhere."""
     context: Manifest = {
         "allowPrivilegeEscalation": False,
         "privileged": False,
@@ -49,6 +54,7 @@ def security_context(*, runtime_image: bool) -> Manifest:
     }
     if runtime_image:
         context["runAsNonRoot"] = True
+        context["readOnlyRootFilesystem"] = True
     return context
 
 
@@ -94,6 +100,22 @@ def health_probe(port: int | str) -> Manifest:
     }
 
 
+def liveness_probe(port: int | str) -> Manifest:
+    """The contract's `/livez`: 503 once the replica can no longer serve, and no answer at
+    all when its event loop is blocked, which the kubelet counts as a failure after
+    timeoutSeconds. Cortex's probe period and failure threshold (cortex-spec.md §4.2: 10 s,
+    3) and its proxy probe's 3 s timeout (§6): a replica stuck for about 30 s is restarted,
+    one busy for a few seconds is not. `/livez` answers 200 while the model loads, so a slow
+    load is not mistaken for a hang."""
+    return {
+        "httpGet": {"path": contract.LIVENESS_PATH, "port": port},
+        "initialDelaySeconds": 1,
+        "timeoutSeconds": 3,
+        "periodSeconds": 10,
+        "failureThreshold": 3,
+    }
+
+
 def spec_mount() -> Manifest:
     return {"name": SPEC_VOLUME, "mountPath": contract.SPEC_MOUNT_DIR, "readOnly": True}
 
@@ -122,11 +144,15 @@ def predictor_container(
 ) -> Manifest:
     """One `api` container: the runtime (or a predictor image built on it) on $CORTEX_PORT.
 
-    No liveness probe by default: `/healthz` is 503 while a model loads, and a liveness
-    probe on it would kill replicas that are still loading.
+    Liveness is `/livez`, not `/healthz`: `/healthz` is 503 while a model loads, and a
+    liveness probe on it would kill replicas that are still loading.
     """
     compute = api.computes[0]
-    mounts = [spec_mount(), {"name": PROJECT_VOLUME, "mountPath": contract.PROJECT_DIR}]
+    mounts = [
+        spec_mount(),
+        {"name": PROJECT_VOLUME, "mountPath": contract.PROJECT_DIR},
+        {"name": TMP_VOLUME, "mountPath": TMP_PATH},
+    ]
     if compute.shm is not None:
         mounts.append(shm_mount("shm"))
     return {
@@ -136,6 +162,7 @@ def predictor_container(
         "env": env_list(env),
         "resources": resources(compute),
         "readinessProbe": health_probe("http"),
+        "livenessProbe": liveness_probe("http"),
         "lifecycle": pause_before_stop(kubernetes_version, has_sleep_binary=True),
         "securityContext": security_context(runtime_image=True),
         "volumeMounts": mounts,
@@ -159,6 +186,7 @@ def proxy_container(image: str, env: dict[str, str], kubernetes_version: str) ->
             "limits": {"memory": memory},
         },
         "readinessProbe": health_probe("admin"),
+        "livenessProbe": liveness_probe("admin"),
         "lifecycle": pause_before_stop(kubernetes_version, has_sleep_binary=True),
         "securityContext": security_context(runtime_image=True),
         "volumeMounts": [spec_mount()],

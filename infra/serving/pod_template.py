@@ -69,6 +69,7 @@ def volumes(api: RealtimeAPI, config_map: str) -> list[Manifest]:
     ]
     if api.form == "predictor":
         out.append({"name": containers.PROJECT_VOLUME, "emptyDir": {}})
+        out.append({"name": containers.TMP_VOLUME, "emptyDir": {}})
         shm = api.computes[0].shm
         if shm is not None:
             out.append(_shm_volume("shm", shm.whole))

@@ -122,6 +122,21 @@ def test_missing_requirements_are_named_with_the_command_that_installs_them(
     assert "Traceback" not in result.output
 
 
+def test_the_request_limits_follow_the_memory_and_the_load_balancer(spec_path: Path) -> None:
+    """The body limit comes from the memory of the container reading bodies (the proxy's
+    100Mi in the container form); the request timeout is the load balancer's idle timeout."""
+    spec = load_spec(spec_path)
+    echo = serving_environment(
+        spec.api("echo"), spec, bundle_uri="s3://b/k.zip", bundle_sha256="ab"
+    )
+    assert echo[contract.ENV_MAX_BODY_BYTES] == str(contract.DEFAULT_MAX_BODY_BYTES)  # no mem
+    assert echo[contract.ENV_REQUEST_TIMEOUT_SECONDS] == "60"
+    proxy = serving_environment(spec.api("boxed"), spec, keep_alive_seconds=1215)
+    assert proxy[contract.ENV_MAX_BODY_BYTES] == str(contract.MIN_BODY_BYTES)
+    assert proxy[contract.ENV_REQUEST_TIMEOUT_SECONDS] == "1200"
+
+
+
 def test_an_unknown_api_is_an_input_error(spec_path: Path) -> None:
     """--api with a name the spec lacks exits 1 and lists the known names."""
     result = CliRunner().invoke(app, ["serve", str(spec_path), "--api", "nope"])

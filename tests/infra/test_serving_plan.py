@@ -135,6 +135,25 @@ def test_pods_are_unprivileged(plan: PlanGraph) -> None:
     assert container(plan, "sentiment", "api")["securityContext"]["runAsNonRoot"] is True
 
 
+def test_runtime_containers_have_liveness_and_a_read_only_root(plan: PlanGraph) -> None:
+    """The runtime's containers: /livez liveness (3 s timeout) beside /healthz readiness, a
+    read-only root filesystem, and an emptyDir only at /tmp and the project folder."""
+    for api, name, port in (("sentiment", "api", "http"), ("classifier", "proxy", "admin")):
+        item = container(plan, api, name)
+        assert item["livenessProbe"]["httpGet"] == {"path": "/livez", "port": port}
+        assert item["livenessProbe"]["timeoutSeconds"] == 3
+        assert item["securityContext"]["readOnlyRootFilesystem"] is True
+    mounts = {
+        m["mountPath"]: m["name"] for m in container(plan, "sentiment", "api")["volumeMounts"]
+    }
+    assert mounts == {"/cortex/spec": "spec", "/mnt/project": "project", "/tmp": "tmp"}
+    volumes = {v["name"]: v for v in pod_spec(plan, "sentiment")["volumes"]}
+    assert volumes["tmp"] == {"name": "tmp", "emptyDir": {}}
+    assert (
+        "readOnlyRootFilesystem" not in container(plan, "classifier", "triton")["securityContext"]
+    )
+
+
 def test_replicas_start_at_init_and_belong_to_the_autoscaler(plan: PlanGraph) -> None:
     """`spec.replicas` starts at init_replicas and Pulumi ignores it afterwards."""
     for api, replicas in (("sentiment", 2), ("classifier", 1), ("embedder", 0)):
