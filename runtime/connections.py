@@ -190,6 +190,7 @@ class GuardedProtocol(HttpToolsProtocol):
             cast(dict[str, Any], cycle.scope)[REFUSED] = status
             writable = not cycle.response_started
             cycle.disconnected = True  # its receive() says so, its send() writes nothing
+            cycle.waiting_for_100_continue = False  # nothing may follow the refusal
             cycle.message_event.set()
         if self.pipeline:  # an earlier pipelined response is still to be written
             writable = False
