@@ -78,6 +78,14 @@ class Guard:
                 connection.transport.close()
 
 
+# uvicorn's callbacks, called directly rather than through super(): these four run for
+# every request, and a super() lookup costs about as much as the checks added around them.
+_data_received = HttpToolsProtocol.data_received
+_on_headers_complete = HttpToolsProtocol.on_headers_complete
+_on_body = HttpToolsProtocol.on_body
+_on_message_complete = HttpToolsProtocol.on_message_complete
+
+
 def protocol_class(guard: Guard) -> type[GuardedProtocol]:
     """A GuardedProtocol bound to `guard`: uvicorn constructs it with its own arguments."""
     bound = type("GuardedProtocol", (GuardedProtocol,), {"guard": guard})
@@ -108,12 +116,12 @@ class GuardedProtocol(HttpToolsProtocol):
         if self.refused:
             return  # lingering: read and dropped
         self.head_bytes += len(data)
-        super().data_received(data)
+        _data_received(self, data)
         if self.head_bytes > self.max_head and not self.in_body:
             self.refuse(431, "header_too_large", f"the request head exceeds {self.max_head} bytes")
 
     def on_headers_complete(self) -> None:
-        super().on_headers_complete()
+        _on_headers_complete(self)
         if self.head_bytes > self.max_head and self._head_size() > self.max_head:
             # The whole head came in the chunks just read (data_received sees only heads
             # still incomplete after a read).
@@ -134,13 +142,13 @@ class GuardedProtocol(HttpToolsProtocol):
         if self.body_bytes > self.max_body:
             self.refuse(413, "body_too_large", self._too_large())
             return
-        super().on_body(body)
+        _on_body(self, body)
 
     def on_message_complete(self) -> None:
         self.in_body = False
         self.head_bytes = 0
         if not self.refused:
-            super().on_message_complete()
+            _on_message_complete(self)
 
     def _head_size(self) -> int:
         """The head's size as parsed: request line and header lines, without the framing

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -127,6 +128,28 @@ def start(env: dict[str, str], log_path: Path, mode: str = "serve", *extra: str)
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, env=env, cwd=REPO, stdout=log, stderr=log)
     return Runtime(process, int(env[contract.ENV_PORT]), log_path)
+
+
+def _received(connection: socket.socket) -> bytes:
+    chunk = connection.recv(4096)  # the socket's timeout bounds the wait
+    assert chunk, "the server closed the connection"
+    return chunk
+
+
+def read_response(connection: socket.socket) -> bytes:
+    """One whole HTTP/1.1 response with a Content-Length, however the reads split it."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += _received(connection)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next(
+        int(line.split(b":", 1)[1])
+        for line in head.lower().split(b"\r\n")
+        if line.startswith(b"content-length:")
+    )
+    while len(body) < length:
+        body += _received(connection)
+    return head + b"\r\n\r\n" + body
 
 
 def stop_runtime(runtime: Runtime) -> None:

@@ -11,7 +11,14 @@ import httpx
 import pytest
 
 from runtime import contract
-from tests.runtime.conftest import Runtime, make_project, serving_env, start, stop_runtime
+from tests.runtime.conftest import (
+    Runtime,
+    make_project,
+    read_response,
+    serving_env,
+    start,
+    stop_runtime,
+)
 
 LIMIT = 64 * 1024
 TIMEOUT = 1.0
@@ -149,10 +156,10 @@ def test_an_idle_kept_alive_connection_outlives_the_header_timeout(guarded: Runt
     request = head(2) + b"{}"
     with connect(guarded) as connection:
         connection.sendall(request)
-        assert connection.recv(65536).startswith(b"HTTP/1.1 200 ")
+        assert read_response(connection).startswith(b"HTTP/1.1 200 ")
         time.sleep(TIMEOUT * 2)
         connection.sendall(request)
-        assert connection.recv(65536).startswith(b"HTTP/1.1 200 ")
+        assert read_response(connection).startswith(b"HTTP/1.1 200 ")
 
 
 def test_connections_beyond_the_cap_are_answered_503(guarded: Runtime) -> None:
@@ -161,7 +168,7 @@ def test_connections_beyond_the_cap_are_answered_503(guarded: Runtime) -> None:
     try:
         for connection in held:  # each sends a complete request and keeps the connection
             connection.sendall(head(2) + b"{}")
-            connection.recv(65536)
+            assert read_response(connection).startswith(b"HTTP/1.1 200 ")
         with connect(guarded) as extra:
             extra.sendall(head(2) + b"{}")
             assert extra.recv(65536).startswith(b"HTTP/1.1 503 ")

@@ -12,7 +12,7 @@ import pytest
 from runtime import contract, server
 from runtime.journal import Journal
 from runtime.settings import SettingsError, proxy_settings, serve_settings
-from tests.runtime.conftest import Runtime, make_project, serving_env
+from tests.runtime.conftest import Runtime, make_project, read_response, serving_env
 
 Launch = Callable[..., Runtime]
 
@@ -42,22 +42,6 @@ def test_a_keep_alive_that_is_not_a_positive_integer_is_refused(raw: str) -> Non
     }
     with pytest.raises(SettingsError, match=contract.ENV_KEEP_ALIVE_SECONDS):
         proxy_settings(env)
-
-
-def read_response(connection: socket.socket) -> bytes:
-    """One whole HTTP/1.1 response with a Content-Length, however the reads split it."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        data += connection.recv(4096)
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = next(
-        int(line.split(b":", 1)[1])
-        for line in head.lower().split(b"\r\n")
-        if line.startswith(b"content-length:")
-    )
-    while len(body) < length:
-        body += connection.recv(4096)
-    return head + b"\r\n\r\n" + body
 
 
 def test_an_idle_connection_is_closed_after_the_keep_alive(tmp_path: Path, launch: Launch) -> None:
