@@ -11,6 +11,7 @@ import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable, Collection
+from traceback import format_exc
 
 from runtime import contract
 from runtime.connections import REFUSED, Guard
@@ -53,11 +54,16 @@ class Front:
 
     def _tick(self) -> None:
         assert self._loop is not None
+        # Rescheduled first: a failing sweep must not end the deadlines, nor the beats that
+        # tell the watchdog the loop is alive.
+        self._loop.call_later(self.settings.limits.tick, self._tick)
         if self._watchdog is not None:
             self._watchdog.beat()
-        self.guard.sweep(self._connections, self._loop.time())
-        self.sweep()
-        self._loop.call_later(self.settings.limits.tick, self._tick)
+        try:
+            self.guard.sweep(self._connections, self._loop.time())
+            self.sweep()
+        except Exception:  # logged; the next tick tries again
+            self.journal.error("sweep_failed", "enforcing the deadlines failed", format_exc())
 
     def sweep(self) -> None:
         """Enforce the request timeout of what runs behind the front (subclasses)."""
