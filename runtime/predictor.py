@@ -82,7 +82,10 @@ def _dumps(result: Any) -> bytes:
     try:
         return _ENCODER.encode(result).encode()
     except ValueError as error:  # NaN or Infinity, an integer too long to print
-        raise ValueError(f"predict() returned something JSON cannot represent: {error}") from None
+        reason = str(error)
+    except RecursionError:
+        reason = "it is nested too deeply"
+    raise ValueError(f"predict() returned something JSON cannot represent: {reason}")
 
 
 def _short(error: BaseException) -> str:

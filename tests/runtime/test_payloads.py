@@ -139,7 +139,17 @@ def test_a_result_is_strict_json_or_a_500(value: object) -> None:
 @given(depth=st.integers(min_value=1, max_value=50_000))
 def test_nesting_is_served_or_refused_never_a_crash(depth: int) -> None:
     """Arrays nested to any depth: 200 while Python can decode them, 400 beyond."""
-    status, _, answer = call(Wrap(), b"[" * depth + b"]" * depth)
+    status, _, answer = call(Returns("decoded"), b"[" * depth + b"]" * depth)
     assert status in {200, 400}
     if status == 400:
         assert "nested too deeply" in json.loads(answer)["error"]
+
+
+def test_a_result_too_deep_to_encode_is_a_500_with_the_reason() -> None:
+    """A result nested deeper than the encoder goes is the predictor's error: 500, said so."""
+    deep: list[object] = []
+    for _ in range(100_000):
+        deep = [deep]
+    status, _, answer = call(Returns(deep), b"null")
+    assert status == 500
+    assert json.loads(answer)["error"].endswith("JSON cannot represent: it is nested too deeply")
