@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import io
 import itertools
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 import uvicorn
 from hypothesis import given
 from hypothesis import strategies as st
@@ -69,22 +70,27 @@ async def echo_length(scope: Any, receive: Any, send: Any) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-@functools.cache
-def server() -> tuple[uvicorn.Config, type[Any]]:
-    """One uvicorn configuration (slow to build) and protocol class for every example."""
+Wire = tuple[uvicorn.Config, type[Any], asyncio.AbstractEventLoop]
+
+
+@pytest.fixture(scope="module")
+def wire() -> Iterator[Wire]:
+    """One uvicorn configuration (slow to build), protocol class and event loop for every
+    example: building them per example costs more than the example."""
     limits = Limits(max_body_bytes=LIMIT, max_header_bytes=MAX_HEAD)
     protocol_type = protocol_class(Guard(limits, Journal("t", stream=io.StringIO())))
     config = uvicorn.Config(echo_length, http=protocol_type, lifespan="off", log_config=None)
     config.load()
-    return config, protocol_type
+    loop = asyncio.new_event_loop()
+    yield config, protocol_type, loop
+    loop.close()
 
 
-def exchange(data: bytes, cuts: list[int]) -> bytes:
+def exchange(wire: Wire, data: bytes, cuts: list[int]) -> bytes:
     """Feed `data` to a GuardedProtocol in reads split at `cuts`; what it answered."""
+    config, protocol_type, loop = wire
 
     async def scenario() -> bytes:
-        config, protocol_type = server()
-        loop = asyncio.get_running_loop()
         protocol = protocol_type(
             config=config, server_state=ServerState(), app_state={}, _loop=loop
         )
@@ -98,7 +104,7 @@ def exchange(data: bytes, cuts: list[int]) -> bytes:
             await asyncio.sleep(0)
         return b"".join(transport.written)
 
-    return asyncio.run(scenario())
+    return loop.run_until_complete(scenario())
 
 
 def request(body: bytes, chunked: bool, extra_header: bytes = b"") -> bytes:
@@ -117,10 +123,10 @@ def request(body: bytes, chunked: bool, extra_header: bytes = b"") -> bytes:
     cuts=st.lists(st.integers(min_value=0), max_size=6),
 )
 def test_a_body_is_served_up_to_the_limit_and_refused_beyond(
-    size: int, chunked: bool, cuts: list[int]
+    wire: Wire, size: int, chunked: bool, cuts: list[int]
 ) -> None:
     """Content-Length or chunked, in any reads: 200 up to the limit, 413 beyond, nothing else."""
-    answer = exchange(request(b"x" * size, chunked), cuts)
+    answer = exchange(wire, request(b"x" * size, chunked), cuts)
     if size > LIMIT:
         assert answer.startswith(b"HTTP/1.1 413 "), answer[:40]
     else:
@@ -129,10 +135,12 @@ def test_a_body_is_served_up_to_the_limit_and_refused_beyond(
 
 
 @given(value=st.integers(min_value=0, max_value=3 * MAX_HEAD), cuts=st.lists(st.integers()))
-def test_a_head_is_served_up_to_its_limit_and_refused_beyond(value: int, cuts: list[int]) -> None:
+def test_a_head_is_served_up_to_its_limit_and_refused_beyond(
+    wire: Wire, value: int, cuts: list[int]
+) -> None:
     """A request head over the limit is a 431 however it is split; a smaller one is served."""
     data = request(b"", chunked=False, extra_header=b"x-pad: " + b"p" * value + b"\r\n")
-    answer = exchange(data, cuts)
+    answer = exchange(wire, data, cuts)
     if len(data) > MAX_HEAD + 64:  # the parsed size leaves out framing: about 4 bytes a line
         assert answer.startswith(b"HTTP/1.1 431 "), answer[:40]
     elif len(data) <= MAX_HEAD:
