@@ -86,7 +86,8 @@ def serving_environment(
         env[contract.ENV_THREADS] = str(api.predictor.threads_per_process)
     env[contract.ENV_DRAIN_SECONDS] = str(contract.DRAIN_SECONDS)
     env[contract.ENV_KEEP_ALIVE_SECONDS] = str(keep_alive_seconds)
-    # A request outliving the load balancer's idle timeout has been answered 504 by it.
+    # A request outliving the load balancer's idle timeout (the router's route timeout too)
+    # has been answered 504 by them.
     env[contract.ENV_REQUEST_TIMEOUT_SECONDS] = str(
         contract.request_timeout_seconds(keep_alive_seconds)
     )

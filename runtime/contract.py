@@ -93,16 +93,17 @@ KEEP_ALIVE_MARGIN_SECONDS: Final = 15
 
 # A prediction still running REQUEST_TIMEOUT seconds after it was handed to a thread or a
 # worker process is answered 504. The infrastructure passes the load balancer's idle
-# timeout: past it the load balancer has already answered the client and closed. The
-# default is the ALB's default idle timeout (60 s, Elastic Load Balancing user guide).
+# timeout, which the router also uses as its route timeout (infra/serving/timeouts.py):
+# past it the client has had its 504 from them. The default is the ALB's default idle
+# timeout (60 s, Elastic Load Balancing user guide).
 DEFAULT_REQUEST_TIMEOUT_SECONDS: Final = DEFAULT_KEEP_ALIVE_SECONDS - KEEP_ALIVE_MARGIN_SECONDS
 
 # Slow clients (docs/runtime-contract.md, "Limits"). A request's headers must be complete
 # HEADER_TIMEOUT seconds after its first byte (or after the connection opened); its body
 # may take BODY_TIMEOUT seconds plus one second per BODY_MIN_RATE bytes received, so a
 # client must keep sending at BODY_MIN_RATE on average, with BODY_TIMEOUT of slack. The
-# load balancer sends a request's headers at once; a client that trickles them, or a body
-# at a few bytes per second, only holds a connection (and, for a body, an admitted place).
+# router sends a request's headers at once; a client that trickles them, or a body at a
+# few bytes per second, only holds a connection (and, for a body, an admitted place).
 DEFAULT_HEADER_TIMEOUT_SECONDS: Final = 10
 DEFAULT_BODY_TIMEOUT_SECONDS: Final = 30
 BODY_MIN_RATE: Final = 16 * 2**10  # bytes per second, 128 kbit/s
