@@ -136,7 +136,6 @@ def test_the_request_limits_follow_the_memory_and_the_load_balancer(spec_path: P
     assert proxy[contract.ENV_REQUEST_TIMEOUT_SECONDS] == "1200"
 
 
-
 def test_an_unknown_api_is_an_input_error(spec_path: Path) -> None:
     """--api with a name the spec lacks exits 1 and lists the known names."""
     result = CliRunner().invoke(app, ["serve", str(spec_path), "--api", "nope"])
