@@ -33,7 +33,13 @@ def _exit_code(error: CortexError) -> ExitCode:
 def _report(error: CortexError) -> None:
     if output.json_mode():
         if isinstance(error, SpecError):
-            output.emit_json({"ok": False, "problems": [p.as_dict() for p in error.problems]})
+            document: dict[str, Any] = {
+                "ok": False,
+                "problems": [p.as_dict() for p in error.problems],
+            }
+            if error.truncated:
+                document["truncated"] = True
+            output.emit_json(document)
         else:
             output.emit_json({"ok": False, "error": type(error).__name__, "message": str(error)})
         return
@@ -41,7 +47,8 @@ def _report(error: CortexError) -> None:
     text = render() if callable(render) else str(error)
     if isinstance(error, SpecError):
         count = len(error.problems)
-        text += f"\n\n{count} problem{'s' if count != 1 else ''} found; nothing was deployed."
+        more = "+" if error.truncated else ""
+        text += f"\n\n{count}{more} problem{'s' if count != 1 else ''} found; nothing was deployed."
     output.echo(f"error: {text}" if not isinstance(error, SpecError) else text, err=True)
 
 

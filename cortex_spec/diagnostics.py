@@ -21,7 +21,7 @@ from cortex_spec.models.legacy import CORTEX_MANAGED_FIELDS
 from cortex_spec.source import Node, Path, SourceText, locate
 
 Severity = Literal["error", "warning"]
-_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _NAMED_LISTS = {"apis": ("name", "kind"), "node_groups": ("name",)}
 _TYPE_NOUNS = {
     "int_type": "an integer",
@@ -103,7 +103,7 @@ def _render(segments: Path, data: Any, *, label: bool) -> str:
                 names = [str(cursor[k]) for k in keys if isinstance(cursor.get(k), str)]
                 if names:
                     out += f" ({', '.join(names)})"
-        elif not _PLAIN_KEY.match(segment):
+        elif not _PLAIN_KEY.fullmatch(segment):
             # Keys such as tag names hold dots and slashes; quote them so the path stays readable.
             out += f'["{segment}"]'
             cursor = cursor.get(segment) if isinstance(cursor, dict) else None

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Location:
     """A 1-based position in a source file."""
 
@@ -53,8 +53,9 @@ class Problem:
         if self.excerpt is not None and self.location is not None:
             number = str(self.location.line)
             pad = " " * len(number)
-            lines.append(f"  {number} | {self.excerpt}")
-            lines.append(f"  {pad} | {' ' * (self.location.col - 1)}^")
+            text, col = _window(self.excerpt, self.location.col)
+            lines.append(f"  {number} | {text}")
+            lines.append(f"  {pad} | {' ' * (col - 1)}^")
         if self.detail:
             lines.extend(f"  {row}" for row in self.detail.splitlines())
         if self.hint:
@@ -71,6 +72,21 @@ class Problem:
             "hint": self.hint,
             "detail": self.detail,
         }
+
+
+_EXCERPT_WIDTH = 160
+
+
+def _window(line: str, col: int) -> tuple[str, int]:
+    """At most about `_EXCERPT_WIDTH` characters of `line` around `col`, and the column of
+    `col` in them: a one-line 8 MB document must not be printed whole to point at one spot."""
+    if len(line) <= _EXCERPT_WIDTH:
+        return line, col
+    start = max(0, min(col - 1 - _EXCERPT_WIDTH // 2, len(line) - _EXCERPT_WIDTH))
+    text = line[start : start + _EXCERPT_WIDTH]
+    prefix = "..." if start else ""
+    suffix = "..." if start + _EXCERPT_WIDTH < len(line) else ""
+    return prefix + text + suffix, col - start + len(prefix)
 
 
 def in_file_order(problems: Iterable[Problem]) -> tuple[Problem, ...]:
@@ -98,12 +114,20 @@ class CortexError(Exception):
 class SpecError(CortexError):
     """The spec is wrong; every problem found is listed, in file order."""
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
+    def __init__(self, problems: Iterable[Problem], *, truncated: bool = False) -> None:
         self.problems: tuple[Problem, ...] = in_file_order(problems)
+        # More problems exist than are listed: checking stopped at a bound.
+        self.truncated = truncated
         super().__init__(self.render())
 
     def render(self) -> str:
-        return "\n".join(problem.render() for problem in self.problems)
+        text = "\n".join(problem.render() for problem in self.problems)
+        if self.truncated:
+            text += (
+                f"\nchecking stopped after these {len(self.problems)} problems; "
+                "fix them and run again to see the rest"
+            )
+        return text
 
 
 class ProvisionError(CortexError):

@@ -12,6 +12,7 @@ from pathlib import Path
 from cortex_spec import catalog
 from cortex_spec.diagnostics import Finding
 from cortex_spec.errors import Location, Problem, SpecError
+from cortex_spec.reading import read_spec_text
 from cortex_spec.source import Entry, MapNode, Node, ScalarNode, SeqNode, SourceText, parse_yaml
 
 TOP_LEVEL = ("cluster", "apis", "environments")
@@ -19,30 +20,7 @@ TOP_LEVEL = ("cluster", "apis", "environments")
 
 def read(path: str | Path, sources: dict[str, SourceText]) -> Node | None:
     name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError(
-            [
-                Problem(
-                    None,
-                    "",
-                    f"{name}: no such file",
-                    "check the path; it is relative to the current directory",
-                )
-            ]
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(
-            [
-                Problem(
-                    None,
-                    "",
-                    f"{name}: cannot read the file ({exc})",
-                    "make sure it is a readable UTF-8 text file",
-                )
-            ]
-        ) from None
+    text = read_spec_text(path)
     node, source = parse_yaml(text, name)
     sources[name] = source
     if node is None or (isinstance(node, ScalarNode) and node.value is None):

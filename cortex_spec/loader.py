@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from cortex_spec import limits
 from cortex_spec.diagnostics import Finding, findings_from_validation, to_problems
 from cortex_spec.environments import apply_environment, check_overrides, environment_names
 from cortex_spec.errors import Problem, SpecError, in_file_order
@@ -28,6 +29,7 @@ from cortex_spec.rules.cluster_rules import check_cluster
 from cortex_spec.rules.compute_fit import check_placement
 from cortex_spec.rules.version_rules import check_versions
 from cortex_spec.source import Node, SourceText, to_plain
+from cortex_spec.source import Path as Path_
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -144,7 +146,13 @@ def _raise_if(
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         plain = to_plain(root) if data is None else data
-        raise SpecError(to_problems(errors, root, plain, sources))
+        problems = to_problems(errors[: limits.MAX_PROBLEMS], root, plain, sources)
+        truncated = len(errors) > limits.MAX_PROBLEMS or errors[-1].message == _STOPPED
+        raise SpecError(problems, truncated=truncated)
+
+
+# The finding that marks where API checks stopped, at limits.MAX_PROBLEMS errors.
+_STOPPED = "checking stopped here"
 
 
 def _validate(
@@ -161,28 +169,41 @@ def _validate_apis(
 ) -> tuple[list[RealtimeAPI], list[Finding]]:
     """Each API alone, then across APIs; `dirs` is the spec's folder, resolved and as given."""
     findings: list[Finding] = []
+    errors = 0
     valid: list[tuple[int, RealtimeAPI]] = []
     profiles = [profile(g) for g in cluster.worker_groups] if cluster is not None else None
     for index, item in enumerate(raw or []):
         path = ("apis", index)
-        kind = item.get("kind") if isinstance(item, dict) else None
-        if kind in CORTEX_KINDS and kind not in SUPPORTED_KINDS:
-            findings.append(
-                Finding(
-                    (*path, "kind"),
-                    f"{kind} is not supported yet",
-                    "cortex-infra serves RealtimeAPI; keep this API on Cortex or "
-                    "change it to a RealtimeAPI",
-                )
-            )
-            continue
-        api, problems = _validate(RealtimeAPI, item, path)
-        findings += problems
-        if api is None:
-            continue
-        valid.append((index, api))
-        findings += check_api(api, path, dirs[0], dirs[1])
-        if profiles is not None:
-            findings += check_placement(api, path, profiles)
+        if errors >= limits.MAX_PROBLEMS:
+            # Past the bound nothing more is reported, so nothing more is checked.
+            findings.append(Finding(path, _STOPPED, "fix the problems above first"))
+            break
+        api, found = _validate_api(item, path, profiles, dirs)
+        findings += found
+        errors += sum(f.severity == "error" for f in found)
+        if api is not None:
+            valid.append((index, api))
     findings += check_unique(valid)
     return [api for _, api in valid], findings
+
+
+def _validate_api(
+    item: Any, path: Path_, profiles: list[NodeProfile] | None, dirs: tuple[Path, Path]
+) -> tuple[RealtimeAPI | None, list[Finding]]:
+    kind = item.get("kind") if isinstance(item, dict) else None
+    if kind in CORTEX_KINDS and kind not in SUPPORTED_KINDS:
+        return None, [
+            Finding(
+                (*path, "kind"),
+                f"{kind} is not supported yet",
+                "cortex-infra serves RealtimeAPI; keep this API on Cortex or "
+                "change it to a RealtimeAPI",
+            )
+        ]
+    api, findings = _validate(RealtimeAPI, item, path)
+    if api is None:
+        return None, findings
+    findings += check_api(api, path, dirs[0], dirs[1])
+    if profiles is not None:
+        findings += check_placement(api, path, profiles)
+    return api, findings

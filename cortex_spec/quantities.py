@@ -23,11 +23,13 @@ _DECIMAL: Final = {
     "P": Decimal(10) ** 15,
     "E": Decimal(10) ** 18,
 }
+# ASCII digits only: Python's `\d` and Decimal() also read other scripts' digits, which
+# Kubernetes and Go do not.
 _QUANTITY = re.compile(
-    r"^(?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+))"
-    r"(?:(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)|(?P<exp>[eE][+-]?\d+))?$"
+    r"(?P<number>[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))"
+    r"(?:(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)|(?P<exp>[eE][+-]?[0-9]+))?"
 )
-_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
+_DURATION_PART = re.compile(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h)")
 _DURATION_UNITS: Final = {
     "ns": Decimal("1e-9"),
     "us": Decimal("1e-6"),
@@ -80,7 +82,7 @@ def parse_quantity(raw: object) -> Quantity:
     if isinstance(raw, bool) or not isinstance(raw, str | int | float):
         raise QuantityError("must be a quantity such as 500m, 1, 2Gi or 4G")
     text = raw.strip() if isinstance(raw, str) else _number_text(raw)
-    match = _QUANTITY.match(text)
+    match = _QUANTITY.fullmatch(text)
     if match is None:
         raise QuantityError(f"{_shown(text)} is not a quantity (write it like 500m, 1, 2Gi or 4G)")
     try:

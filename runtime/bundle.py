@@ -19,7 +19,7 @@ import zipfile
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from runtime import contract
 
@@ -85,54 +85,147 @@ class Rules:
         return sorted(kept)
 
 
+# `.cortexignore` is a few lines; reading stops here, so a huge or endless one cannot
+# exhaust memory.
+_IGNORE_FILE_MAX: Final = 1 << 20
+
+
 def read_rules(project_dir: Path) -> Rules:
-    ignore = project_dir / contract.BUNDLE_IGNORE_FILE
+    ignore = Path(project_dir) / contract.BUNDLE_IGNORE_FILE
+    if not os.path.lexists(ignore):
+        return Rules([])
+    content, _ = _read(os.path.realpath(project_dir), contract.BUNDLE_IGNORE_FILE, _IGNORE_FILE_MAX)
     try:
-        lines = ignore.read_text(encoding="utf-8").splitlines() if ignore.is_file() else []
-    except (OSError, UnicodeDecodeError) as error:
+        return Rules(content.decode("utf-8").splitlines())
+    except UnicodeDecodeError as error:
         raise BundleError(f"cannot read {ignore}: {error}") from None
-    return Rules(lines)
+
+
+def _inside(real_root: str, real: str) -> bool:
+    return real == real_root or real.startswith(real_root.rstrip("/") + "/")
+
+
+def _check(real_root: str, rules: Rules, folder: str, name: str, path: str) -> bool:
+    """Whether `path` (`folder/name`) is a file to bundle: True for a regular file, or a link
+    to one inside the project; False for a dangling link or a link to a folder inside it
+    (folder links are not followed). A BundleError names anything else."""
+    full = os.path.join(folder, name)
+    status = os.lstat(full)
+    if stat.S_ISLNK(status.st_mode):
+        real = os.path.realpath(full)
+        hint = f"copy the file in, or list the link in {contract.BUNDLE_IGNORE_FILE}"
+        if not _inside(real_root, real):
+            raise BundleError(
+                f"{path} is a link to {os.readlink(full)}, outside the project folder; "
+                f"bundles never follow links out of it ({hint})"
+            )
+        target = os.path.relpath(real, real_root)
+        if target != "." and not rules.select([Path(target).as_posix()]):
+            raise BundleError(f"{path} is a link to {target}, which the bundle leaves out ({hint})")
+        try:
+            status = os.stat(real)
+        except FileNotFoundError:
+            return False  # dangling: there is nothing to ship
+        if stat.S_ISDIR(status.st_mode):
+            return False
+    if stat.S_ISREG(status.st_mode) and status.st_nlink == 1:
+        return True
+    what = (
+        "a hard link (its content may live anywhere)"
+        if stat.S_ISREG(status.st_mode)
+        else ("not a regular file (a device, FIFO or socket)")
+    )
+    raise BundleError(
+        f"{path} is {what}; bundles hold regular files only (copy it, or list it in "
+        f"{contract.BUNDLE_IGNORE_FILE})"
+    )
+
+
+def _raise(error: OSError) -> None:
+    raise BundleError(f"cannot read {error.filename}: {error.strerror}")
 
 
 def _walk(root: Path, rules: Rules) -> Iterator[str]:
-    # Pruning excluded folders keeps `.venv/` and `.git/` from being listed at all.
-    for folder, dirs, names in os.walk(root):
+    """Every file to bundle, checked by `_check`. Pruning excluded folders keeps `.venv/` and
+    `.git/` from being listed at all, and nothing excluded is looked at."""
+    real_root = os.path.realpath(root)
+    for folder, dirs, names in os.walk(root, onerror=_raise):
         base = Path(folder).relative_to(root).as_posix()
         prefix = "" if base == "." else f"{base}/"
-        dirs[:] = [d for d in dirs if not rules.excluded(prefix + d, is_dir=True)]
+        kept = []
+        for name in dirs:
+            if not rules.excluded(prefix + name, is_dir=True):
+                # os.walk lists links to folders here; they are checked, never descended.
+                if not os.path.islink(os.path.join(folder, name)):
+                    kept.append(name)
+                elif not _inside(real_root, os.path.realpath(os.path.join(folder, name))):
+                    _check(real_root, rules, folder, name, prefix + name)
+        dirs[:] = kept
         for name in names:
             path = prefix + name
-            if os.path.isfile(os.path.join(folder, name)) and not rules.excluded(
-                path, is_dir=False
+            if not rules.excluded(path, is_dir=False) and _check(
+                real_root, rules, folder, name, path
             ):
                 yield path
 
 
-def build_bundle(project_dir: Path, exclude: Collection[str] = ()) -> Bundle:
-    """Zip `project_dir` in the contract's deterministic format, without the files in
-    `exclude` (POSIX paths relative to `project_dir`, e.g. the spec file itself)."""
+def bundle_paths(project_dir: Path, exclude: Collection[str] = ()) -> tuple[str, ...]:
+    """The files a bundle of `project_dir` holds, sorted, without reading them: what
+    `validate` checks. BundleError for a link out of the folder, a hard link, a device,
+    FIFO or socket, or an unreadable folder, naming it."""
     root = Path(project_dir)
     if not root.is_dir():
         raise BundleError(f"{root} is not a folder")
     left_out = frozenset(exclude)
-    files = sorted(path for path in _walk(root, read_rules(root)) if path not in left_out)
+    try:
+        return tuple(sorted(p for p in _walk(root, read_rules(root)) if p not in left_out))
+    except OSError as error:
+        raise BundleError(f"cannot read {error.filename}: {error.strerror}") from None
+
+
+def _read(real_root: str, path: str, limit: int | None = None) -> tuple[bytes, int]:
+    """The content of `path` (relative to the project), checked again on the open file: a
+    regular file with one link, inside the project, not swapped for a link since the walk."""
+    real = os.path.realpath(os.path.join(real_root, path))
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        if not _inside(real_root, real):
+            raise BundleError(f"{path} is a link out of the project folder")
+        descriptor = os.open(real, flags)
+        with os.fdopen(descriptor, "rb") as handle:
+            status = os.fstat(descriptor)
+            if not stat.S_ISREG(status.st_mode) or status.st_nlink != 1:
+                raise BundleError(f"{path} is not a regular file with a single link")
+            content = handle.read() if limit is None else handle.read(limit + 1)
+    except OSError as error:
+        raise BundleError(f"cannot read {path}: {error.strerror or error}") from None
+    if limit is not None and len(content) > limit:
+        raise BundleError(f"{path} is larger than {limit} bytes")
+    return content, status.st_mode
+
+
+def build_bundle(project_dir: Path, exclude: Collection[str] = ()) -> Bundle:
+    """Zip `project_dir` in the contract's deterministic format, without the files in
+    `exclude` (POSIX paths relative to `project_dir`, e.g. the spec file itself).
+
+    Links inside the folder are stored as their targets' content; links out of it, hard
+    links, devices, FIFOs and sockets are refused (`bundle_paths`)."""
+    files = bundle_paths(project_dir, exclude)
+    real_root = os.path.realpath(project_dir)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for path in files:
-            source = root / path
-            try:
-                executable = os.stat(source).st_mode & 0o111
-                content = source.read_bytes()
-            except OSError as error:
-                raise BundleError(f"cannot read {source}: {error}") from None
-            mode = contract.BUNDLE_EXECUTABLE_MODE if executable else contract.BUNDLE_FILE_MODE
+            content, file_mode = _read(real_root, path)
+            mode = (
+                contract.BUNDLE_EXECUTABLE_MODE if file_mode & 0o111 else contract.BUNDLE_FILE_MODE
+            )
             info = zipfile.ZipInfo(path, date_time=contract.BUNDLE_DATE_TIME)
             info.create_system = _UNIX
             info.external_attr = (stat.S_IFREG | mode) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, content, compresslevel=contract.BUNDLE_COMPRESS_LEVEL)
     data = buffer.getvalue()
-    return Bundle(data=data, sha256=hashlib.sha256(data).hexdigest(), files=tuple(files))
+    return Bundle(data=data, sha256=hashlib.sha256(data).hexdigest(), files=files)
 
 
 def prefixed(bundle: Bundle, prefix: str) -> Bundle:

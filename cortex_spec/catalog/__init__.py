@@ -18,7 +18,7 @@ Arch = Literal["x86_64", "arm64", "mac"]
 Accelerator = Literal["none", "nvidia", "amd", "neuron"]
 
 _NAME = re.compile(
-    r"^(?P<family>[a-z]+)(?P<generation>\d+)(?P<caps>[a-z-]*)\.(?P<size>[a-z0-9-]+)$"
+    r"(?P<family>[a-z]+)(?P<generation>[0-9]+)(?P<caps>[a-z-]*)\.(?P<size>[a-z0-9-]+)"
 )
 
 
@@ -60,7 +60,7 @@ class InstanceType:
     @property
     def series(self) -> str:
         """The leading letters of the family, e.g. `g` for g5g, `inf` for inf2."""
-        match = _NAME.match(self.name)
+        match = _NAME.fullmatch(self.name)
         return match["family"] if match else self.family
 
     @property

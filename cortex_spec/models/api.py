@@ -4,32 +4,50 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Annotated, Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 
 from cortex_spec import naming
-from cortex_spec.models.base import DurationValue, StrictModel, check_dns1035, fail
+from cortex_spec.models.base import StrictModel, check_dns1035, fail, shown
+from cortex_spec.models.scaling import Autoscaling, UpdateStrategy
 from cortex_spec.models.workload import Compute, Pod, Predictor
-from cortex_spec.quantities import Duration
 from runtime import contract
+
+__all__ = [
+    "CORTEX_KINDS",
+    "SUPPORTED_KINDS",
+    "Autoscaling",
+    "Networking",
+    "RealtimeAPI",
+    "Request",
+    "UpdateStrategy",
+    "canonical_endpoint",
+]
 
 SUPPORTED_KINDS = ("RealtimeAPI",)
 CORTEX_KINDS = ("RealtimeAPI", "AsyncAPI", "BatchAPI", "TaskAPI", "TrafficSplitter")
 
-_ENDPOINT = re.compile(r"^/?[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$")
-_PERCENT = re.compile(r"^(\d{1,3})%$")
+# Cortex v0.42's endpoint characters (pkg/lib/urls/urls.go, `_endpointRegex`): no
+# percent-escapes, no characters a client, the ALB or the router would encode, decode or
+# treat as a wildcard (the ALB reads `*` and `?` in path patterns as wildcards).
+_ENDPOINT = re.compile(r"[A-Za-z0-9_./-]*", re.ASCII)
 
 
-def _duration(seconds: int, text: str) -> Duration:
-    return Duration(Decimal(seconds), text)
+def canonical_endpoint(value: str) -> str:
+    """Cortex's `urls.CanonicalizeEndpoint`: one leading slash, no trailing slash."""
+    return "/" + value.removeprefix("/").removesuffix("/")
 
 
 class Networking(StrictModel):
     endpoint: Annotated[
         str | None,
-        Field(default=None, description="URL path on the shared load balancer; default /<name>."),
+        Field(
+            default=None,
+            description="URL path prefix the API is served under; default /<name>. Letters, "
+            "digits and / - _ . as in Cortex, without `.` or `..` segments; a leading slash "
+            "is added and a trailing one dropped.",
+        ),
     ]
     api_gateway: Annotated[
         Literal["public", "none"] | None,
@@ -45,99 +63,31 @@ class Networking(StrictModel):
     def _endpoint(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        if len(value.rstrip("/")) > naming.ENDPOINT_MAX:
+        if not _ENDPOINT.fullmatch(value):
             fail(
-                f"must be at most {naming.ENDPOINT_MAX} characters (got {len(value)})",
+                f'"{shown(value)}" is not a valid endpoint',
+                "use letters, digits and / - _ . only (Cortex's rule): no spaces, "
+                "%-escapes or other punctuation, which clients and routers encode differently",
+            )
+        if "//" in value:
+            fail(f'"{shown(value)}" cannot contain adjacent slashes', "remove the extra /")
+        endpoint = canonical_endpoint(value)
+        if endpoint == "/":
+            fail('"/" is not allowed (a path must be specified)', "write it like /text-embedder")
+        dots = [part for part in endpoint.split("/") if part in (".", "..")]
+        if dots:
+            fail(
+                f'"{shown(value)}" has a "{dots[0]}" segment',
+                "clients, the load balancer and the router resolve dot segments differently "
+                "(or not at all); name the path without them",
+            )
+        if len(endpoint) > naming.ENDPOINT_MAX:
+            fail(
+                f"must be at most {naming.ENDPOINT_MAX} characters (got {len(endpoint)})",
                 "shorten the endpoint (the router's routes take endpoints of at most "
                 f"{naming.ENDPOINT_MAX} characters)",
             )
-        if not _ENDPOINT.match(value) or "//" in value:
-            fail(f'"{value}" is not a valid URL path', "write it like /text-embedder")
-        return value
-
-
-class Autoscaling(StrictModel):
-    """Cortex's request-based autoscaling knobs, with Cortex's defaults."""
-
-    min_replicas: Annotated[
-        int, Field(default=1, ge=0, description="Fewest replicas; 0 scales to zero.")
-    ]
-    max_replicas: Annotated[int, Field(default=100, ge=1, description="Most replicas.")]
-    init_replicas: Annotated[
-        int | None, Field(default=None, ge=0, description="Replicas at first deploy; default min.")
-    ]
-    target_in_flight: Annotated[
-        float | None,
-        Field(
-            default=None,
-            gt=0,
-            description="In-flight requests (running + queued) per replica to aim for; default "
-            "pod.max_concurrency.",
-        ),
-    ]
-    window: Annotated[
-        DurationValue,
-        Field(
-            default=_duration(60, "60s"),
-            description="Averaging window of the in-flight metric; a multiple of 10s.",
-        ),
-    ]
-    downscale_stabilization_period: Annotated[
-        DurationValue,
-        Field(default=_duration(300, "5m"), description="How long a scale-down must be wanted."),
-    ]
-    upscale_stabilization_period: Annotated[
-        DurationValue,
-        Field(default=_duration(60, "1m"), description="How long a scale-up must be wanted."),
-    ]
-    max_downscale_factor: Annotated[
-        float, Field(default=0.75, ge=0, lt=1, description="Largest step down, as a fraction.")
-    ]
-    max_upscale_factor: Annotated[
-        float, Field(default=1.5, gt=1, description="Largest step up, as a multiple.")
-    ]
-    downscale_tolerance: Annotated[
-        float, Field(default=0.05, ge=0, lt=1, description="Ignore dips smaller than this.")
-    ]
-    upscale_tolerance: Annotated[
-        float, Field(default=0.05, ge=0, description="Ignore rises smaller than this.")
-    ]
-
-    @field_validator("window")
-    @classmethod
-    def _window(cls, value: Duration) -> Duration:
-        if value.seconds < 10 or value.seconds % 10 != 0:
-            fail(
-                f"must be a multiple of 10s and at least 10s (got {value})",
-                "the autoscaler samples every 10s; use 10s, 60s, 2m, ...",
-            )
-        return value
-
-
-def _check_step(value: int | str) -> int | str:
-    if isinstance(value, int):
-        if value < 0:
-            fail(f"must be at least 0 (got {value})", "use an integer >= 0 or a percentage")
-        return value
-    match = _PERCENT.match(value)
-    if match is None or int(match[1]) > 100:
-        fail(f'"{value}" is not an integer or a percentage 0-100%', 'write it like 1 or "25%"')
-    return value
-
-
-class UpdateStrategy(StrictModel):
-    max_surge: Annotated[
-        int | str, Field(default="25%", description="Extra pods during a rollout (int or N%).")
-    ]
-    max_unavailable: Annotated[
-        int | str,
-        Field(default="25%", description="Pods that may be down during a rollout (int or N%)."),
-    ]
-
-    @field_validator("max_surge", "max_unavailable")
-    @classmethod
-    def _step(cls, value: int | str) -> int | str:
-        return _check_step(value)
+        return endpoint
 
 
 @dataclass(frozen=True)

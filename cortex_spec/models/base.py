@@ -73,19 +73,29 @@ DurationValue = Annotated[
     ),
 ]
 
-_DNS1035 = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
+# Every name and identifier pattern is matched whole (`fullmatch`) and ASCII-only: with
+# `re.match(...$)`, "sentiment\n" passed, since `$` also matches before a final newline,
+# and `\d` or `\w` accept any Unicode digit or letter.
+_DNS1035 = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?", re.ASCII)
 _IMAGE = re.compile(
-    r"^(?:[a-zA-Z0-9.-]+(?::\d+)?/)?[a-z0-9]+(?:[._/-][a-z0-9]+)*"
-    r"(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$"
+    r"(?:[a-zA-Z0-9.-]+(?::[0-9]+)?/)?[a-z0-9]+(?:[._/-][a-z0-9]+)*"
+    r"(?::\w[\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?",
+    re.ASCII,
 )
+
+
+def shown(value: str) -> str:
+    """A value as quoted in a message: at most 60 characters, control characters escaped."""
+    text = value if len(value) <= 60 else value[:57] + "..."
+    return text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
 
 
 def check_dns1035(value: str, what: str, max_len: int) -> str:
     if len(value) > max_len:
-        fail(f'"{value}" must be no more than {max_len} characters', f"shorten the {what}")
-    if not _DNS1035.match(value):
+        fail(f'"{shown(value)}" must be no more than {max_len} characters', f"shorten the {what}")
+    if not _DNS1035.fullmatch(value):
         fail(
-            f'"{value}" is not a valid {what}',
+            f'"{shown(value)}" is not a valid {what}',
             "use lowercase letters, digits and dashes, starting with a letter and not "
             "ending with a dash (DNS-1035)",
         )
@@ -93,9 +103,9 @@ def check_dns1035(value: str, what: str, max_len: int) -> str:
 
 
 def check_image(value: str) -> str:
-    if not _IMAGE.match(value):
+    if not _IMAGE.fullmatch(value):
         fail(
-            f'"{value}" is not a valid container image reference',
+            f'"{shown(value)}" is not a valid container image reference',
             "write it like registry.example.com/team/image:tag or image@sha256:<digest>",
         )
     return value
@@ -107,7 +117,8 @@ def check_cidr(value: Any) -> str:
     try:
         network = ipaddress.ip_network(value, strict=True)
     except ValueError as exc:
-        fail(f'"{value}" is not a valid CIDR block ({exc})', "write it like 10.0.0.0/16")
+        reason = f" ({exc})" if len(value) <= 60 else ""
+        fail(f'"{shown(value)}" is not a valid CIDR block{reason}', "write it like 10.0.0.0/16")
     return str(network)
 
 

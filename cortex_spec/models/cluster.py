@@ -9,7 +9,7 @@ from pydantic import AliasChoices, BeforeValidator, Field, field_validator
 
 from cortex_spec import catalog
 from cortex_spec.kubernetes_versions import DEFAULT_VERSION
-from cortex_spec.models.base import CidrValue, StrictModel, check_image, fail
+from cortex_spec.models.base import CidrValue, StrictModel, check_image, fail, shown
 from cortex_spec.models.legacy import CortexOnlyClusterFields
 from cortex_spec.models.node_group import (
     NodeGroup,
@@ -28,17 +28,18 @@ __all__ = [
     "check_instance_type",
 ]
 
-_CLUSTER_NAME = re.compile(r"^([a-z0-9])+(-[a-z0-9]+)*$")
-_SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8,17}$")
-_CERT_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+$")
-_POLICY_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(aws|\d{12}):policy/[\w+=,.@/-]+$")
-_K8S_VERSION = re.compile(r"^1\.\d+$")
+# Matched whole and ASCII-only (see models/base.py).
+_CLUSTER_NAME = re.compile(r"([a-z0-9])+(-[a-z0-9]+)*", re.ASCII)
+_SUBNET_ID = re.compile(r"subnet-[0-9a-f]{8,17}", re.ASCII)
+_CERT_ARN = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+")
+_POLICY_ARN = re.compile(r"arn:aws[a-z-]*:iam::(aws|[0-9]{12}):policy/[\w+=,.@/-]+", re.ASCII)
+_K8S_VERSION = re.compile(r"1\.[0-9]{1,3}")
 # A DNS host name: labels of letters, digits and inner dashes, at least two, the last not
 # numeric (RFC 1123 section 2.1, RFC 3696 section 2); lowercase, as Route 53 stores it.
 _LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
-_DOMAIN = re.compile(rf"^(?=.{{1,253}}$)({_LABEL}\.)+[a-z]([a-z0-9-]{{0,61}}[a-z0-9])?$")
+_DOMAIN = re.compile(rf"(?=.{{1,253}}\Z)({_LABEL}\.)+[a-z]([a-z0-9-]{{0,61}}[a-z0-9])?", re.ASCII)
 # Route 53 hosted zone IDs: "Z" and upper-case letters and digits, at most 32 characters.
-_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
+_ZONE_ID = re.compile(r"Z[A-Z0-9]{1,31}", re.ASCII)
 
 
 def _null_as_empty(value: object) -> object:
@@ -63,8 +64,8 @@ class ExistingSubnet(StrictModel):
     @field_validator("subnet_id")
     @classmethod
     def _subnet_id(cls, value: str) -> str:
-        if not _SUBNET_ID.match(value):
-            fail(f'"{value}" is not a subnet ID', "write it like subnet-0123456789abcdef0")
+        if not _SUBNET_ID.fullmatch(value):
+            fail(f'"{shown(value)}" is not a subnet ID', "write it like subnet-0123456789abcdef0")
         return value
 
 
@@ -217,10 +218,10 @@ class ClusterConfig(CortexOnlyClusterFields):
     @classmethod
     def _name(cls, value: str) -> str:
         if not 3 <= len(value) <= 54:
-            fail(f'"{value}" must be 3 to 54 characters', "pick a shorter or longer name")
-        if not _CLUSTER_NAME.match(value):
+            fail(f'"{shown(value)}" must be 3 to 54 characters', "pick a shorter or longer name")
+        if not _CLUSTER_NAME.fullmatch(value):
             fail(
-                f'"{value}" is not a valid cluster name',
+                f'"{shown(value)}" is not a valid cluster name',
                 "only lowercase alphanumeric characters and dashes are allowed, with no "
                 "consecutive dashes and no leading or trailing dashes",
             )
@@ -241,16 +242,19 @@ class ClusterConfig(CortexOnlyClusterFields):
     @field_validator("kubernetes_version")
     @classmethod
     def _version(cls, value: str) -> str:
-        if not _K8S_VERSION.match(value):
-            fail(f'"{value}" is not a Kubernetes minor version', 'write it like "1.35" (quoted)')
+        if not _K8S_VERSION.fullmatch(value):
+            fail(
+                f'"{shown(value)}" is not a Kubernetes minor version',
+                'write it like "1.35" (quoted)',
+            )
         return value
 
     @field_validator("ssl_certificate_arn")
     @classmethod
     def _certificate(cls, value: str | None) -> str | None:
-        if value is not None and not _CERT_ARN.match(value):
+        if value is not None and not _CERT_ARN.fullmatch(value):
             fail(
-                f'"{value}" is not an ACM certificate ARN',
+                f'"{shown(value)}" is not an ACM certificate ARN',
                 "write it like arn:aws:acm:us-west-2:123456789012:certificate/<id>",
             )
         return value
@@ -261,12 +265,18 @@ class ClusterConfig(CortexOnlyClusterFields):
         if value is None:
             return None
         if value.endswith("."):
-            fail(f'"{value}" ends with a dot', f"write it without the final dot: {value[:-1]}")
-        if value != value.lower() and _DOMAIN.match(value.lower()):
-            fail(f'"{value}" has upper-case letters', f"write it in lower case: {value.lower()}")
-        if not _DOMAIN.match(value):
             fail(
-                f'"{value}" is not a domain name',
+                f'"{shown(value)}" ends with a dot',
+                f"write it without the final dot: {shown(value[:-1])}",
+            )
+        if value != value.lower() and _DOMAIN.fullmatch(value.lower()):
+            fail(
+                f'"{shown(value)}" has upper-case letters',
+                f"write it in lower case: {shown(value.lower())}",
+            )
+        if not _DOMAIN.fullmatch(value):
+            fail(
+                f'"{shown(value)}" is not a domain name',
                 "write a host name like api.example.com: labels of letters, digits and "
                 "inner dashes (at most 63 characters each), separated by dots",
             )
@@ -275,9 +285,9 @@ class ClusterConfig(CortexOnlyClusterFields):
     @field_validator("hosted_zone_id")
     @classmethod
     def _hosted_zone_id(cls, value: str | None) -> str | None:
-        if value is not None and not _ZONE_ID.match(value):
+        if value is not None and not _ZONE_ID.fullmatch(value):
             fail(
-                f'"{value}" is not a Route 53 hosted zone ID',
+                f'"{shown(value)}" is not a Route 53 hosted zone ID',
                 "write the zone's ID like Z0123456789ABCDEFGHIJ (without /hostedzone/)",
             )
         return value
@@ -291,9 +301,9 @@ class ClusterConfig(CortexOnlyClusterFields):
     @classmethod
     def _policies(cls, value: list[str]) -> list[str]:
         for arn in value:
-            if not _POLICY_ARN.match(arn):
+            if not _POLICY_ARN.fullmatch(arn):
                 fail(
-                    f'"{arn}" is not an IAM policy ARN',
+                    f'"{shown(arn)}" is not an IAM policy ARN',
                     "write it like arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
                 )
         return value

@@ -7,11 +7,13 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from cortex_spec import catalog
-from cortex_spec.models.base import StrictModel, fail
+from cortex_spec import catalog, limits
+from cortex_spec.models.base import StrictModel, fail, shown
 
-_NODE_GROUP_NAME = re.compile(r"^[a-zA-Z0-9-]*[a-zA-Z0-9]$")
+_NODE_GROUP_NAME = re.compile(r"[a-zA-Z0-9-]*[a-zA-Z0-9]", re.ASCII)
 _SIZE_TOO_SMALL = ("nano", "micro")
+# EKS NodegroupScalingConfig sizes are 32-bit integers (EKS API reference).
+_INT32 = f"at most {limits.INT32_MAX:,}: EKS stores it as a 32-bit integer"
 
 
 def check_instance_type(value: str) -> str:
@@ -58,8 +60,9 @@ class SpotConfig(StrictModel):
         Field(
             default=0,
             ge=0,
+            le=limits.INT32_MAX,
             description="Instances that are always on-demand, before any spot. They run in a "
-            "companion on-demand node group.",
+            f"companion on-demand node group ({_INT32}).",
         ),
     ]
     on_demand_percentage_above_base_capacity: Annotated[
@@ -77,6 +80,7 @@ class SpotConfig(StrictModel):
         Field(
             default=None,
             gt=0,
+            allow_inf_nan=False,
             description="Cortex's maximum spot price per hour. EKS managed node groups cannot cap "
             "it (spot is never charged above on-demand); accepted with a warning.",
         ),
@@ -111,10 +115,22 @@ class NodeGroup(StrictModel):
         str, Field(description="EC2 instance type; its accelerator picks the AMI and taints.")
     ]
     min_instances: Annotated[
-        int, Field(default=1, ge=0, description="Minimum nodes; 0 lets the group scale to zero.")
+        int,
+        Field(
+            default=1,
+            ge=0,
+            le=limits.INT32_MAX,
+            description=f"Minimum nodes; 0 lets the group scale to zero ({_INT32}).",
+        ),
     ]
     max_instances: Annotated[
-        int, Field(default=5, ge=1, description="Maximum nodes the autoscaler may run.")
+        int,
+        Field(
+            default=5,
+            ge=1,
+            le=limits.INT32_MAX,
+            description=f"Maximum nodes the autoscaler may run ({_INT32}).",
+        ),
     ]
     priority: Annotated[
         int,
@@ -155,10 +171,13 @@ class NodeGroup(StrictModel):
     @classmethod
     def _name(cls, value: str) -> str:
         if len(value) > 26:
-            fail(f'"{value}" must be no more than 26 characters', "shorten the node group name")
-        if not _NODE_GROUP_NAME.match(value):
             fail(
-                f'"{value}" is not a valid node group name',
+                f'"{shown(value)}" must be no more than 26 characters',
+                "shorten the node group name",
+            )
+        if not _NODE_GROUP_NAME.fullmatch(value):
+            fail(
+                f'"{shown(value)}" is not a valid node group name',
                 "use letters, digits and dashes, not ending with a dash",
             )
         return value
@@ -175,8 +194,12 @@ class SystemNodeGroup(StrictModel):
     instance_type: Annotated[
         str, Field(default="t3.medium", description="CPU instance type for add-on pods.")
     ]
-    min_instances: Annotated[int, Field(default=2, ge=1, description="Minimum nodes.")]
-    max_instances: Annotated[int, Field(default=5, ge=1, description="Maximum nodes.")]
+    min_instances: Annotated[
+        int, Field(default=2, ge=1, le=limits.INT32_MAX, description=f"Minimum nodes ({_INT32}).")
+    ]
+    max_instances: Annotated[
+        int, Field(default=5, ge=1, le=limits.INT32_MAX, description=f"Maximum nodes ({_INT32}).")
+    ]
 
     @field_validator("instance_type")
     @classmethod

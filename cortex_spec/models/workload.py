@@ -5,21 +5,32 @@ from __future__ import annotations
 import posixpath
 import re
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator
 
+from cortex_spec import catalog, limits
 from cortex_spec.models.base import (
     QuantityValue,
     StrictModel,
     check_dns1035,
     check_image,
     fail,
+    shown,
 )
+from cortex_spec.models.probes import Exec, HttpGet, PreStop, Probe
 from cortex_spec.quantities import Quantity
 from runtime import contract
 
 _CPU_DEFAULT = Quantity(Decimal("0.2"), "200m")
+# Kubernetes' environment variable names (apimachinery validation `IsEnvVarName`, the rule
+# on every Kubernetes version this release supports).
+_ENV_NAME = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*", re.ASCII)
+# The most accelerators one node of the catalog has: no request above it can be scheduled.
+MAX_GPUS = max(t.gpus for t in map(catalog.instance_type, catalog.instance_type_names()) if t)
+MAX_NEURON_DEVICES = max(
+    t.neuron_devices for t in map(catalog.instance_type, catalog.instance_type_names()) if t
+)
 
 
 def check_env(env: dict[str, str]) -> dict[str, str]:
@@ -34,13 +45,28 @@ def check_env_name(key: str) -> str:
             f'environment variable "{key}" is reserved',
             "environment variables starting with CORTEX_ or KUBEXIT_ are reserved; rename it",
         )
-    if not key or "=" in key:
-        fail(f'"{key}" is not a valid environment variable name', "use letters, digits and _")
+    if not _ENV_NAME.fullmatch(key):
+        fail(
+            f'"{shown(key)}" is not a valid environment variable name',
+            "use letters, digits, _ - and ., not starting with a digit (Kubernetes' rule)",
+        )
     return key
+
+
+def check_env_value(value: str) -> str:
+    if "\x00" in value:
+        fail(
+            "environment variable values cannot hold a NUL character",
+            "remove the \\0 escape; processes receive their environment as C strings",
+        )
+    return value
 
 
 # Checked per key, so that an error points at the offending variable's line.
 EnvName = Annotated[str, AfterValidator(check_env_name)]
+EnvValue = Annotated[str, AfterValidator(check_env_value)]
+
+__all__ = ["Compute", "Container", "Exec", "HttpGet", "Pod", "PreStop", "Predictor", "Probe"]
 
 
 class Compute(StrictModel):
@@ -57,8 +83,25 @@ class Compute(StrictModel):
             description="Memory request, e.g. 2Gi or 4G (at least 20Mi); also the memory limit.",
         ),
     ]
-    gpu: Annotated[int, Field(default=0, ge=0, description="Whole NVIDIA GPUs.")]
-    inf: Annotated[int, Field(default=0, ge=0, description="AWS Neuron devices (Inferentia).")]
+    gpu: Annotated[
+        int,
+        Field(
+            default=0,
+            ge=0,
+            le=MAX_GPUS,
+            description=f"Whole NVIDIA GPUs (at most {MAX_GPUS}, the most of any catalog type).",
+        ),
+    ]
+    inf: Annotated[
+        int,
+        Field(
+            default=0,
+            ge=0,
+            le=MAX_NEURON_DEVICES,
+            description=f"AWS Neuron devices (Inferentia; at most {MAX_NEURON_DEVICES}, the most "
+            "of any catalog type).",
+        ),
+    ]
     shm: Annotated[
         QuantityValue | None,
         Field(default=None, description="Size of /dev/shm (memory-backed); at most `mem`."),
@@ -79,76 +122,6 @@ class Compute(StrictModel):
         return value
 
 
-_PORT_NAME = re.compile(r"^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$")
-
-
-def _check_port(value: int | str) -> int | str:
-    """A port number, or a container port's name (Cortex accepted both, as Kubernetes does)."""
-    if isinstance(value, int):
-        if not 1 <= value <= 65535:
-            fail(f"must be between 1 and 65535 (got {value})", "use a port number or a name")
-        return value
-    if value.isdigit():
-        fail(f'"{value}" is a quoted number', f"remove the quotes: {value}")
-    if not _PORT_NAME.match(value) or "--" in value:
-        fail(
-            f'"{value}" is not a port number or a valid port name',
-            "a named port has at most 15 lowercase letters, digits and dashes (IANA_SVC_NAME)",
-        )
-    return value
-
-
-PortValue = Annotated[int | str, AfterValidator(_check_port)]
-
-
-class HttpGet(StrictModel):
-    path: Annotated[str, Field(default="/", description="Path to GET.")]
-    port: Annotated[PortValue, Field(description="Port number or name to probe.")]
-
-
-class TcpSocket(StrictModel):
-    port: Annotated[PortValue, Field(description="Port number or name to connect to.")]
-
-
-class Exec(StrictModel):
-    command: Annotated[list[str], Field(min_length=1, description="Command to run.")]
-
-
-class Probe(StrictModel):
-    """A readiness or liveness probe: exactly one of http_get, tcp_socket, exec."""
-
-    http_get: Annotated[HttpGet | None, Field(default=None, description="HTTP GET check.")]
-    tcp_socket: Annotated[TcpSocket | None, Field(default=None, description="TCP connect.")]
-    exec: Annotated[Exec | None, Field(default=None, description="Command in the container.")]
-    initial_delay_seconds: Annotated[int, Field(default=0, ge=0, description="Wait first.")]
-    timeout_seconds: Annotated[int, Field(default=1, ge=1, description="Per-probe timeout.")]
-    period_seconds: Annotated[int, Field(default=10, ge=1, description="Seconds between probes.")]
-    success_threshold: Annotated[int, Field(default=1, ge=1, description="Passes to succeed.")]
-    failure_threshold: Annotated[int, Field(default=3, ge=1, description="Failures to fail.")]
-
-    @model_validator(mode="after")
-    def _one_handler(self) -> Self:
-        if sum(h is not None for h in (self.http_get, self.tcp_socket, self.exec)) != 1:
-            fail(
-                "must set exactly one of http_get, tcp_socket or exec",
-                "please specify only one of the following fields: http_get, tcp_socket, exec",
-            )
-        return self
-
-
-class PreStop(StrictModel):
-    """A hook run before the container stops: http_get or exec."""
-
-    http_get: Annotated[HttpGet | None, Field(default=None, description="HTTP GET hook.")]
-    exec: Annotated[Exec | None, Field(default=None, description="Command hook.")]
-
-    @model_validator(mode="after")
-    def _one_handler(self) -> Self:
-        if (self.http_get is None) == (self.exec is None):
-            fail("must set exactly one of http_get or exec", "keep one of http_get, exec")
-        return self
-
-
 class Container(StrictModel):
     """A user container of the container form (Cortex v0.36+)."""
 
@@ -156,7 +129,7 @@ class Container(StrictModel):
     image: Annotated[str, Field(description="Image to run, e.g. ghcr.io/org/model:1.2.")]
     command: Annotated[list[str] | None, Field(default=None, description="Entrypoint override.")]
     args: Annotated[list[str] | None, Field(default=None, description="Arguments override.")]
-    env: Annotated[dict[EnvName, str], Field(default_factory=dict, description="Environment.")]
+    env: Annotated[dict[EnvName, EnvValue], Field(default_factory=dict, description="Environment.")]
     compute: Annotated[
         Compute, Field(default_factory=Compute, description="This container's resources.")
     ]
@@ -177,6 +150,17 @@ class Container(StrictModel):
     def _image(cls, value: str) -> str:
         return check_image(value)
 
+    @field_validator("liveness_probe")
+    @classmethod
+    def _liveness(cls, value: Probe | None) -> Probe | None:
+        if value is not None and value.success_threshold != 1:
+            # Kubernetes refuses it (core/v1 Probe: "Must be 1 for liveness and startup").
+            fail(
+                f"a liveness probe's success_threshold must be 1 (got {value.success_threshold})",
+                "remove success_threshold from the liveness probe",
+            )
+        return value
+
 
 class Pod(StrictModel):
     """The pod: its port and concurrency limits, and (container form) its containers."""
@@ -192,14 +176,20 @@ class Pod(StrictModel):
         ),
     ]
     max_concurrency: Annotated[
-        int, Field(default=1, ge=1, le=30000, description="Requests one replica runs at once.")
+        int,
+        Field(
+            default=1,
+            ge=1,
+            le=limits.MAX_CONCURRENCY,
+            description="Requests one replica runs at once (Cortex: 1-30000).",
+        ),
     ]
     max_queue_length: Annotated[
         int,
         Field(
             default=100,
             ge=1,
-            le=30000,
+            le=limits.MAX_CONCURRENCY,
             description="Requests one replica queues; beyond concurrency + queue, 503.",
         ),
     ]
@@ -252,12 +242,25 @@ class Predictor(StrictModel):
         str | None,
         Field(default=None, description="Serving image; default cluster.runtime_image."),
     ]
-    env: Annotated[dict[EnvName, str], Field(default_factory=dict, description="Environment.")]
+    env: Annotated[dict[EnvName, EnvValue], Field(default_factory=dict, description="Environment.")]
     processes_per_replica: Annotated[
-        int, Field(default=1, ge=1, le=100, description="Worker processes per replica.")
+        int,
+        Field(
+            default=1,
+            ge=1,
+            le=limits.MAX_PROCESSES,
+            description="Worker processes per replica (Cortex: 1-100).",
+        ),
     ]
     threads_per_process: Annotated[
-        int, Field(default=1, ge=1, description="Threads per worker process.")
+        int,
+        Field(
+            default=1,
+            ge=1,
+            le=limits.MAX_CONCURRENCY,
+            description="Threads per worker process; at most 30000, pod.max_concurrency's "
+            "bound, since a replica never runs more requests at once.",
+        ),
     ]
 
     @field_validator("type", mode="before")

@@ -12,7 +12,8 @@ from cortex_spec.models.cluster import ClusterConfig
 from cortex_spec.models.legacy import CORTEX_ONLY_FIELDS, cortex_only_reason
 from cortex_spec.rules.node_group_rules import check_node_groups
 
-_TAG_TEXT = re.compile(r"^[\w .:/+\-@=]*$")
+# AWS tag text: letters (any script), digits, spaces and _ . : / = + - @, matched whole.
+_TAG_TEXT = re.compile(r"[\w .:/+\-@=]*")
 _RESERVED_TAG_PREFIXES = (
     "kubernetes.io/",
     "k8s.io/",
@@ -159,7 +160,7 @@ def _tags(cluster: ClusterConfig) -> Iterator[Finding]:
                 path, "tag keys must be 1-127 characters and values 1-255", "shorten the tag"
             )
         elif (
-            not (_TAG_TEXT.match(key) and _TAG_TEXT.match(value))
+            not (_TAG_TEXT.fullmatch(key) and _TAG_TEXT.fullmatch(value))
             or key != key.strip()
             or (value != value.strip())
         ):
