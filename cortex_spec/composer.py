@@ -51,6 +51,7 @@ class _Anchor:
     node: Node | None  # None while its value is still being read
     size: int = 0
     height: int = 0
+    line: int = 0
 
 
 class _Frame:
@@ -194,7 +195,8 @@ class Composer:
             node = SeqNode(frame.loc, tuple(frame.items or ()))
         if frame.anchor is not None:
             size = self.values - frame.values_before + 1
-            self.anchors[frame.anchor] = _Anchor(node, size, frame.height + 1)
+            line = self.anchors[frame.anchor].line
+            self.anchors[frame.anchor] = _Anchor(node, size, frame.height + 1, line)
         self._attach(node, frame.mark, frame.height + 1)
 
     def _alias(self, event: Event) -> None:
@@ -241,7 +243,7 @@ class Composer:
             return
         node = ScalarNode(self._loc(mark), _construct(tag, event))
         if event.anchor is not None:
-            self.anchors[event.anchor] = _Anchor(node, 1, 0)
+            self.anchors[event.anchor] = _Anchor(node, 1, 0, mark.line + 1)
         if awaiting_key:
             self._key(node, mark, event.value)
         else:
@@ -250,14 +252,14 @@ class Composer:
     # --- building ---------------------------------------------------------------------
 
     def _anchor(self, event: Event) -> None:
-        if event.anchor in self.anchors:
-            raise yaml.composer.ComposerError(
-                f"found duplicate anchor {event.anchor!r}; first occurrence",
-                None,
-                "second occurrence",
+        first = self.anchors.get(event.anchor)
+        if first is not None:
+            raise Refused(
                 event.start_mark,
+                f"the anchor &{event.anchor} is defined twice (first on line {first.line})",
+                "rename one of them; yaml.safe_load refuses repeated anchors too",
             )
-        self.anchors[event.anchor] = _Anchor(None)
+        self.anchors[event.anchor] = _Anchor(None, line=event.start_mark.line + 1)
 
     def _awaiting_key(self) -> bool:
         if not self.stack:

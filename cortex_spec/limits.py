@@ -76,3 +76,13 @@ MAX_PROCESSES: Final = 100
 # the first few hundred before reading further, and locating and rendering each one is
 # what made a file of 400,000 broken APIs take 28 s and 1 GB.
 MAX_PROBLEMS: Final = 500
+
+# Availability zones a cluster may list, at most: the program's subnet layout splits the VPC
+# into eighths or sixteenths, one public and one private subnet per AZ (infra/network.py,
+# MAX_ZONES); no AWS region has more AZs than that.
+MAX_AVAILABILITY_ZONES: Final = 8
+
+# Bytes in one ConfigMap's data, at most: Kubernetes refuses larger ones ("must have at most
+# 1048576 bytes"; kubernetes pkg/apis/core/validation ValidateConfigMap, core.MaxSecretSize).
+# Each API's spec file (predictor.config included) is one ConfigMap.
+MAX_CONFIG_MAP_BYTES: Final = 2**20

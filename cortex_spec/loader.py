@@ -10,7 +10,8 @@ cross-field rules run on every part that parsed, so one run reports every proble
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,7 +25,7 @@ from cortex_spec.inputs import combined, pair, read, top_level, undefined_enviro
 from cortex_spec.models.api import CORTEX_KINDS, SUPPORTED_KINDS, RealtimeAPI
 from cortex_spec.models.cluster import ClusterConfig
 from cortex_spec.node_profiles import NodeProfile, profile, system_profile
-from cortex_spec.rules.api_rules import check_api, check_unique
+from cortex_spec.rules.api_rules import check_api, check_bundle, check_unique
 from cortex_spec.rules.cluster_rules import check_cluster
 from cortex_spec.rules.compute_fit import check_placement
 from cortex_spec.rules.version_rules import check_versions
@@ -44,6 +45,16 @@ class Spec:
     project_dir: Path
     files: tuple[str, ...]
     warnings: tuple[Problem, ...]
+    # The merged, located tree and the files' text: what `problem` locates paths in.
+    tree: Node | None = field(default=None, repr=False, compare=False)
+    sources: Mapping[str, SourceText] = field(default_factory=dict, repr=False, compare=False)
+
+    def problem(self, path: Path_, message: str, hint: str | None = None) -> Problem:
+        """A problem found after loading (by the program, with AWS data) at `path`, located
+        in the spec like every other: file:line:col, the field and its line."""
+        found = [Finding(path, message, hint)]
+        (problem,) = to_problems(found, self.tree, to_plain(self.tree), self.sources)
+        return problem
 
     @property
     def profiles(self) -> list[NodeProfile]:
@@ -61,12 +72,7 @@ class Spec:
         Bundles leave them out: pods get their API's spec from the contract's spec file, so
         editing one API's section must not change every other API's bundle.
         """
-        inside = []
-        for name in self.files:
-            path = Path(name).resolve()
-            if path.is_relative_to(self.project_dir):
-                inside.append(path.relative_to(self.project_dir).as_posix())
-        return tuple(sorted(inside))
+        return _inside(self.files, self.project_dir)
 
     def api(self, name: str) -> RealtimeAPI:
         for api in self.apis:
@@ -98,7 +104,8 @@ def load_spec(
     data = to_plain(merged)
     project_dir = Path(path).resolve().parent
     cluster, findings = _validate(ClusterConfig, data.get("cluster"), ("cluster",))
-    apis, api_findings = _validate_apis(data.get("apis"), cluster, (project_dir, Path(path).parent))
+    dirs = (project_dir, Path(path).parent)
+    apis, api_findings = _validate_apis(data.get("apis"), cluster, dirs, tuple(sources))
     findings += api_findings
     if cluster is not None:
         findings += check_cluster(cluster)
@@ -114,6 +121,8 @@ def load_spec(
         project_dir=project_dir,
         files=tuple(sources),
         warnings=in_file_order(to_problems(warnings, merged, data, sources)),
+        tree=merged,
+        sources=sources,
     )
 
 
@@ -165,9 +174,10 @@ def _validate(
 
 
 def _validate_apis(
-    raw: Any, cluster: ClusterConfig | None, dirs: tuple[Path, Path]
+    raw: Any, cluster: ClusterConfig | None, dirs: tuple[Path, Path], files: tuple[str, ...]
 ) -> tuple[list[RealtimeAPI], list[Finding]]:
-    """Each API alone, then across APIs; `dirs` is the spec's folder, resolved and as given."""
+    """Each API alone, then across APIs, then the project folder as the bundle the predictor
+    form ships; `dirs` is the spec's folder, resolved and as given; `files`, the spec's."""
     findings: list[Finding] = []
     errors = 0
     valid: list[tuple[int, RealtimeAPI]] = []
@@ -184,7 +194,18 @@ def _validate_apis(
         if api is not None:
             valid.append((index, api))
     findings += check_unique(valid)
+    findings += check_bundle(valid, dirs[0], _inside(files, dirs[0]))
     return [api for _, api in valid], findings
+
+
+def _inside(files: tuple[str, ...], project_dir: Path) -> tuple[str, ...]:
+    """The spec's own files inside `project_dir`, as relative POSIX paths, sorted."""
+    inside = []
+    for name in files:
+        path = Path(name).resolve()
+        if path.is_relative_to(project_dir):
+            inside.append(path.relative_to(project_dir).as_posix())
+    return tuple(sorted(inside))
 
 
 def _validate_api(

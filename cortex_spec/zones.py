@@ -9,11 +9,16 @@ estimate to the embedded catalog; all three use these functions.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Final
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
 
 from cortex_spec import catalog
-from cortex_spec.loader import Spec
+from cortex_spec.models.cluster import ClusterConfig
+from cortex_spec.node_profiles import instance_types_of
+
+if TYPE_CHECKING:
+    from cortex_spec.loader import Spec
 
 MIN_ZONES: Final = 2
 # us-east-1e offers few current instance types; Cortex excluded it (`_azBlacklist`).
@@ -41,6 +46,51 @@ def usable(offering_all: Iterable[str]) -> tuple[str, ...]:
 def choose(region: str, offering_all: Iterable[str]) -> tuple[str, ...]:
     """Cortex's pick; fewer than MIN_ZONES means the cluster cannot be placed."""
     return usable(offering_all)[: default_count(region)]
+
+
+@dataclass(frozen=True)
+class ZoneChoice:
+    """The AZs chosen; when fewer than MIN_ZONES, `narrowed_by` names the first instance type
+    (in the order given) after which fewer than MIN_ZONES offered every type so far."""
+
+    zones: tuple[str, ...]
+    narrowed_by: str | None
+
+    @property
+    def enough(self) -> bool:
+        return len(self.zones) >= MIN_ZONES
+
+
+def decide(region: str, types: Sequence[str], offered: Mapping[str, Iterable[str]]) -> ZoneChoice:
+    """Cortex's choice for `types` (in node-group order), from `offered` (type -> AZs):
+    the one decision `validate` (with the catalog) and the program (with AWS) both make."""
+    running: set[str] | None = None
+    narrowed_by = None
+    for name in types:
+        zones = set(offered.get(name, ()))
+        running = zones if running is None else running & zones
+        if narrowed_by is None and len(choose(region, running)) < MIN_ZONES:
+            narrowed_by = name
+    chosen = choose(region, running or ())
+    return ZoneChoice(chosen, None if len(chosen) >= MIN_ZONES else narrowed_by)
+
+
+def type_paths(cluster: ClusterConfig) -> dict[str, tuple[str | int, ...]]:
+    """Every instance type the cluster may launch -> the spec field that first names it, in
+    the order `decide` takes them: worker groups, then the system group."""
+    paths: dict[str, tuple[str | int, ...]] = {}
+    for index, group in enumerate(cluster.worker_groups):
+        base = ("cluster", "node_groups", index)
+        listed = group.spot_config.instance_distribution if group.spot_config else None
+        positions = {name: at for at, name in reversed(list(enumerate(listed or [])))}
+        for name in instance_types_of(group):
+            path: tuple[str | int, ...] = (*base, "instance_type")
+            if name != group.instance_type and name in positions:
+                path = (*base, "spot_config", "instance_distribution", positions[name])
+            paths.setdefault(name, path)
+    system = cluster.system_node_group.instance_type
+    paths.setdefault(system, ("cluster", "system_node_group", "instance_type"))
+    return paths
 
 
 def given(spec: Spec) -> tuple[str, ...] | None:

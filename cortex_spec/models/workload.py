@@ -19,6 +19,7 @@ from cortex_spec.models.base import (
     shown,
 )
 from cortex_spec.models.probes import Exec, HttpGet, PreStop, Probe
+from cortex_spec.project_files import check_relative
 from cortex_spec.quantities import Quantity
 from runtime import contract
 
@@ -278,8 +279,16 @@ class Predictor(StrictModel):
     @classmethod
     def _path(cls, value: str) -> str:
         if not value.endswith(".py") or value.startswith("/"):
-            fail(f'"{value}" is not a relative path to a .py file', "e.g. path: predictor.py")
-        return value
+            fail(
+                f'"{shown(value)}" is not a relative path to a .py file',
+                "e.g. path: predictor.py",
+            )
+        return check_relative(value, "predictor.path")
+
+    @field_validator("python_path")
+    @classmethod
+    def _python_path(cls, value: str | None) -> str | None:
+        return None if value is None else check_relative(value, "predictor.python_path")
 
     @field_validator("bundle_root")
     @classmethod

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path as FsPath
+from pathlib import PurePosixPath
 
-from cortex_spec import naming
+from cortex_spec import limits, naming
 from cortex_spec.api_bundles import bundle_root, contains, escapes, normal
 from cortex_spec.diagnostics import Finding
 from cortex_spec.models.api import RealtimeAPI, UpdateStrategy
 from cortex_spec.models.workload import Predictor
+from cortex_spec.project_files import bundle_problem, missing_in_project
 from cortex_spec.quantities import Quantity
 from cortex_spec.rules.bundle_imports import check_imports
+from cortex_spec.serving_env import api_spec_document
 from cortex_spec.source import Path
+from runtime import contract
 
 _CORTEX_ONLY_NETWORKING = {
     "api_gateway": "every API is served by the cluster's shared load balancer",
@@ -27,6 +32,7 @@ def check_api(
     findings = list(_autoscaling(api, path))
     findings += _update_strategy(api.update_strategy, (*path, "update_strategy"))
     findings += _workload(api, path)
+    findings += _spec_file_size(api, path)
     if project_dir is not None:
         findings += _files(api, path, project_dir, shown_dir or project_dir)
     for key, reason in _CORTEX_ONLY_NETWORKING.items():
@@ -65,6 +71,58 @@ def check_unique(apis: list[tuple[int, RealtimeAPI]]) -> Iterator[Finding]:
                 "set a distinct networking.endpoint",
             )
         endpoints.setdefault(path, api.name)
+
+
+def check_bundle(
+    apis: list[tuple[int, RealtimeAPI]], project_dir: FsPath, spec_files: tuple[str, ...]
+) -> list[Finding]:
+    """The project folder bundles (as `plan` will bundle it), and ships each predictor file.
+
+    Reported once, at the first predictor-form API: every one of them ships this folder."""
+    predictors = [(index, api.predictor) for index, api in apis if api.predictor is not None]
+    if not predictors:
+        return []
+    problem, shipped = bundle_problem(project_dir, spec_files)
+    if problem is not None:
+        return [
+            Finding(
+                ("apis", predictors[0][0], "predictor"),
+                f"the project folder cannot be bundled: {problem}",
+                "pods receive the spec's folder as their code, and nothing outside it",
+            )
+        ]
+    findings = []
+    for index, predictor in predictors:
+        name = PurePosixPath(predictor.path).as_posix()
+        if name not in shipped and missing_in_project(project_dir, name, folder=False) is None:
+            findings.append(
+                Finding(
+                    ("apis", index, "predictor", "path"),
+                    f"{name} is left out of the bundle (by .cortexignore or the defaults), "
+                    "so the pods would not have it",
+                    "remove the .cortexignore line that matches it",
+                )
+            )
+    return findings
+
+
+# A bundle's URI as long as the program can make it: s3://<63>/apis/<42>/<64>.zip.
+_LONGEST_BUNDLE_URI = "s3://" + "b" * 63 + "/apis/" + "a" * 42 + "/" + "0" * 64 + ".zip"
+
+
+def _spec_file_size(api: RealtimeAPI, path: Path) -> Iterator[Finding]:
+    """The API's spec file fits the ConfigMap that carries it (the program writes it this
+    way: infra/serving/workload.py)."""
+    document = api_spec_document(api, bundle_uri=_LONGEST_BUNDLE_URI, bundle_sha256="0" * 64)
+    text = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    size = len(text.encode("utf-8", "replace"))
+    if size > limits.MAX_CONFIG_MAP_BYTES - len(contract.SPEC_FILE_NAME):
+        yield Finding(
+            (*path, "predictor", "config") if api.predictor is not None else path,
+            f"the API's spec file would be {size:,} bytes; Kubernetes holds at most "
+            f"{limits.MAX_CONFIG_MAP_BYTES:,} in the ConfigMap that carries it",
+            "ship large data in the project folder (the bundle) and read it in the predictor",
+        )
 
 
 def _autoscaling(api: RealtimeAPI, path: Path) -> Iterator[Finding]:
@@ -180,18 +238,22 @@ def _files(
                 "to it (Cortex uploaded only that folder too)",
             )
             return
-    if not (project_dir / predictor.path).is_file():
+    reason = missing_in_project(project_dir, predictor.path, folder=False)
+    if reason is not None:
         yield Finding(
             (*where, "path"),
-            f"file {(shown_dir / predictor.path).as_posix()} does not exist",
-            "predictor.path is relative to the folder of the spec file",
+            f"file {(shown_dir / predictor.path).as_posix()} {reason}",
+            "predictor.path is relative to the folder of the spec file, and stays inside it",
         )
-    if predictor.python_path is not None and not (project_dir / predictor.python_path).is_dir():
-        yield Finding(
-            (*where, "python_path"),
-            f"folder {(shown_dir / predictor.python_path).as_posix()} does not exist",
-            "predictor.python_path is relative to the folder of the spec file",
-        )
+    if predictor.python_path is not None:
+        reason = missing_in_project(project_dir, predictor.python_path, folder=True)
+        if reason is not None:
+            yield Finding(
+                (*where, "python_path"),
+                f"folder {(shown_dir / predictor.python_path).as_posix()} {reason}",
+                "predictor.python_path is relative to the folder of the spec file, and stays "
+                "inside it",
+            )
     if predictor.bundle_root is not None:
         yield from _bundle_root(predictor, where, project_dir, shown_dir)
     yield from check_imports(predictor, where, project_dir)

@@ -6,11 +6,12 @@ import ipaddress
 import re
 from collections.abc import Iterator
 
-from cortex_spec import catalog
+from cortex_spec import catalog, limits
 from cortex_spec.diagnostics import Finding
 from cortex_spec.models.cluster import ClusterConfig
 from cortex_spec.models.legacy import CORTEX_ONLY_FIELDS, cortex_only_reason
 from cortex_spec.rules.node_group_rules import check_node_groups
+from cortex_spec.rules.zone_rules import check_default_zones
 
 # AWS tag text: letters (any script), digits, spaces and _ . : / = + - @, matched whole.
 _TAG_TEXT = re.compile(r"[\w .:/+\-@=]*")
@@ -57,6 +58,7 @@ def check_cluster(cluster: ClusterConfig) -> list[Finding]:
             )
         )
     findings += check_node_groups(cluster)
+    findings += check_default_zones(cluster)
     return findings
 
 
@@ -65,8 +67,15 @@ def _network(cluster: ClusterConfig) -> Iterator[Finding]:
     known_zones = region.zones if region else None
     yield from _zones(cluster, known_zones)
     yield from _subnets(cluster, known_zones)
-    prefix = ipaddress.ip_network(cluster.vpc_cidr).prefixlen
-    if not 16 <= prefix <= 24:
+    network = ipaddress.ip_network(cluster.vpc_cidr)
+    prefix = network.prefixlen
+    if network.version != 4:
+        yield Finding(
+            ("cluster", "vpc_cidr"),
+            "must be an IPv4 block: a VPC's primary CIDR is IPv4 (AWS assigns IPv6 blocks)",
+            "use a /16 such as 192.168.0.0/16",
+        )
+    elif not 16 <= prefix <= 24:
         yield Finding(
             ("cluster", "vpc_cidr"),
             f"invalid network size /{prefix}; the network size must be between /16 and /24",
@@ -85,8 +94,16 @@ def _zones(cluster: ClusterConfig, known_zones: tuple[str, ...] | None) -> Itera
                 "EKS needs subnets in at least two AZs; list two or more, or remove "
                 "the field to let cortex-infra choose",
             )
+        elif len(zones) > limits.MAX_AVAILABILITY_ZONES:
+            yield Finding(
+                path,
+                f"must contain at most {limits.MAX_AVAILABILITY_ZONES} elements (got {len(zones)})",
+                "the VPC is split into one public and one private subnet per AZ, for up to "
+                f"{limits.MAX_AVAILABILITY_ZONES} AZs; list fewer",
+            )
+        first: dict[str, int] = {}
         for index, zone in enumerate(zones):
-            if zones.index(zone) != index:
+            if first.setdefault(zone, index) != index:
                 yield Finding((*path, index), f'"{zone}" is duplicated', "list each AZ once")
             elif not _zone_in_region(zone, cluster.region, known_zones):
                 yield Finding(

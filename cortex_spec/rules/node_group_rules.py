@@ -180,9 +180,10 @@ def _spot(
     assert config is not None
     primary = catalog.instance_type(group.instance_type)
     distribution = config.instance_distribution or []
+    first: dict[str, int] = {}
     for index, name in enumerate(distribution):
         item = (*path, "instance_distribution", index)
-        if distribution.index(name) != index:
+        if first.setdefault(name, index) != index:
             yield Finding(item, f'"{name}" is duplicated', "list each type once")
             continue
         info = catalog.instance_type(name)

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cortex_spec.errors import Location, SpecError
+from cortex_spec.limits import MAX_INTEGER_CHARS
 from cortex_spec.source import MAX_DEPTH, MAX_VALUES, MapNode, locate, node_at, parse_yaml, to_plain
 
 # Surrogates cannot be written as UTF-8, so no YAML file can hold them.
@@ -85,9 +86,12 @@ def test_recursive_alias_is_refused() -> None:
 
 
 def test_alias_bombs_are_refused() -> None:
-    """Aliases that multiply into more than MAX_VALUES values are refused, quickly."""
+    """Aliases that multiply into more than MAX_VALUES values are refused, at the alias that
+    crosses the bound, without expanding anything."""
     lines = ["a0: &a0 [x, x]"] + [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}]" for i in range(1, 40)]
-    assert f"more than {MAX_VALUES} values" in _refusal("\n".join(lines))
+    rendered = _refusal("\n".join(lines))
+    assert f"expands to more than {MAX_VALUES:,} values once alias *a" in rendered
+    assert rendered.startswith("bad.yaml:16:18: ")
 
 
 def test_deep_nesting_is_refused() -> None:
@@ -96,9 +100,85 @@ def test_deep_nesting_is_refused() -> None:
     assert "nested more than" in _refusal("a: " + "[" * depth + "]" * depth)
 
 
-def test_huge_integers_are_refused() -> None:
-    """Integers Python will not convert from text are a located error, not a ValueError."""
-    assert "too large to read" in _refusal("a: " + "9" * 5000)
+@pytest.mark.parametrize(
+    "literal",
+    ["9" * 5000, "0x" + "f" * 5000, "0b" + "1" * 200, "-" + "1_" * 100 + "1", "1" + ":59" * 60],
+    ids=["decimal", "hexadecimal", "binary", "separators", "sexagesimal"],
+)
+def test_long_integer_literals_are_refused_before_conversion(literal: str) -> None:
+    """An integer literal longer than MAX_INTEGER_CHARS is a located error: Python refuses
+    decimal ones past 4,300 digits, and converts hexadecimal ones into floats' overflow."""
+    rendered = _refusal(f"a: {literal}")
+    assert rendered.startswith(f"bad.yaml:1:4: invalid YAML: this integer is {len(literal):,}")
+
+
+def test_integer_literals_within_the_bound_are_read() -> None:
+    """At MAX_INTEGER_CHARS characters an integer is still read, exactly."""
+    literal = "9" * MAX_INTEGER_CHARS
+    node, _ = parse_yaml(f"a: {literal}\nb: 0x{'f' * 126}\n", "doc.yaml")
+    assert to_plain(node) == {"a": int(literal), "b": int("f" * 126, 16)}
+
+
+def test_deep_nesting_through_aliases_is_refused() -> None:
+    """An alias counts as deep as the value it repeats: chains cannot nest past MAX_DEPTH."""
+    deep = "[" * 40 + "]" * 40
+    text = f"a: &a {deep}\nb: &b [[[[[[[[[[[[[[[[[[[[[[[[[[*a]]]]]]]]]]]]]]]]]]]]]]]]]]\n"
+    assert f"nested more than {MAX_DEPTH} levels deep once alias *a" in _refusal(text)
+
+
+def test_lone_surrogates_are_refused() -> None:
+    """Text that cannot be written as UTF-8 never reaches an output that would crash on it."""
+    rendered = _refusal('a: "\\ud800"\n')
+    # libyaml refuses the escape as it scans; PyYAML's pure scanner lets the composer do it.
+    assert rendered.startswith(
+        (
+            "bad.yaml:1:4: invalid YAML: this text holds a lone surrogate",
+            "bad.yaml:1:7: invalid YAML: found invalid Unicode character escape code",
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: !!python/object:os.system x\n", "could not determine a constructor"),
+        ("a: !!set {x, y}\n", "could not determine a constructor for the tag"),
+        ("a: !!int abc\n", "cannot be read as int"),
+        ("a: !!bool maybe\n", "cannot be read as bool"),
+        ("a: &x 1\nb: &x 2\n", "the anchor &x is defined twice (first on line 1)"),
+        ("a: *nowhere\n", "found undefined alias 'nowhere'"),
+        ("- <<\n", "could not determine a constructor for the tag"),
+        ("a: 1\n---\nb: 2\n", "a second one starts here"),
+    ],
+)
+def test_what_safe_load_refuses_is_refused(text: str, message: str) -> None:
+    """Tags, anchors and documents yaml.safe_load refuses are located errors here too."""
+    assert message in _refusal(text)
+
+
+def test_timestamps_and_binary_stay_text() -> None:
+    """Dates and !!binary are kept as written: a spec has no use for them, JSON has no type."""
+    node, _ = parse_yaml("a: 2024-02-30\nb: !!binary aGk=\n", "doc.yaml")
+    assert to_plain(node) == {"a": "2024-02-30", "b": "aGk="}
+
+
+def test_merge_precedence_matches_pyyaml() -> None:
+    """Own keys win over `<<`; in one `<<` list the first source wins; a later `<<` key wins
+    over an earlier one, as in yaml.safe_load."""
+    text = (
+        "x: &x {a: x, b: x, c: x}\ny: &y {a: y, b: y, d: y}\nz: &z {a: z, e: z}\n"
+        "m:\n  <<: [*x, *y]\n  <<: *z\n  c: own\n"
+    )
+    node, _ = parse_yaml(text, "doc.yaml")
+    assert to_plain(node_at(node, ("m",))) == yaml.safe_load(text)["m"]
+
+
+def test_one_line_excerpts_are_windowed() -> None:
+    """A one-line document points at its mistake in about 160 characters, not megabytes."""
+    rendered = _refusal("[" + "1, " * 100_000 + "&a 1, *b]")
+    excerpt, caret = rendered.splitlines()[1:3]
+    assert len(excerpt) < 200
+    assert excerpt.index("*b") == caret.index("^")
 
 
 def test_control_characters_are_located() -> None:
