@@ -353,6 +353,8 @@ def _construct(tag: str, event: Event) -> Any:
             f"{limits.MAX_INTEGER_CHARS} are read)",
             "write a smaller number, or quote it to make it text",
         )
+    if tag == _INT and text.isdecimal() and text.isascii() and (text[0] != "0" or text == "0"):
+        return int(text)  # the common case, directly (YAML 1.1 reads a leading 0 as octal)
     node = yaml.ScalarNode(tag, text, event.start_mark, event.end_mark, event.style)
     try:
         return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from cortex_spec import catalog
+from cortex_spec import catalog, limits
 from cortex_spec.errors import Problem
 from cortex_spec.models.introspection import allowed_keys
 from cortex_spec.models.legacy import CORTEX_MANAGED_FIELDS
@@ -100,18 +100,37 @@ def _render(segments: Path, data: Any, *, label: bool) -> str:
             cursor = cursor[segment] if isinstance(cursor, list) and segment < len(cursor) else None
             keys = _NAMED_LISTS.get(str(previous)) if label else None
             if keys and isinstance(cursor, dict):
-                names = [str(cursor[k]) for k in keys if isinstance(cursor.get(k), str)]
+                names = [_printable(cursor[k]) for k in keys if isinstance(cursor.get(k), str)]
                 if names:
                     out += f" ({', '.join(names)})"
         elif not _PLAIN_KEY.fullmatch(segment):
             # Keys such as tag names hold dots and slashes; quote them so the path stays readable.
-            out += f'["{segment}"]'
+            out += f'["{_printable(segment)}"]'
             cursor = cursor.get(segment) if isinstance(cursor, dict) else None
         else:
             out += f".{segment}" if out else segment
             cursor = cursor.get(segment) if isinstance(cursor, dict) else None
         previous = segment
     return out
+
+
+def _printable(text: str) -> str:
+    """`text` on one line: control characters escaped, at most 60 characters."""
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    return shown if shown.isprintable() else shown.encode("unicode_escape").decode("ascii")
+
+
+def _number(value: object) -> int | None:
+    return int(value) if isinstance(value, int | float) and float(value).is_integer() else None
+
+
+# Why an upper bound has its value, for the fix line of a bound error.
+_BOUND_REASONS: dict[int | None, str] = {
+    limits.INT32_MAX: "Kubernetes and EKS store this number as a 32-bit integer",
+    limits.MAX_UPSCALE_FACTOR: "(factor - 1) x 100 becomes the HPA's int32 Percent policy",
+    limits.MAX_CONCURRENCY: "Cortex's bound for RealtimeAPIs (1-30000)",
+    limits.MAX_PROCESSES: "Cortex's bound (1-100)",
+}
 
 
 def _strip_union_tags(loc: tuple[int | str, ...], data: Any) -> Path:
@@ -202,7 +221,14 @@ def _explain_one(error: ErrorDetails, model: type[BaseModel], path: Path) -> tup
     }
     if kind in bounds:
         words, key = bounds[kind]
-        return f"must be {words} {ctx.get(key)} (got {given})", None
+        return f"must be {words} {ctx.get(key)} (got {given})", _BOUND_REASONS.get(
+            _number(ctx.get(key))
+        )
+    if kind == "finite_number":
+        return (
+            f"must be a finite number (got {given})",
+            ".inf and .nan are not numbers Kubernetes, KEDA or JSON accept; write a number",
+        )
     if kind == "too_short":
         return f"must contain at least {ctx.get('min_length')} elements", None
     if kind == "too_long":
