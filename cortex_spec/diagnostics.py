@@ -129,7 +129,6 @@ _BOUND_REASONS: dict[int | None, str] = {
     limits.INT32_MAX: "Kubernetes and EKS store this number as a 32-bit integer",
     limits.MAX_UPSCALE_FACTOR: "(factor - 1) x 100 becomes the HPA's int32 Percent policy",
     limits.MAX_CONCURRENCY: "Cortex's bound for RealtimeAPIs (1-30000)",
-    limits.MAX_PROCESSES: "Cortex's bound (1-100)",
 }
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from cortex_spec import SpecError
-from infra.network import INTERNAL_ELB_TAG, PUBLIC_ELB_TAG, subnet_cidrs
+from cortex_spec import SpecError, limits, load_spec
+from infra.network import INTERNAL_ELB_TAG, MAX_ZONES, PUBLIC_ELB_TAG, subnet_cidrs
 from infra.zones import choose_zones
+from tests.conftest import EXAMPLES
 from tests.infra.conftest import Planner, node_group
 
 SUBNET = "aws:ec2/subnet:Subnet"
@@ -29,6 +32,30 @@ def test_fewer_than_two_zones_is_a_spec_error() -> None:
     """Fewer than 2 usable AZs stops the program with a SpecError naming the types."""
     with pytest.raises(SpecError, match=r"only 1 availability zone\(s\).*p4d.24xlarge"):
         choose_zones("eu-west-1", {"p4d.24xlarge": ["eu-west-1a"], "t3.medium": ["eu-west-1a"]})
+
+
+def test_a_shortfall_found_with_aws_data_is_located_at_the_node_group() -> None:
+    """With live offerings the program makes validate's decision (zones.decide), and names
+    the node group whose type left fewer than 2 AZs, at its line in the spec."""
+    spec = load_spec(EXAMPLES / "cpu" / "cortex.yaml")
+    offered = {"m6i.large": ["us-east-2a"], "t3.medium": ["us-east-2a", "us-east-2b"]}
+    with pytest.raises(SpecError) as caught:
+        choose_zones("us-east-2", offered, spec)
+    (problem,) = caught.value.problems
+    assert problem.location is not None
+    assert problem.location.line == _line_of(EXAMPLES / "cpu" / "cortex.yaml", "instance_type:")
+    assert problem.path == "cluster.node_groups[0] (cpu): instance_type"
+    assert problem.excerpt is not None
+    assert "m6i.large" in problem.excerpt
+
+
+def test_the_spec_bounds_the_zones_to_the_subnet_layout() -> None:
+    """validate refuses more AZs than the network layout supports (no plan-time ValueError)."""
+    assert limits.MAX_AVAILABILITY_ZONES == MAX_ZONES
+
+
+def _line_of(path: Path, text: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if text in line)
 
 
 def test_subnet_cidrs_split_the_vpc_like_eksctl() -> None:
