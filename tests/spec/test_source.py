@@ -10,9 +10,11 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cortex_spec import composer, source
 from cortex_spec.errors import Location, SpecError
 from cortex_spec.limits import MAX_INTEGER_CHARS
 from cortex_spec.source import MAX_DEPTH, MAX_VALUES, MapNode, locate, node_at, parse_yaml, to_plain
+from tests.conftest import EXAMPLES
 
 # Surrogates cannot be written as UTF-8, so no YAML file can hold them.
 TEXT = st.text(st.characters(codec="utf-8"), max_size=20)
@@ -206,3 +208,36 @@ def test_empty_document_is_none() -> None:
     assert isinstance(node, MapNode)
     assert source.excerpt(Location("e.yaml", 1, 1)) == "a: 1"
     assert source.excerpt(Location("e.yaml", 9, 1)) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        (EXAMPLES / "mixed" / "cortex.yaml").read_text(),
+        "a: &a [1, {b: *x}]\n",
+        "a: " + "[" * 5000,
+        "a: 1\nb: x\x01y\n",
+        'a: "\\ud800"\n',
+    ],
+    ids=["mixed-example", "undefined-alias", "deep", "control-character", "surrogate"],
+)
+def test_the_pure_python_parser_gives_the_same_answers(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without libyaml, PyYAML's own event parser feeds the same composer: the same tree, or
+    a refusal at the same line."""
+
+    def outcome() -> object:
+        try:
+            node, _ = parse_yaml(text, "doc.yaml")
+        except SpecError as error:
+            (problem,) = error.problems
+            assert problem.location is not None
+            return problem.location.line
+        return to_plain(node)
+
+    with_libyaml = outcome()
+    monkeypatch.setattr(composer, "_Parser", yaml.SafeLoader)
+    monkeypatch.setattr(composer, "USES_LIBYAML", False)
+    monkeypatch.setattr(source, "USES_LIBYAML", False)
+    assert outcome() == with_libyaml
