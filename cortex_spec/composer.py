@@ -31,6 +31,10 @@ from cortex_spec.syntax import Refused, describe_scalar
 _Parser: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 USES_LIBYAML: Final = _Parser is not yaml.SafeLoader
 _RESOLVER = yaml.resolver.Resolver()
+# First characters for which PyYAML's resolver may read a plain scalar as other than text
+# (it files every implicit resolver under the first characters it can match).
+_RESOLVED_FIRST = frozenset(key for key in _RESOLVER.yaml_implicit_resolvers if key)
+assert None not in _RESOLVER.yaml_implicit_resolvers, "a resolver for any first character"
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _TAG = "tag:yaml.org,2002:"
 _MERGE, _STR, _INT = f"{_TAG}merge", f"{_TAG}str", f"{_TAG}int"
@@ -234,7 +238,11 @@ class Composer:
         self._count(mark)
         tag = event.tag
         if tag is None or tag == "!":
-            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+            value = event.value
+            if not event.implicit[0] or (value and value[0] not in _RESOLVED_FIRST):
+                tag = _STR  # quoted, or a plain scalar no implicit resolver can claim
+            else:
+                tag = _RESOLVER.resolve(yaml.ScalarNode, value, event.implicit)  # type: ignore[no-untyped-call]
         if event.anchor is not None:
             self._anchor(event)
         awaiting_key = self._awaiting_key()

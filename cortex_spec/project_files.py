@@ -52,7 +52,7 @@ def check_relative(value: str, what: str) -> str:
 def missing_in_project(project_dir: Path, relative: str, *, folder: bool) -> str | None:
     """Why `relative` is not a file (or folder) inside `project_dir`, e.g. "does not exist";
     None when it is one."""
-    root = project_dir.resolve()
+    root = project_dir if project_dir.is_absolute() else project_dir.resolve()
     try:
         real = (root / relative).resolve()
         if not real.is_relative_to(root):

@@ -5,7 +5,7 @@ location every command must give).
 
     .venv/bin/python scripts/adversarial_corpus.py OUT [--case NAME ...]
 
-Large cases (a 64 MiB sparse file, 30,000 nested brackets, 200,000 values) are generated,
+Large cases (a 64 MiB sparse file, 30,000 nested brackets, 250,000 values) are generated,
 never committed; FIFOs and links to /dev/zero are made as they are, so read with care.
 """
 
