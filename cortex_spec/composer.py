@@ -32,9 +32,10 @@ _Parser: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 USES_LIBYAML: Final = _Parser is not yaml.SafeLoader
 _RESOLVER = yaml.resolver.Resolver()
 # First characters for which PyYAML's resolver may read a plain scalar as other than text
-# (it files every implicit resolver under the first characters it can match).
+# (it files every implicit resolver under the first characters it can match; a resolver
+# filed under None would match any, and turns the shortcut off).
 _RESOLVED_FIRST = frozenset(key for key in _RESOLVER.yaml_implicit_resolvers if key)
-assert None not in _RESOLVER.yaml_implicit_resolvers, "a resolver for any first character"
+_SHORTCUT = None not in _RESOLVER.yaml_implicit_resolvers
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _TAG = "tag:yaml.org,2002:"
 _MERGE, _STR, _INT = f"{_TAG}merge", f"{_TAG}str", f"{_TAG}int"
@@ -239,7 +240,7 @@ class Composer:
         tag = event.tag
         if tag is None or tag == "!":
             value = event.value
-            if not event.implicit[0] or (value and value[0] not in _RESOLVED_FIRST):
+            if not event.implicit[0] or (_SHORTCUT and value and value[0] not in _RESOLVED_FIRST):
                 tag = _STR  # quoted, or a plain scalar no implicit resolver can claim
             else:
                 tag = _RESOLVER.resolve(yaml.ScalarNode, value, event.implicit)  # type: ignore[no-untyped-call]
