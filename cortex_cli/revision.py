@@ -105,7 +105,9 @@ class Revision:
 
     def relabel(self, error: SpecError, workdir: Path | None = None) -> SpecError:
         """The same problems, their files named `path@ref`."""
-        return SpecError(self.relabel_problem(p, workdir) for p in error.problems)
+        return SpecError(
+            (self.relabel_problem(p, workdir) for p in error.problems), truncated=error.truncated
+        )
 
     def relabel_problem(self, problem: Problem, workdir: Path | None = None) -> Problem:
         if problem.location is None:
@@ -130,4 +132,12 @@ class Revision:
             )
         with tarfile.open(fileobj=io.BytesIO(result.stdout)) as archive:
             # The "data" filter refuses absolute paths, links out of the tree and devices.
-            archive.extractall(self.scratch, filter="data")
+            try:
+                archive.extractall(self.scratch, filter="data")
+            except tarfile.FilterError as error:
+                raise RevisionError(
+                    f"{error.tarinfo.name} at {self.commit[:12]} leads out of the spec's folder "
+                    f"({error}); it is not extracted",
+                    hint="remove it from the repository: bundles never follow links out of "
+                    "the project folder",
+                ) from None

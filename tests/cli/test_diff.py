@@ -173,6 +173,21 @@ def test_base_ref_without_the_spec_creates_everything(tmp_path: Path) -> None:
     assert {c["op"] for c in document["changes"]} == {"create"}
 
 
+def test_a_base_revision_with_a_link_out_is_refused(tmp_path: Path) -> None:
+    """A committed link to /proc/self/environ is never extracted: exit 1 naming it."""
+    repo = tmp_path / "repo"
+    spec = _write(repo / "specs" / "cortex.yaml", 10)
+    (repo / "specs" / "environ").symlink_to("/proc/self/environ")
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "base with a link out")
+    (repo / "specs" / "environ").unlink()
+    result = _diff("--base-ref", "HEAD", spec)
+    assert result.exit_code == ExitCode.INVALID_INPUT, result.output
+    assert "specs/environ at " in result.stderr
+    assert "leads out of the spec's folder" in result.stderr
+
+
 def test_base_ref_outside_a_repository_is_a_clear_error(tmp_path: Path) -> None:
     """Not a git repository: exit 1 and a message saying so, no traceback."""
     result = _diff("--base-ref", "main", _write(tmp_path / "cortex.yaml", 3))

@@ -346,6 +346,28 @@ CASES: tuple[Case, ...] = (
         "duplicate-key", after(3, "  region: us-east-1"), 1, "duplicate key 'region'", f"{SPEC}:4:3"
     ),
     Case(
+        "duplicate-anchor",
+        lines({2: "  name: &n adversarial", 3: "  region: &n us-west-2"}),
+        1,
+        "the anchor &n is defined twice (first on line 2)",
+        f"{SPEC}:3:11",
+    ),
+    Case(
+        "second-document",
+        after(43, "---", "apis: []"),
+        1,
+        "a second one starts here",
+        f"{SPEC}:44:1",
+    ),
+    Case("tab-indentation", line(7, "\t  min_instances: 1"), 1, "indent with spaces", f"{SPEC}:7:"),
+    Case(
+        "mapping-as-key",
+        after(3, "  ? [a, b]", "  : c"),
+        1,
+        "mapping keys must be text (got a list)",
+        f"{SPEC}:4:5",
+    ),
+    Case(
         "five-hundred-problems",
         _many_broken_apis(600),
         1,
