@@ -108,7 +108,7 @@ def _render(segments: Path, data: Any, *, label: bool) -> str:
             out += f'["{_printable(segment)}"]'
             cursor = cursor.get(segment) if isinstance(cursor, dict) else None
         else:
-            out += f".{segment}" if out else segment
+            out += f".{_printable(segment)}" if out else _printable(segment)
             cursor = cursor.get(segment) if isinstance(cursor, dict) else None
         previous = segment
     return out
@@ -271,9 +271,13 @@ def _unknown_key(model: type[BaseModel], path: Path) -> tuple[str, str | None]:
     allowed = allowed_keys(model, path[:-1])
     close = catalog.suggest(key, allowed)
     if close:
-        return f"unknown field '{key}'; did you mean '{close[0]}'?", f"rename it to {close[0]}"
+        return (
+            f"unknown field '{_printable(key)}'; did you mean '{close[0]}'?",
+            f"rename it to {close[0]}",
+        )
     shown = ", ".join(sorted(allowed)[:12]) if allowed else ""
-    return f"unknown field '{key}'", f"remove it; allowed here: {shown}" if shown else "remove it"
+    listed = f"remove it; allowed here: {shown}" if shown else "remove it"
+    return f"unknown field '{_printable(key)}'", listed
 
 
 def to_problems(

@@ -8,6 +8,7 @@ node keeps its own location, so an error in an override points at the override's
 from __future__ import annotations
 
 from cortex_spec.diagnostics import Finding
+from cortex_spec.models.base import shown
 from cortex_spec.models.cluster import ClusterConfig
 from cortex_spec.source import Entry, MapNode, Node, ScalarNode, SeqNode
 
@@ -45,7 +46,7 @@ def check_overrides(root: MapNode) -> list[Finding]:
                 findings.append(
                     Finding(
                         (*base, key),
-                        f"unknown field '{key}'",
+                        f"unknown field '{shown(key)}'",
                         "an environment overrides only cluster: and apis:"
                         + ("; move it under cluster:" if key in ClusterConfig.model_fields else ""),
                     )

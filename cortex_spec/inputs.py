@@ -12,6 +12,7 @@ from pathlib import Path
 from cortex_spec import catalog
 from cortex_spec.diagnostics import Finding
 from cortex_spec.errors import Location, Problem, SpecError
+from cortex_spec.models.base import shown
 from cortex_spec.reading import read_spec_text
 from cortex_spec.source import Entry, MapNode, Node, ScalarNode, SeqNode, SourceText, parse_yaml
 
@@ -121,7 +122,8 @@ def top_level(root: MapNode) -> list[Finding]:
             findings.append(
                 Finding(
                     (key,),
-                    f"unknown field '{key}'" + (f"; did you mean '{close[0]}'?" if close else ""),
+                    f"unknown field '{shown(key)}'"
+                    + (f"; did you mean '{close[0]}'?" if close else ""),
                     "the top level holds cluster:, apis: and environments:",
                 )
             )
@@ -150,7 +152,7 @@ def undefined_environment(
     return Problem(
         where,
         "environments",
-        f'environment "{name}" is not defined (defined: {listed})',
+        f'environment "{shown(name)}" is not defined (defined: {listed})',
         "add it under environments:, or pick a defined one",
         source.excerpt(where) if source else None,
     )

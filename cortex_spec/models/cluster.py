@@ -234,7 +234,7 @@ class ClusterConfig(CortexOnlyClusterFields):
         if info is None or not info.eks:
             close = catalog.suggest(value, catalog.region_names())
             fail(
-                f'"{value}" is not a valid AWS region, or is one where EKS is not available',
+                f'"{shown(value)}" is not a valid AWS region, or is one where EKS is not available',
                 f"did you mean '{close[0]}'?" if close else "use a region such as us-west-2",
             )
         return value

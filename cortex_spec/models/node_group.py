@@ -22,7 +22,7 @@ def check_instance_type(value: str) -> str:
     if info is None:
         close = catalog.suggest(value, catalog.instance_type_names())
         fail(
-            f'unknown instance type "{value}"',
+            f'unknown instance type "{shown(value)}"',
             f"did you mean '{close[0]}'?" if close else "use an EC2 type such as m5.large",
         )
     if info.size in _SIZE_TOO_SMALL:

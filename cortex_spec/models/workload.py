@@ -43,7 +43,7 @@ def check_env(env: dict[str, str]) -> dict[str, str]:
 def check_env_name(key: str) -> str:
     if key.upper().startswith(contract.RESERVED_ENV_PREFIXES):
         fail(
-            f'environment variable "{key}" is reserved',
+            f'environment variable "{shown(key)}" is reserved',
             "environment variables starting with CORTEX_ or KUBEXIT_ are reserved; rename it",
         )
     if not _ENV_NAME.fullmatch(key):

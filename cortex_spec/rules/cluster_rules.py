@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from cortex_spec import catalog, limits
 from cortex_spec.diagnostics import Finding
+from cortex_spec.models.base import shown
 from cortex_spec.models.cluster import ClusterConfig
 from cortex_spec.models.legacy import CORTEX_ONLY_FIELDS, cortex_only_reason
 from cortex_spec.rules.node_group_rules import check_node_groups
@@ -104,11 +105,11 @@ def _zones(cluster: ClusterConfig, known_zones: tuple[str, ...] | None) -> Itera
         first: dict[str, int] = {}
         for index, zone in enumerate(zones):
             if first.setdefault(zone, index) != index:
-                yield Finding((*path, index), f'"{zone}" is duplicated', "list each AZ once")
+                yield Finding((*path, index), f'"{shown(zone)}" is duplicated', "list each AZ once")
             elif not _zone_in_region(zone, cluster.region, known_zones):
                 yield Finding(
                     (*path, index),
-                    f'"{zone}" is not an availability zone of {cluster.region}',
+                    f'"{shown(zone)}" is not an availability zone of {cluster.region}',
                     _zone_hint(cluster.region, known_zones),
                 )
         if cluster.subnets is not None:
@@ -134,13 +135,13 @@ def _subnets(cluster: ClusterConfig, known_zones: tuple[str, ...] | None) -> Ite
             if zone in seen:
                 yield Finding(
                     (*path, index, "availability_zone"),
-                    f'availability zone "{zone}" is specified twice',
+                    f'availability zone "{shown(zone)}" is specified twice',
                     "give one subnet per AZ",
                 )
             elif not _zone_in_region(zone, cluster.region, known_zones):
                 yield Finding(
                     (*path, index, "availability_zone"),
-                    f'"{zone}" is not an availability zone of {cluster.region}',
+                    f'"{shown(zone)}" is not an availability zone of {cluster.region}',
                     _zone_hint(cluster.region, known_zones),
                 )
             seen.add(zone)
@@ -189,7 +190,7 @@ def _tags(cluster: ClusterConfig) -> Iterator[Finding]:
         elif key.lower().startswith(_RESERVED_TAG_PREFIXES):
             yield Finding(
                 path,
-                f'tag key "{key}" uses a reserved prefix',
+                f'tag key "{shown(key)}" uses a reserved prefix',
                 "keys may not start with kubernetes.io/, k8s.io/, eksctl., "
                 "alpha.eksctl., beta.eksctl. or aws:",
             )
@@ -200,7 +201,9 @@ def _tags(cluster: ClusterConfig) -> Iterator[Finding]:
                 "remove the tag; cortex-infra adds it",
             )
         elif key.lower().startswith("cortex.dev/") and key != CLUSTER_NAME_TAG:
-            yield Finding(path, f'tag key "{key}" is reserved', "cortex.dev/ keys are reserved")
+            yield Finding(
+                path, f'tag key "{shown(key)}" is reserved', "cortex.dev/ keys are reserved"
+            )
 
 
 def _legacy(cluster: ClusterConfig) -> Iterator[Finding]:

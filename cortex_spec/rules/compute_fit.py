@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from cortex_spec.diagnostics import Finding
 from cortex_spec.models.api import RealtimeAPI, Request
+from cortex_spec.models.base import shown
 from cortex_spec.node_profiles import NodeProfile
 from cortex_spec.quantities import cpu_text, memory_display
 from cortex_spec.source import Path
@@ -52,7 +53,7 @@ def check_placement(api: RealtimeAPI, path: Path, profiles: list[NodeProfile]) -
             choices = " or ".join(names) if names else "none are defined"
             yield Finding(
                 (*path, "node_groups", index),
-                f'node group "{name}" doesn\'t exist',
+                f'node group "{shown(name)}" doesn\'t exist',
                 "remove the node group selector to let cortex-infra place the API, or "
                 f"specify a valid node group name ({choices})",
             )

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from cortex_spec import catalog
 from cortex_spec.diagnostics import Finding
+from cortex_spec.models.base import shown
 from cortex_spec.models.cluster import ClusterConfig, NodeGroup
 from cortex_spec.node_profiles import COMPANION_SUFFIX, SYSTEM_GROUP, ami_type
 
@@ -184,7 +185,7 @@ def _spot(
     for index, name in enumerate(distribution):
         item = (*path, "instance_distribution", index)
         if first.setdefault(name, index) != index:
-            yield Finding(item, f'"{name}" is duplicated', "list each type once")
+            yield Finding(item, f'"{shown(name)}" is duplicated', "list each type once")
             continue
         info = catalog.instance_type(name)
         if info is None or primary is None or name == primary.name:

@@ -19,6 +19,7 @@ from cortex_cli.exit_codes import ExitCode
 from cortex_cli.main import app
 from tests.spec.adversarial.corpus import CASES, Case, command_line, materialise
 
+MAX_OUTPUT = 256 * 1024
 RUNS = [
     pytest.param(
         case,
@@ -39,6 +40,8 @@ def check(case: Case, result: Result, folder: Path) -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit), output
     assert result.exit_code == case.exit_code, output
     assert case.phrase in output
+    # Values are quoted short and excerpts windowed: a huge input never floods the output.
+    assert len(output) < MAX_OUTPUT, len(output)
     if case.where is not None:
         assert output.startswith(case.where), output
 

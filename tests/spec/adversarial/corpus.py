@@ -361,6 +361,20 @@ CASES: tuple[Case, ...] = (
     ),
     Case("tab-indentation", line(7, "\t  min_instances: 1"), 1, "indent with spaces", f"{SPEC}:7:"),
     Case(
+        "megabyte-unknown-key",
+        after(3, f"  ? {'k' * 2**20}", "  : 1"),  # an explicit key: simple keys stop at 1,024
+        1,
+        "unknown field 'kkkkkkkk",
+        f"{SPEC}:4:5",
+    ),
+    Case(
+        "megabyte-instance-type",
+        line(6, f"      instance_type: {'m' * 2**20}.large"),
+        1,
+        "unknown instance type",
+        f"{SPEC}:6:7",
+    ),
+    Case(
         "mapping-as-key",
         after(3, "  ? [a, b]", "  : c"),
         1,
