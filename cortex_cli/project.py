@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-import yaml
-
-from cortex_spec.errors import CortexError
+from cortex_spec.errors import CortexError, SpecError
+from cortex_spec.reading import read_spec_text
+from cortex_spec.source import parse_yaml, to_plain
 
 PROJECT_FILES: Final = ("Pulumi.yaml", "Pulumi.yml")
 # The program's config namespace (infra/program.py), whatever the project is named.
@@ -38,17 +38,15 @@ class ProjectError(CortexError):
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
+    """A project or stack file, read as a spec is: a regular file within the size bound,
+    YAML within the nesting and value bounds, every mistake located (a SpecError)."""
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ProjectError(f"cannot read {path}: {error.strerror or error}") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(path)
-        problem = getattr(error, "problem", None) or "not valid YAML"
-        raise ProjectError(f"{where}: {problem}", hint="fix the YAML syntax") from None
+        node, source = parse_yaml(read_spec_text(path), str(path))
+    except SpecError as error:
+        raise ProjectError(error.render(), hint=None) from None
+    document = to_plain(node)
     if not isinstance(document, dict | None):
-        raise ProjectError(f"{path}: expected a mapping at the top level")
+        raise ProjectError(f"{source.name}: expected a mapping at the top level")
     return document or {}
 
 

@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Final
 
 from cortex_spec.models.workload import Predictor
-from runtime.bundle import Bundle, build_bundle, prefixed, read_rules
+from runtime.bundle import Bundle, BundleError, build_bundle, prefixed, read_rules
 
 if TYPE_CHECKING:
     from cortex_spec.loader import Spec
@@ -79,6 +79,9 @@ def build_api_bundle(spec: Spec, api: RealtimeAPI) -> Bundle:
         raise ValueError(f"API {api.name} runs its own containers and has no bundle")
     root = bundle_root(api.predictor)
     folder = spec.project_dir / root
+    if not folder.resolve().is_relative_to(spec.project_dir.resolve()):
+        # A root that is a link out of the project would bundle whatever it points at.
+        raise BundleError(f"{root.as_posix()} is a link out of the project folder")
     prefix = "" if not root.parts else f"{root.as_posix()}/"
     own = [p.removeprefix(prefix) for p in spec.spec_files_in_project if p.startswith(prefix)]
     if not prefix:

@@ -86,3 +86,7 @@ MAX_AVAILABILITY_ZONES: Final = 8
 # 1048576 bytes"; kubernetes pkg/apis/core/validation ValidateConfigMap, core.MaxSecretSize).
 # Each API's spec file (predictor.config included) is one ConfigMap.
 MAX_CONFIG_MAP_BYTES: Final = 2**20
+
+# Bytes of `predictor.path` read by the import check (rules/bundle_imports.py), at most: a
+# predictor module is source code, and a larger file is not checked (the runtime reads it).
+MAX_SOURCE_BYTES: Final = 8 * 2**20

@@ -25,9 +25,10 @@ from cortex_spec.inputs import combined, pair, read, top_level, undefined_enviro
 from cortex_spec.models.api import CORTEX_KINDS, SUPPORTED_KINDS, RealtimeAPI
 from cortex_spec.models.cluster import ClusterConfig
 from cortex_spec.node_profiles import NodeProfile, profile, system_profile
-from cortex_spec.rules.api_rules import check_api, check_bundle, check_unique
+from cortex_spec.rules.api_rules import check_api, check_unique
 from cortex_spec.rules.cluster_rules import check_cluster
 from cortex_spec.rules.compute_fit import check_placement
+from cortex_spec.rules.file_rules import check_bundles
 from cortex_spec.rules.version_rules import check_versions
 from cortex_spec.source import Node, SourceText, to_plain
 from cortex_spec.source import Path as Path_
@@ -194,7 +195,7 @@ def _validate_apis(
         if api is not None:
             valid.append((index, api))
     findings += check_unique(valid)
-    findings += check_bundle(valid, dirs[0], _inside(files, dirs[0]))
+    findings += check_bundles(valid, dirs[0], _inside(files, dirs[0]))
     return [api for _, api in valid], findings
 
 

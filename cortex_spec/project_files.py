@@ -1,25 +1,31 @@
 """Files a spec names inside its project folder (`predictor.path`, `predictor.python_path`),
 and the project folder as a bundle.
 
-A path is first checked as text (relative, `/`-separated, no `..`, no control characters,
-components within Linux's NAME_MAX and the whole within PATH_MAX), then on disk: it must
-exist, and resolve, after every link, inside the project folder. Text checks run in the
-models, so the error points at the field; disk checks run in the rules.
+A path is first checked as text (relative, `/`-separated, no control characters, components
+within Linux's NAME_MAX and the whole within PATH_MAX; in the models, so the error points at
+the field), then in the rules: it may not leave the spec's folder as written
+(`api_bundles.escapes`), and on disk it must exist and resolve, after every link, inside the
+project folder.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import stat
 from pathlib import Path, PurePosixPath
 
 from cortex_spec import limits
 from cortex_spec.models.base import fail, shown
+from cortex_spec.reading import file_kind
 from runtime.bundle import BundleError, bundle_paths
 
 
 def check_relative(value: str, what: str) -> str:
-    """`value` as a path relative to the spec's folder that cannot leave it."""
+    """`value` as a relative path the file system can hold: no control characters, `/`
+    separators, no name longer than NAME_MAX and no path longer than PATH_MAX. Whether it
+    stays in the spec's folder is checked on the text (`api_bundles.escapes`, in the rules)
+    and after its links are resolved (`missing_in_project`)."""
     if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
         fail(f'"{shown(value)}" holds a control character', f"write {what} as plain text")
     if "\\" in value:
@@ -29,11 +35,6 @@ def check_relative(value: str, what: str) -> str:
         fail(
             f'"{shown(value)}" is an absolute path',
             f"{what} is relative to the folder of the spec file, e.g. src/predictor.py",
-        )
-    if ".." in path.parts:
-        fail(
-            f'"{shown(value)}" leaves the project folder (..)',
-            "pods get the spec's folder only; move the code into it",
         )
     if len(value.encode("utf-8")) > limits.MAX_PATH_BYTES:
         fail(
@@ -57,13 +58,18 @@ def missing_in_project(project_dir: Path, relative: str, *, folder: bool) -> str
         real = (root / relative).resolve()
         if not real.is_relative_to(root):
             return "is a link out of the project folder"
-        found = real.is_dir() if folder else real.is_file()
+        mode = real.stat().st_mode
     except RuntimeError:  # Python < 3.13 reports a loop of links this way
         return "cannot be read (a loop of links)"
+    except FileNotFoundError:
+        return "does not exist"
     except OSError as exc:
         loop = exc.errno == errno.ELOOP
         return f"cannot be read ({'a loop of links' if loop else exc.strerror or exc})"
-    return None if found else "does not exist"
+    if folder:
+        return None if stat.S_ISDIR(mode) else "is not a folder"
+    kind = file_kind(mode)
+    return None if kind is None else f"is {kind}, not a regular file"
 
 
 def bundle_problem(project_dir: Path, exclude: tuple[str, ...]) -> tuple[str | None, set[str]]:

@@ -296,13 +296,16 @@ class Predictor(StrictModel):
         if value is None:
             return None
         if not value or value.startswith("/") or "\\" in value:
-            fail(f'"{value}" is not a relative folder path', "e.g. bundle_root: apis/sentiment")
+            fail(
+                f'"{shown(value)}" is not a relative folder path',
+                "e.g. bundle_root: apis/sentiment",
+            )
         if posixpath.normpath(value).split("/")[0] == "..":
             fail(
-                f'"{value}" leaves the spec\'s folder',
+                f'"{shown(value)}" leaves the spec\'s folder',
                 "the bundle root must be the spec's folder or a folder inside it",
             )
-        return value
+        return check_relative(value, "predictor.bundle_root")
 
     @field_validator("image")
     @classmethod

@@ -5,16 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path as FsPath
-from pathlib import PurePosixPath
 
 from cortex_spec import limits, naming
-from cortex_spec.api_bundles import bundle_root, contains, escapes, normal
 from cortex_spec.diagnostics import Finding
 from cortex_spec.models.api import RealtimeAPI, UpdateStrategy
-from cortex_spec.models.workload import Predictor
-from cortex_spec.project_files import bundle_problem, missing_in_project
 from cortex_spec.quantities import Quantity
-from cortex_spec.rules.bundle_imports import check_imports
+from cortex_spec.rules.file_rules import check_files
 from cortex_spec.serving_env import api_spec_document
 from cortex_spec.source import Path
 from runtime import contract
@@ -34,7 +30,7 @@ def check_api(
     findings += _workload(api, path)
     findings += _spec_file_size(api, path)
     if project_dir is not None:
-        findings += _files(api, path, project_dir, shown_dir or project_dir)
+        findings += check_files(api, path, project_dir, shown_dir or project_dir)
     for key, reason in _CORTEX_ONLY_NETWORKING.items():
         if key in api.networking.model_fields_set:
             findings.append(
@@ -71,39 +67,6 @@ def check_unique(apis: list[tuple[int, RealtimeAPI]]) -> Iterator[Finding]:
                 "set a distinct networking.endpoint",
             )
         endpoints.setdefault(path, api.name)
-
-
-def check_bundle(
-    apis: list[tuple[int, RealtimeAPI]], project_dir: FsPath, spec_files: tuple[str, ...]
-) -> list[Finding]:
-    """The project folder bundles (as `plan` will bundle it), and ships each predictor file.
-
-    Reported once, at the first predictor-form API: every one of them ships this folder."""
-    predictors = [(index, api.predictor) for index, api in apis if api.predictor is not None]
-    if not predictors:
-        return []
-    problem, shipped = bundle_problem(project_dir, spec_files)
-    if problem is not None:
-        return [
-            Finding(
-                ("apis", predictors[0][0], "predictor"),
-                f"the project folder cannot be bundled: {problem}",
-                "pods receive the spec's folder as their code, and nothing outside it",
-            )
-        ]
-    findings = []
-    for index, predictor in predictors:
-        name = PurePosixPath(predictor.path).as_posix()
-        if name not in shipped and missing_in_project(project_dir, name, folder=False) is None:
-            findings.append(
-                Finding(
-                    ("apis", index, "predictor", "path"),
-                    f"{name} is left out of the bundle (by .cortexignore or the defaults), "
-                    "so the pods would not have it",
-                    "remove the .cortexignore line that matches it",
-                )
-            )
-    return findings
 
 
 # A bundle's URI as long as the program can make it: s3://<63>/apis/<42>/<64>.zip.
@@ -226,64 +189,4 @@ def _compute(
                 (*path, "shm"),
                 f"shm ({shm}) cannot exceed total compute mem ({mem})",
                 "lower shm or raise mem",
-            )
-
-
-def _files(
-    api: RealtimeAPI, path: Path, project_dir: FsPath, shown_dir: FsPath
-) -> Iterator[Finding]:
-    predictor = api.predictor
-    if predictor is None:
-        return
-    where = (*path, "predictor")
-    for field, value in (("path", predictor.path), ("python_path", predictor.python_path)):
-        if value is not None and escapes(value):
-            yield Finding(
-                (*where, field),
-                f"{value} is outside the spec's folder, which holds the API's code bundle",
-                f"move it into {shown_dir.as_posix()}/ and write predictor.{field} relative "
-                "to it (Cortex uploaded only that folder too)",
-            )
-            return
-    reason = missing_in_project(project_dir, predictor.path, folder=False)
-    if reason is not None:
-        yield Finding(
-            (*where, "path"),
-            f"file {(shown_dir / predictor.path).as_posix()} {reason}",
-            "predictor.path is relative to the folder of the spec file, and stays inside it",
-        )
-    if predictor.python_path is not None:
-        reason = missing_in_project(project_dir, predictor.python_path, folder=True)
-        if reason is not None:
-            yield Finding(
-                (*where, "python_path"),
-                f"folder {(shown_dir / predictor.python_path).as_posix()} {reason}",
-                "predictor.python_path is relative to the folder of the spec file, and stays "
-                "inside it",
-            )
-    if predictor.bundle_root is not None:
-        yield from _bundle_root(predictor, where, project_dir, shown_dir)
-    yield from check_imports(predictor, where, project_dir)
-
-
-def _bundle_root(
-    predictor: Predictor, where: Path, project_dir: FsPath, shown_dir: FsPath
-) -> Iterator[Finding]:
-    """A declared root is a folder of the project holding the predictor and python_path."""
-    root = bundle_root(predictor)
-    field = (*where, "bundle_root")
-    if not (project_dir / root).is_dir():
-        yield Finding(
-            field,
-            f"folder {(shown_dir / root).as_posix()} does not exist",
-            "bundle_root is a folder relative to the folder of the spec file",
-        )
-        return
-    for name, value in (("path", predictor.path), ("python_path", predictor.python_path)):
-        if value is not None and not contains(root, normal(value)):
-            yield Finding(
-                field,
-                f"{root.as_posix()} does not hold predictor.{name} ({value}): the pod would "
-                "not find it in the bundle",
-                f"pick a bundle_root that holds {value}, or drop bundle_root",
             )

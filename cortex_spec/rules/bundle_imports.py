@@ -16,17 +16,22 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
+from cortex_spec import limits
 from cortex_spec.api_bundles import bundle_root, contains
 from cortex_spec.diagnostics import Finding
 from cortex_spec.models.workload import Predictor
+from cortex_spec.project_files import missing_in_project
+from cortex_spec.reading import read_bounded
 from cortex_spec.source import Path as FieldPath
 
 
 def _imported(source: str) -> list[str]:
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return []  # the runtime reports a predictor that does not parse
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        # The runtime reports a predictor that does not parse; one nested past Python's
+        # limits (x = 1+1+...+1, a hundred thousand times) is not checked either.
+        return []
     names: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -54,8 +59,11 @@ def _module_path(folder: Path, name: str) -> PurePosixPath | None:
 
 def check_imports(predictor: Predictor, where: FieldPath, project_dir: Path) -> Iterator[Finding]:
     root = bundle_root(predictor)
+    if missing_in_project(project_dir, predictor.path, folder=False) is not None:
+        return  # reported by the file rules; never read a link out, a FIFO or a device
     try:
-        source = (project_dir / predictor.path).read_text(encoding="utf-8")
+        data = read_bounded(project_dir / predictor.path, limits.MAX_SOURCE_BYTES)
+        source = data.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return
     # The runtime's sys.path: the project's folder, then python_path.

@@ -101,7 +101,8 @@ def test_broken_or_secret_stack_files_are_clear_errors(project: Path) -> None:
     """A stack file that is not YAML names its file:line:col; an encrypted cortex value is
     refused rather than guessed."""
     (project / "Pulumi.bad.yaml").write_text("config:\n  cortex:spec: [\n", encoding="utf-8")
-    with pytest.raises(ProjectError, match=r"Pulumi\.bad\.yaml:3:1"):
+    # Located where YAML stops making sense: the `[` that is never closed.
+    with pytest.raises(ProjectError, match=r"Pulumi\.bad\.yaml:2:17"):
         resolve(project / "deploy" / "cortex.yaml", stack="bad")
     write_stack(project, "secret", {"cortex:admins": {"secure": "v1:abc"}})
     with pytest.raises(ProjectError, match="is a secret"):

@@ -222,6 +222,58 @@ def _python_path_loop(folder: Path) -> list[str]:
     return args
 
 
+def _project_file(content: bytes | None, link: str | None = None, size: int = 0) -> Builder:
+    """The valid seed in a Pulumi project whose Pulumi.yaml holds `content`, links to
+    `link`, or is a sparse file of `size` bytes: every command reads the project file of the
+    spec it is given (a link to anything but a regular file is not a project file)."""
+
+    def make(folder: Path) -> None:
+        project = folder / "Pulumi.yaml"
+        if link is not None:
+            project.symlink_to(link)
+        elif size:
+            with project.open("wb") as handle:
+                handle.truncate(size)
+        else:
+            project.write_bytes(content or b"")
+
+    return in_project(make)
+
+
+def _predictor_fifo(folder: Path) -> list[str]:
+    args = seed(folder, predictor=False)
+    os.mkfifo(folder / "predictor.py")
+    return args
+
+
+def _predictor_to_dev_zero(folder: Path) -> list[str]:
+    args = seed(folder, predictor=False)
+    (folder / "predictor.py").symlink_to("/dev/zero")
+    return args
+
+
+def _predictor_nested_too_deep(folder: Path) -> list[str]:
+    args = seed(folder)
+    (folder / "predictor.py").write_text("x = " + "1 + " * 100_000 + "1\n" + PREDICTOR)
+    return args
+
+
+def _bundle_root_links_out(folder: Path) -> list[str]:
+    args = seed(
+        folder,
+        SEED.replace(
+            "      path: predictor.py", "      path: code/predictor.py\n      bundle_root: code"
+        ),
+        predictor=False,
+    )
+    outside = folder.parent / f"{folder.name}-outside"
+    outside.mkdir()
+    (outside / "predictor.py").write_text(PREDICTOR)
+    (outside / "credentials").write_text("aws_secret_access_key = hunter2\n")
+    (folder / "code").symlink_to(outside, target_is_directory=True)
+    return args
+
+
 def _deep(depth: int) -> str:
     return "a: " + "[" * depth + "]" * depth + "\n"
 
@@ -598,7 +650,7 @@ CASES: tuple[Case, ...] = (
         "predictor-path-dot-dot",
         line(14, "      path: ../../outside/evil.py"),
         1,
-        "leaves the project folder",
+        "is outside the spec's folder",
         f"{SPEC}:14:7",
     ),
     Case(
@@ -635,6 +687,71 @@ CASES: tuple[Case, ...] = (
         1,
         "predictor.python_path: folder lib cannot be read (a loop of links)",
         f"{SPEC}:12:5",
+    ),
+    Case(
+        "predictor-is-a-fifo",
+        _predictor_fifo,
+        1,
+        "file predictor.py is a FIFO (named pipe), not a regular file",
+        f"{SPEC}:12:5",
+        subprocess=True,
+    ),
+    Case(
+        "predictor-is-dev-zero",
+        _predictor_to_dev_zero,
+        1,
+        "file predictor.py is a link out of the project folder",
+        f"{SPEC}:12:5",
+        subprocess=True,
+    ),
+    Case(
+        "bundle-root-links-out",
+        _bundle_root_links_out,
+        1,
+        "predictor.bundle_root: folder code is a link out of the project folder",
+        f"{SPEC}:14:7",
+    ),
+    Case(
+        "valid-predictor-nested-past-python",
+        _predictor_nested_too_deep,
+        0,
+        ": valid",
+        commands=("validate",),
+    ),
+    # --- the Pulumi project and stack files ----------------------------------------
+    Case(
+        "project-file-is-dev-zero",
+        _project_file(None, "/dev/zero"),
+        0,
+        ": valid",
+        commands=("validate",),
+        subprocess=True,
+    ),
+    Case(
+        "project-file-is-64-mib",
+        _project_file(None, size=64 * 2**20),
+        1,
+        "Pulumi.yaml:1:1: the file is larger than 8 MiB",
+        subprocess=True,
+    ),
+    Case(
+        "project-file-deep-nesting",
+        _project_file(b"name: acme\nruntime: " + b"[" * 30_000 + b"]" * 30_000 + b"\n"),
+        1,
+        "nested more than 64 levels deep",
+        subprocess=True,
+    ),
+    Case(
+        "project-file-billion-laughs",
+        _project_file(b"name: acme\n" + _laughs(10).encode()),
+        1,
+        "expands to more than",
+    ),
+    Case(
+        "project-file-invalid-utf8",
+        _project_file(b"name: acme\ndescription: caf\xc3\n"),
+        1,
+        "invalid UTF-8",
     ),
     # --- what plan used to find first -----------------------------------------------
     Case(
