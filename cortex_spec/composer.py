@@ -16,7 +16,6 @@ stay text, and text that cannot be written as UTF-8 (lone surrogates) is refused
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Final
 
 import yaml
@@ -24,71 +23,16 @@ from yaml import events
 
 from cortex_spec import limits
 from cortex_spec.errors import Location
+from cortex_spec.frames import Anchor, Frame
 from cortex_spec.nodes import Entry, MapNode, Node, ScalarNode, SeqNode
+from cortex_spec.scalars import MERGE, PLAIN_YAML, TAG, Event, Mark, construct, resolve, short
 from cortex_spec.syntax import Refused, describe_scalar
 
 # libyaml's event parser when PyYAML was built with it; its events are the pure parser's.
 _Parser: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 USES_LIBYAML: Final = _Parser is not yaml.SafeLoader
-_RESOLVER = yaml.resolver.Resolver()
-# First characters for which PyYAML's resolver may read a plain scalar as other than text
-# (it files every implicit resolver under the first characters it can match; a resolver
-# filed under None would match any, and turns the shortcut off).
-_RESOLVED_FIRST = frozenset(key for key in _RESOLVER.yaml_implicit_resolvers if key)
-_SHORTCUT = None not in _RESOLVER.yaml_implicit_resolvers
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
-_TAG = "tag:yaml.org,2002:"
-_MERGE, _STR, _INT = f"{_TAG}merge", f"{_TAG}str", f"{_TAG}int"
-_MAP, _SEQ = f"{_TAG}map", f"{_TAG}seq"
-_PLAIN = {f"{_TAG}{name}" for name in ("null", "bool", "int", "float", "str")}
-# Read as written: a spec has no use for dates or bytes, and they are not JSON.
-_AS_TEXT = {f"{_TAG}timestamp", f"{_TAG}binary"}
-# Events and marks come from libyaml (yaml._yaml) or from PyYAML's pure parser; both have
-# the same attributes, which their stubs do not share.
-Event = Any
-Mark = Any
+_MAP, _SEQ = f"{TAG}map", f"{TAG}seq"
 _TEXT_KEY = "write keys as plain words, e.g. region:"
-_PLAIN_YAML = "remove the tag (!!...): a spec holds plain YAML values"
-
-
-@dataclass
-class _Anchor:
-    node: Node | None  # None while its value is still being read
-    size: int = 0
-    height: int = 0
-    line: int = 0
-
-
-class _Frame:
-    """An open list or mapping (slotted: a document may open a quarter of a million)."""
-
-    __slots__ = (
-        "anchor",
-        "entries",
-        "height",
-        "items",
-        "key",
-        "loc",
-        "mark",
-        "merge_next",
-        "merges",
-        "values_before",
-    )
-
-    def __init__(
-        self, mark: Mark, loc: Location, anchor: str | None, is_map: bool, values: int
-    ) -> None:
-        self.mark = mark
-        self.loc = loc
-        self.anchor = anchor
-        self.values_before = values
-        # A mapping collects entries, a list items; the other stays None.
-        self.items: list[Node] | None = None if is_map else []
-        self.entries: dict[str, Entry] | None = {} if is_map else None
-        self.merges: list[list[MapNode]] = []
-        self.key: tuple[str, Location] | None = None
-        self.merge_next = False
-        self.height = 0
 
 
 class Composer:
@@ -97,8 +41,8 @@ class Composer:
     def __init__(self, text: str, name: str) -> None:
         self.name = name
         self.parser = _Parser(text)
-        self.anchors: dict[str, _Anchor] = {}
-        self.stack: list[_Frame] = []
+        self.anchors: dict[str, Anchor] = {}
+        self.stack: list[Frame] = []
         self.nodes = 0
         self.values = 0
         self.root: Node | None = None
@@ -175,11 +119,11 @@ class Composer:
             )
         if event.tag not in (None, "!", _MAP if is_map else _SEQ):
             raise Refused(
-                mark, f"could not determine a constructor for the tag {event.tag!r}", _PLAIN_YAML
+                mark, f"could not determine a constructor for the tag {event.tag!r}", PLAIN_YAML
             )
         if event.anchor is not None:
             self._anchor(event)
-        self.stack.append(_Frame(mark, self._loc(mark), event.anchor, is_map, self.values))
+        self.stack.append(Frame(mark, self._loc(mark), event.anchor, is_map, self.values))
 
     def _close(self, _: Event) -> None:
         frame = self.stack.pop()
@@ -201,7 +145,7 @@ class Composer:
         if frame.anchor is not None:
             size = self.values - frame.values_before + 1
             line = self.anchors[frame.anchor].line
-            self.anchors[frame.anchor] = _Anchor(node, size, frame.height + 1, line)
+            self.anchors[frame.anchor] = Anchor(node, size, frame.height + 1, line)
         self._attach(node, frame.mark, frame.height + 1)
 
     def _alias(self, event: Event) -> None:
@@ -237,22 +181,16 @@ class Composer:
     def _scalar(self, event: Event) -> None:
         mark = event.start_mark
         self._count(mark)
-        tag = event.tag
-        if tag is None or tag == "!":
-            value = event.value
-            if not event.implicit[0] or (_SHORTCUT and value and value[0] not in _RESOLVED_FIRST):
-                tag = _STR  # quoted, or a plain scalar no implicit resolver can claim
-            else:
-                tag = _RESOLVER.resolve(yaml.ScalarNode, value, event.implicit)  # type: ignore[no-untyped-call]
+        tag = resolve(event)
         if event.anchor is not None:
             self._anchor(event)
         awaiting_key = self._awaiting_key()
-        if tag == _MERGE and awaiting_key:
+        if tag == MERGE and awaiting_key:
             self.stack[-1].merge_next = True
             return
-        node = ScalarNode(self._loc(mark), _construct(tag, event))
+        node = ScalarNode(self._loc(mark), construct(tag, event))
         if event.anchor is not None:
-            self.anchors[event.anchor] = _Anchor(node, 1, 0, mark.line + 1)
+            self.anchors[event.anchor] = Anchor(node, 1, 0, mark.line + 1)
         if awaiting_key:
             self._key(node, mark, event.value)
         else:
@@ -268,7 +206,7 @@ class Composer:
                 f"the anchor &{event.anchor} is defined twice (first on line {first.line})",
                 "rename one of them; yaml.safe_load refuses repeated anchors too",
             )
-        self.anchors[event.anchor] = _Anchor(None, line=event.start_mark.line + 1)
+        self.anchors[event.anchor] = Anchor(None, line=event.start_mark.line + 1)
 
     def _awaiting_key(self) -> bool:
         if not self.stack:
@@ -287,13 +225,13 @@ class Composer:
             raise Refused(
                 mark,
                 f"mapping keys must be text (got {describe_scalar(key)})",
-                f'quote the key: "{_shown(text or str(key).lower())}"',
+                f'quote the key: "{short(text or str(key).lower())}"',
             )
         if key in frame.entries:
             first = frame.entries[key].key_loc.line
             raise Refused(
                 mark,
-                f"duplicate key {_shown(key)!r} (first defined on line {first})",
+                f"duplicate key {short(key)!r} (first defined on line {first})",
                 "keep one of the two; a later key would silently replace the earlier one",
             )
         frame.key = (key, node.loc)
@@ -337,52 +275,3 @@ def _merge_sources(node: Node, mark: Mark) -> list[MapNode]:
 
 def _mark(loc: Location) -> Mark:
     return yaml.Mark(loc.file, 0, loc.line - 1, loc.col - 1, None, None)  # type: ignore[arg-type]
-
-
-def _construct(tag: str, event: Event) -> Any:
-    text = event.value
-    if not text.isascii() and not _encodable(text):
-        raise Refused(
-            event.start_mark,
-            "this text holds a lone surrogate (an escape such as \\ud800), which is not Unicode",
-            "remove the \\ud800-\\udfff escape, or write the character itself",
-        )
-    if tag in _AS_TEXT:
-        return text
-    if tag not in _PLAIN:
-        raise Refused(
-            event.start_mark, f"could not determine a constructor for the tag {tag!r}", _PLAIN_YAML
-        )
-    if tag == _STR:
-        return text
-    if tag == _INT and len(text) > limits.MAX_INTEGER_CHARS:
-        raise Refused(
-            event.start_mark,
-            f"this integer is {len(text):,} characters long (at most "
-            f"{limits.MAX_INTEGER_CHARS} are read)",
-            "write a smaller number, or quote it to make it text",
-        )
-    if tag == _INT and text.isdecimal() and text.isascii() and (text[0] != "0" or text == "0"):
-        return int(text)  # the common case, directly (YAML 1.1 reads a leading 0 as octal)
-    node = yaml.ScalarNode(tag, text, event.start_mark, event.end_mark, event.style)
-    try:
-        return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
-    except (ValueError, KeyError, OverflowError):
-        kind = tag.removeprefix(_TAG)
-        raise Refused(
-            event.start_mark,
-            f"this value cannot be read as {kind} ({_shown(text)!r})",
-            _PLAIN_YAML,
-        ) from None
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _shown(text: str) -> str:
-    return text if len(text) <= 40 else text[:37] + "..."

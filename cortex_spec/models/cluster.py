@@ -9,7 +9,7 @@ from pydantic import AliasChoices, BeforeValidator, Field, field_validator
 
 from cortex_spec import catalog
 from cortex_spec.kubernetes_versions import DEFAULT_VERSION
-from cortex_spec.models.base import CidrValue, StrictModel, check_image, fail, shown
+from cortex_spec.models.base import CidrValue, check_image, fail, shown
 from cortex_spec.models.legacy import CortexOnlyClusterFields
 from cortex_spec.models.node_group import (
     NodeGroup,
@@ -17,6 +17,7 @@ from cortex_spec.models.node_group import (
     SystemNodeGroup,
     check_instance_type,
 )
+from cortex_spec.models.subnets import ExistingSubnet, null_as_empty, null_as_none, null_as_open
 
 # Re-exported: callers import node-group models from here too.
 __all__ = [
@@ -30,7 +31,6 @@ __all__ = [
 
 # Matched whole and ASCII-only (see models/base.py).
 _CLUSTER_NAME = re.compile(r"([a-z0-9])+(-[a-z0-9]+)*", re.ASCII)
-_SUBNET_ID = re.compile(r"subnet-[0-9a-f]{8,17}", re.ASCII)
 _CERT_ARN = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+")
 _POLICY_ARN = re.compile(r"arn:aws[a-z-]*:iam::(aws|[0-9]{12}):policy/[\w+=,.@/-]+", re.ASCII)
 _K8S_VERSION = re.compile(r"1\.[0-9]{1,3}")
@@ -40,33 +40,6 @@ _LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
 _DOMAIN = re.compile(rf"(?=.{{1,253}}\Z)({_LABEL}\.)+[a-z]([a-z0-9-]{{0,61}}[a-z0-9])?", re.ASCII)
 # Route 53 hosted zone IDs: "Z" and upper-case letters and digits, at most 32 characters.
 _ZONE_ID = re.compile(r"Z[A-Z0-9]{1,31}", re.ASCII)
-
-
-def _null_as_empty(value: object) -> object:
-    return {} if value is None else value
-
-
-def _null_as_open(value: object) -> object:
-    # Cortex read an empty CIDR list key (null) as "no restriction".
-    return ["0.0.0.0/0"] if value is None else value
-
-
-def _null_as_none(value: object) -> object:
-    return [] if value is None else value
-
-
-class ExistingSubnet(StrictModel):
-    """A subnet of an existing VPC to place the cluster in."""
-
-    availability_zone: Annotated[str, Field(description="AZ of the subnet, e.g. us-west-2a.")]
-    subnet_id: Annotated[str, Field(description="ID of the subnet, e.g. subnet-0abc1234.")]
-
-    @field_validator("subnet_id")
-    @classmethod
-    def _subnet_id(cls, value: str) -> str:
-        if not _SUBNET_ID.fullmatch(value):
-            fail(f'"{shown(value)}" is not a subnet ID', "write it like subnet-0123456789abcdef0")
-        return value
 
 
 class ClusterConfig(CortexOnlyClusterFields):
@@ -141,7 +114,7 @@ class ClusterConfig(CortexOnlyClusterFields):
     ]
     api_load_balancer_cidr_white_list: Annotated[
         list[CidrValue],
-        BeforeValidator(_null_as_open, json_schema_input_type=list[str] | None),
+        BeforeValidator(null_as_open, json_schema_input_type=list[str] | None),
         Field(
             default_factory=lambda: ["0.0.0.0/0"],
             description="Client CIDRs allowed to reach the API load balancer.",
@@ -176,7 +149,7 @@ class ClusterConfig(CortexOnlyClusterFields):
     ]
     endpoint_public_access_cidrs: Annotated[
         list[CidrValue],
-        BeforeValidator(_null_as_open, json_schema_input_type=list[str] | None),
+        BeforeValidator(null_as_open, json_schema_input_type=list[str] | None),
         Field(
             default_factory=lambda: ["0.0.0.0/0"],
             description="CIDRs allowed to reach the public Kubernetes API endpoint.",
@@ -185,12 +158,12 @@ class ClusterConfig(CortexOnlyClusterFields):
     tags: Annotated[
         dict[str, str],
         # Cortex's cluster.yaml template leaves `tags:` empty, which YAML reads as null.
-        BeforeValidator(_null_as_empty, json_schema_input_type=dict[str, str] | None),
+        BeforeValidator(null_as_empty, json_schema_input_type=dict[str, str] | None),
         Field(default_factory=dict, description="AWS tags added to every resource."),
     ]
     iam_policy_arns: Annotated[
         list[str],
-        BeforeValidator(_null_as_none, json_schema_input_type=list[str] | None),
+        BeforeValidator(null_as_none, json_schema_input_type=list[str] | None),
         Field(
             default_factory=list,
             description="Extra IAM policies for every API's role (Cortex attached them to "

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import posixpath
-import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import Field, field_validator
 
 from cortex_spec import catalog, limits
 from cortex_spec.models.base import (
@@ -18,15 +17,13 @@ from cortex_spec.models.base import (
     fail,
     shown,
 )
+from cortex_spec.models.env import EnvName, EnvValue, check_env_name
 from cortex_spec.models.probes import Exec, HttpGet, PreStop, Probe
 from cortex_spec.project_files import check_relative
 from cortex_spec.quantities import Quantity
 from runtime import contract
 
 _CPU_DEFAULT = Quantity(Decimal("0.2"), "200m")
-# Kubernetes' environment variable names (apimachinery validation `IsEnvVarName`, the rule
-# on every Kubernetes version this release supports).
-_ENV_NAME = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*", re.ASCII)
 # The most accelerators one node of the catalog has: no request above it can be scheduled.
 MAX_GPUS = max(t.gpus for t in map(catalog.instance_type, catalog.instance_type_names()) if t)
 MAX_NEURON_DEVICES = max(
@@ -34,40 +31,17 @@ MAX_NEURON_DEVICES = max(
 )
 
 
-def check_env(env: dict[str, str]) -> dict[str, str]:
-    for key in env:
-        check_env_name(key)
-    return env
-
-
-def check_env_name(key: str) -> str:
-    if key.upper().startswith(contract.RESERVED_ENV_PREFIXES):
-        fail(
-            f'environment variable "{shown(key)}" is reserved',
-            "environment variables starting with CORTEX_ or KUBEXIT_ are reserved; rename it",
-        )
-    if not _ENV_NAME.fullmatch(key):
-        fail(
-            f'"{shown(key)}" is not a valid environment variable name',
-            "use letters, digits, _ - and ., not starting with a digit (Kubernetes' rule)",
-        )
-    return key
-
-
-def check_env_value(value: str) -> str:
-    if "\x00" in value:
-        fail(
-            "environment variable values cannot hold a NUL character",
-            "remove the \\0 escape; processes receive their environment as C strings",
-        )
-    return value
-
-
-# Checked per key, so that an error points at the offending variable's line.
-EnvName = Annotated[str, AfterValidator(check_env_name)]
-EnvValue = Annotated[str, AfterValidator(check_env_value)]
-
-__all__ = ["Compute", "Container", "Exec", "HttpGet", "Pod", "PreStop", "Predictor", "Probe"]
+__all__ = [
+    "Compute",
+    "Container",
+    "Exec",
+    "HttpGet",
+    "Pod",
+    "PreStop",
+    "Predictor",
+    "Probe",
+    "check_env_name",
+]
 
 
 class Compute(StrictModel):
