@@ -1,0 +1,248 @@
+"""Adversarial cases of endpoints and paths, project files and bundles, what plan used to
+find first, and valid edges."""
+
+from __future__ import annotations
+
+from tests.spec.adversarial.builders import (
+    INT32,
+    LONG,
+    bundle_root_links_out,
+    fifo_in_project,
+    hard_link,
+    ignore_file_to_dev_zero,
+    laughs,
+    link_to_credentials,
+    link_to_environ,
+    predictor_fifo,
+    predictor_links_out,
+    predictor_nested_too_deep,
+    predictor_to_dev_zero,
+    project_file,
+    python_path_loop,
+)
+from tests.spec.adversarial.seed import PASSING, SPEC, Case, after, in_project, line, lines
+
+FILES: tuple[Case, ...] = (
+    # --- endpoints and paths --------------------------------------------------------
+    Case(
+        "endpoint-dot-dot",
+        line(27, "      endpoint: /../admin"),
+        1,
+        'has a ".." segment',
+        f"{SPEC}:27:7",
+    ),
+    Case(
+        "endpoint-percent-encoded-dots",
+        line(27, "      endpoint: /%2e%2e/admin"),
+        1,
+        "is not a valid endpoint",
+        f"{SPEC}:27:7",
+    ),
+    Case(
+        "endpoint-wildcard",
+        line(27, "      endpoint: /a*"),
+        1,
+        "is not a valid endpoint",
+        f"{SPEC}:27:7",
+    ),
+    Case(
+        "endpoint-root",
+        line(27, "      endpoint: /"),
+        1,
+        "a path must be specified",
+        f"{SPEC}:27:7",
+    ),
+    Case(
+        "endpoint-adjacent-slashes",
+        line(27, "      endpoint: /a//b"),
+        1,
+        "cannot contain adjacent slashes",
+        f"{SPEC}:27:7",
+    ),
+    Case(
+        "endpoints-equal-once-normalised",
+        line(43, "      endpoint: sentiment/"),
+        1,
+        "endpoint /sentiment is already being used by sentiment",
+        f"{SPEC}:43:7",
+    ),
+    Case(
+        "predictor-path-dot-dot",
+        line(14, "      path: ../../outside/evil.py"),
+        1,
+        "is outside the spec's folder",
+        f"{SPEC}:14:7",
+    ),
+    Case(
+        "predictor-path-absolute",
+        line(14, "      path: /etc/evil.py"),
+        1,
+        "is not a relative path to a .py file",
+        f"{SPEC}:14:7",
+    ),
+    Case(
+        "predictor-path-name-too-long",
+        line(14, f"      path: {LONG}.py"),
+        1,
+        "longer than 255 bytes",
+        f"{SPEC}:14:7",
+    ),
+    Case(
+        "predictor-path-links-out",
+        predictor_links_out,
+        1,
+        "predictor.path: file evil.py is a link out of the project folder",
+        f"{SPEC}:12:5",
+    ),
+    Case(
+        "python-path-root",
+        line(15, "      python_path: /"),
+        1,
+        "is an absolute path",
+        f"{SPEC}:15:7",
+    ),
+    Case(
+        "python-path-link-loop",
+        python_path_loop,
+        1,
+        "predictor.python_path: folder lib cannot be read (a loop of links)",
+        f"{SPEC}:12:5",
+    ),
+    Case(
+        "predictor-is-a-fifo",
+        predictor_fifo,
+        1,
+        "file predictor.py is a FIFO (named pipe), not a regular file",
+        f"{SPEC}:12:5",
+        subprocess=True,
+    ),
+    Case(
+        "predictor-is-dev-zero",
+        predictor_to_dev_zero,
+        1,
+        "file predictor.py is a link out of the project folder",
+        f"{SPEC}:12:5",
+        subprocess=True,
+    ),
+    Case(
+        "bundle-root-links-out",
+        bundle_root_links_out,
+        1,
+        "predictor.bundle_root: folder code is a link out of the project folder",
+        f"{SPEC}:14:7",
+    ),
+    Case(
+        "valid-predictor-nested-past-python",
+        predictor_nested_too_deep,
+        0,
+        ": valid",
+        commands=("validate",),
+    ),
+    # --- the Pulumi project and stack files ----------------------------------------
+    Case(
+        "project-file-is-dev-zero",
+        project_file(None, "/dev/zero"),
+        0,
+        ": valid",
+        commands=("validate",),
+        subprocess=True,
+    ),
+    Case(
+        "project-file-is-64-mib",
+        project_file(None, size=64 * 2**20),
+        1,
+        "Pulumi.yaml:1:1: the file is larger than 8 MiB",
+        subprocess=True,
+    ),
+    Case(
+        "project-file-deep-nesting",
+        project_file(b"name: acme\nruntime: " + b"[" * 30_000 + b"]" * 30_000 + b"\n"),
+        1,
+        "nested more than 64 levels deep",
+        subprocess=True,
+    ),
+    Case(
+        "project-file-billion-laughs",
+        project_file(b"name: acme\n" + laughs(10).encode()),
+        1,
+        "expands to more than",
+    ),
+    Case(
+        "project-file-invalid-utf8",
+        project_file(b"name: acme\ndescription: caf\xc3\n"),
+        1,
+        "invalid UTF-8",
+    ),
+    # --- what plan used to find first -----------------------------------------------
+    Case(
+        "region-without-offerings",
+        line(3, "  region: us-gov-west-1"),
+        1,
+        "cannot choose availability zones in us-gov-west-1",
+        f"{SPEC}:3:3",
+    ),
+    Case(
+        "no-two-zones-offer-the-type",
+        lines({3: "  region: eu-west-1", 6: "      instance_type: x8aedz.large"}),
+        1,
+        "only 1 availability zone(s) of eu-west-1",
+        f"{SPEC}:6:7",
+    ),
+    Case(
+        "nine-availability-zones",
+        after(
+            3, "  availability_zones: [" + ", ".join(f"us-gov-west-1{c}" for c in "abcdefghi") + "]"
+        ),
+        1,
+        "must contain at most 8 elements",
+        f"{SPEC}:4:3",
+    ),
+    Case("ipv6-vpc", after(3, "  vpc_cidr: 2000::/20"), 1, "must be an IPv4 block", f"{SPEC}:4:3"),
+    # --- the project folder as a bundle ---------------------------------------------
+    Case(
+        "bundle-link-to-credentials",
+        in_project(link_to_credentials),
+        1,
+        "creds is a link to",
+        f"{SPEC}:12:5",
+    ),
+    Case(
+        "bundle-link-to-proc-environ",
+        in_project(link_to_environ),
+        1,
+        "environ is a link to /proc/self/environ",
+        f"{SPEC}:12:5",
+    ),
+    Case("bundle-hard-link", in_project(hard_link), 1, "creds is a hard link", f"{SPEC}:12:5"),
+    Case(
+        "bundle-fifo",
+        in_project(fifo_in_project),
+        1,
+        "pipe is not a regular file",
+        f"{SPEC}:12:5",
+        subprocess=True,
+    ),
+    Case(
+        "bundle-ignore-file-is-dev-zero",
+        in_project(ignore_file_to_dev_zero),
+        1,
+        ".cortexignore",
+        f"{SPEC}:12:5",
+        subprocess=True,
+    ),
+    # --- valid edges: every command succeeds ----------------------------------------
+    Case(
+        "valid-bounds-at-their-maximum",
+        line(23, f"      max_replicas: {INT32}"),
+        0,
+        "",
+        commands=PASSING,
+    ),
+    Case(
+        "valid-endpoint-with-dots-in-names",
+        line(27, "      endpoint: /v1.2/sentiment_x-y/"),
+        0,
+        "",
+        commands=PASSING,
+    ),
+)
