@@ -31,12 +31,16 @@ SCRIPT: Final = "dependencies.sh"
 # Cortex's conda step has no counterpart: the runtime image has no conda.
 CONDA_PACKAGES: Final = "conda-packages.txt"
 
-_INCLUDE: Final = re.compile(r"^(?:-r|--requirement|-c|--constraint)(?:\s+|=)(?P<path>\S+)")
-_EDITABLE: Final = re.compile(r"^(?:-e|--editable)(?:\s+|=)(?P<target>\S+)")
+# Prefix patterns, matched whole (`.*` for the rest of the line): fullmatch everywhere in
+# cortex_spec, so no check can be a prefix match by accident (tests/spec/test_names.py).
+_INCLUDE: Final = re.compile(
+    r"(?:-r|--requirement|-c|--constraint)(?:\s+|=)(?P<path>\S+).*", re.DOTALL
+)
+_EDITABLE: Final = re.compile(r"(?:-e|--editable)(?:\s+|=)(?P<target>\S+).*", re.DOTALL)
 # A requirement naming a local file or folder rather than a distribution.
-_LOCAL: Final = re.compile(r"^(?:\.{1,2}/|/|file:)")
+_LOCAL: Final = re.compile(r"(?:\.{1,2}/|/|file:).*", re.DOTALL)
 # PEP 508's distribution name at the start of a requirement line.
-_NAME: Final = re.compile(r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
+_NAME: Final = re.compile(r"(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?).*", re.DOTALL)
 
 
 def _refuse(api: str, where: str, line: int, message: str, hint: str) -> SpecError:
@@ -101,9 +105,9 @@ def distribution_names(text: str) -> list[str]:
     """The distributions a requirements file asks for (options and URLs skipped)."""
     names = []
     for _, line in requirement_lines(text):
-        if line.startswith("-") or "://" in line or _LOCAL.match(line):
+        if line.startswith("-") or "://" in line or _LOCAL.fullmatch(line):
             continue
-        found = _NAME.match(line)
+        found = _NAME.fullmatch(line)
         if found:
             names.append(found["name"])
     return names
@@ -122,7 +126,7 @@ def required_distributions(dependencies: Dependencies) -> list[tuple[str, int, s
         seen.add(name)
         folder = posixpath.dirname(name)
         for number, line in requirement_lines(texts[name]):
-            include = _INCLUDE.match(line)
+            include = _INCLUDE.fullmatch(line)
             if include and line.startswith(("-r", "--requirement")):
                 queue.append(posixpath.normpath(posixpath.join(folder, include["path"])))
             out.extend((name, number, found) for found in distribution_names(line))
@@ -141,7 +145,7 @@ def _included(api: str, where: str, name: str, text: str) -> list[str]:
     folder = posixpath.dirname(name)
     found = []
     for number, line in requirement_lines(text):
-        include = _INCLUDE.match(line)
+        include = _INCLUDE.fullmatch(line)
         if include:
             target = posixpath.normpath(posixpath.join(folder, include["path"]))
             if target == ".." or target.startswith("../") or posixpath.isabs(target):
@@ -154,9 +158,9 @@ def _included(api: str, where: str, name: str, text: str) -> list[str]:
                 )
             found.append(target)
             continue
-        editable = _EDITABLE.match(line)
+        editable = _EDITABLE.fullmatch(line)
         target = editable["target"] if editable else line
-        if (editable and "://" not in target) or _LOCAL.match(line):
+        if (editable and "://" not in target) or _LOCAL.fullmatch(line):
             raise _refuse(
                 api,
                 where,

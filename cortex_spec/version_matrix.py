@@ -30,7 +30,7 @@ USAGES: Final[tuple[Usage, ...]] = ("always", "nvidia", "neuron", "scale-to-zero
 # may be one minor older than the API server (Kubernetes version skew policy,
 # kube-scheduler: "no newer than kube-apiserver, may be up to one minor version older").
 _MINOR_SKEW: Final = {"cluster-autoscaler": 0, "neuron-scheduler": 1}
-_IMAGE_MINOR: Final = re.compile(r"^v1\.(\d+)\.\d+")
+_IMAGE_MINOR: Final = re.compile(r"v1\.(\d+)\.\d+.*", re.DOTALL)
 
 
 class _Data(BaseModel):
@@ -137,7 +137,7 @@ def _check(data: _Matrix) -> None:
             version = row[name].version
             if version is None:
                 continue
-            found = _IMAGE_MINOR.match(version)
+            found = _IMAGE_MINOR.fullmatch(version)
             if found is None:
                 raise ValueError(f"row {row_minor}: {name} {version} is not v1.<minor>.<patch>")
             behind = minor(row_minor) - int(found.group(1))
