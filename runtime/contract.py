@@ -55,19 +55,27 @@ ENV_REQUEST_TIMEOUT_SECONDS: Final = "CORTEX_REQUEST_TIMEOUT_SECONDS"
 ENV_HEADER_TIMEOUT_SECONDS: Final = "CORTEX_HEADER_TIMEOUT_SECONDS"
 ENV_BODY_TIMEOUT_SECONDS: Final = "CORTEX_BODY_TIMEOUT_SECONDS"
 ENV_MAX_CONNECTIONS: Final = "CORTEX_MAX_CONNECTIONS"
+# Secrets (see "Secrets" in docs/runtime-contract.md): predictor-form config values held back
+# from the spec file as a JSON object {JSON pointer: value}, and, in the container form, the
+# folder where a user container finds the resolved values of its `secret:` variables.
+ENV_SECRET_CONFIG: Final = "CORTEX_SECRET_CONFIG"  # noqa: S105 - a variable's name
+ENV_SECRETS_DIR: Final = "CORTEX_SECRETS_DIR"
 RESERVED_ENV_PREFIXES: Final = ("CORTEX_", "KUBEXIT_")
 
 # Where things are mounted inside the pod.
 SPEC_MOUNT_DIR: Final = "/cortex/spec"
 SPEC_FILE_NAME: Final = "api.json"
 PROJECT_DIR: Final = "/mnt/project"
+SECRETS_DIR: Final = "/cortex/secrets"
 
 # The proxy sidecar's requests, counted in the compute-fit check (Cortex: 100m / 100Mi).
 PROXY_CPU_MILLIS: Final = 100
 PROXY_MEMORY_MIB: Final = 100
 PROXY_CONTAINER_NAME: Final = "proxy"
 API_CONTAINER_NAME: Final = "api"
-RESERVED_CONTAINER_NAMES: Final = (PROXY_CONTAINER_NAME, "dequeuer")
+# The container form's init container that resolves `secret:` variables.
+SECRETS_CONTAINER_NAME: Final = "cortex-secrets"
+RESERVED_CONTAINER_NAMES: Final = (PROXY_CONTAINER_NAME, "dequeuer", SECRETS_CONTAINER_NAME)
 
 # Shutdown: Kubernetes waits this long after SIGTERM (Cortex used 60 s). A preStop pause
 # first lets the load balancer stop sending new requests to the pod (the controller

@@ -3,8 +3,10 @@
 `serve` (the image's default command) is the predictor form: load the project bundle named
 by the environment and serve `predictor.py` on `$CORTEX_PORT`. `proxy` is the container
 form's sidecar: admission control and metrics in front of the user's container.
-Exit codes: 0 after a drain, 1 when loading fails or the process had to be ended at its stop
-deadline (runtime.watchdog), 2 on a bad environment.
+`resolve-secrets` is the container form's init step: the `secret:` variables of the user's
+containers, resolved into files (runtime/secret_resolver.py).
+Exit codes: 0 after a drain, 1 when loading fails, a secret cannot be resolved or the
+process had to be ended at its stop deadline (runtime.watchdog), 2 on a bad environment.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ import argparse
 import asyncio
 import os
 import sys
+from pathlib import Path
 
-from runtime import contract, server
+from runtime import contract, secret_resolver, server
 from runtime.app import PredictorApp
 from runtime.front import Front
 from runtime.journal import Journal
@@ -38,6 +41,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         default=contract.ADMIN_PORT,
         help=f"port of /healthz and /metrics (default {contract.ADMIN_PORT})",
     )
+    secrets = modes.add_parser("resolve-secrets", help="resolve user containers' secret: env")
+    secrets.add_argument("--output", default=contract.SECRETS_DIR, help="folder to write into")
     return parser.parse_args(argv)
 
 
@@ -82,17 +87,43 @@ def _stopped(app: Front, journal: Journal) -> int:
     return app.exit_code
 
 
+def _resolve_serving(settings: Settings, journal: Journal) -> Settings:
+    """`secret:` references of the environment and the config, before the predictor loads."""
+    try:
+        settings, count = secret_resolver.resolve_serving(settings, os.environ)
+    except secret_resolver.SecretResolutionError as error:
+        journal.error("secret_resolution_failed", str(error))
+        sys.exit(1)
+    if count:
+        journal.event("secrets_resolved", references=count)
+    return settings
+
+
+def _resolve_into_files(journal: Journal, output: Path) -> int:
+    try:
+        count = secret_resolver.resolve_into_files(os.environ, output)
+    except secret_resolver.SecretResolutionError as error:
+        journal.error("secret_resolution_failed", str(error))
+        return 1
+    journal.event("secrets_resolved", references=count)
+    return 0
+
+
 def run(argv: list[str] | None = None) -> None:
     """Console-script entry point (`cortex-runtime`)."""
     arguments = _arguments(argv)
     environ = dict(os.environ)
     journal = Journal(environ.get(contract.ENV_API_NAME, ""))
+    if arguments.mode == "resolve-secrets":
+        sys.exit(_resolve_into_files(journal, Path(arguments.output)))
     try:
         settings = serve_settings(environ) if arguments.mode == "serve" else proxy_settings(environ)
     except SettingsError as error:
         journal.error("bad_environment", str(error))
         sys.exit(EXIT_BAD_ENVIRONMENT)
     journal = Journal(settings.api_name, settings.log_level)
+    if arguments.mode == "serve":
+        settings = _resolve_serving(settings, journal)
     watchdog = Watchdog(journal)
     watchdog.start()
     if arguments.mode == "serve":
