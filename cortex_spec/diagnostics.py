@@ -15,10 +15,11 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from cortex_spec import catalog, limits
-from cortex_spec.errors import Problem
+from cortex_spec.errors import Location, Problem
 from cortex_spec.models.introspection import allowed_keys
 from cortex_spec.models.legacy import CORTEX_MANAGED_FIELDS
-from cortex_spec.source import Node, Path, SourceText, locate
+from cortex_spec.secret_literals import looks_secret, marker
+from cortex_spec.source import MapNode, Node, Path, ScalarNode, SeqNode, SourceText, locate
 
 Severity = Literal["error", "warning"]
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -284,6 +285,7 @@ def to_problems(
     findings: Iterable[Finding], root: Node | None, data: Any, sources: Mapping[str, SourceText]
 ) -> list[Problem]:
     problems = []
+    secrets = _secret_columns(root)
     for finding in findings:
         loc = locate(root, finding.path)
         source = sources.get(loc.file) if loc else None
@@ -293,8 +295,42 @@ def to_problems(
                 path=format_path(finding.path, data),
                 message=finding.message,
                 hint=finding.hint,
-                excerpt=source.excerpt(loc) if source else None,
+                excerpt=_excerpt(source, loc, secrets),
                 detail=finding.detail,
             )
         )
     return problems
+
+
+def _secret_columns(root: Node | None) -> dict[tuple[str, int], tuple[int, object]]:
+    """(file, line) → the column and value of the first secret-looking value on that line."""
+    found: dict[tuple[str, int], tuple[int, object]] = {}
+
+    def visit(node: Node, name: str | None) -> None:
+        if isinstance(node, MapNode):
+            for key, entry in node.entries.items():
+                visit(entry.value, key)
+        elif isinstance(node, SeqNode):
+            for item in node.items:
+                visit(item, name)
+        elif isinstance(node, ScalarNode) and looks_secret(name, node.value) is not None:
+            where = (node.loc.file, node.loc.line)
+            if where not in found or node.loc.col < found[where][0]:
+                found[where] = (node.loc.col, node.value)
+
+    if root is not None:
+        visit(root, None)
+    return found
+
+
+def _excerpt(
+    source: SourceText | None,
+    loc: Location | None,
+    secrets: Mapping[tuple[str, int], tuple[int, object]],
+) -> str | None:
+    """The source line of a problem; from a secret-looking value on, its marker instead."""
+    line = source.excerpt(loc) if source else None
+    if line is None or loc is None or (loc.file, loc.line) not in secrets:
+        return line
+    col, value = secrets[(loc.file, loc.line)]
+    return line[: col - 1] + marker(value)

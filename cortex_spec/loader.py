@@ -29,6 +29,7 @@ from cortex_spec.rules.api_rules import check_api, check_unique
 from cortex_spec.rules.cluster_rules import check_cluster
 from cortex_spec.rules.compute_fit import check_placement
 from cortex_spec.rules.file_rules import check_bundles
+from cortex_spec.rules.iam_rules import check_policy_scope
 from cortex_spec.rules.version_rules import check_versions
 from cortex_spec.source import Node, SourceText, to_plain
 from cortex_spec.source import Path as Path_
@@ -49,6 +50,8 @@ class Spec:
     # The merged, located tree and the files' text: what `problem` locates paths in.
     tree: Node | None = field(default=None, repr=False, compare=False)
     sources: Mapping[str, SourceText] = field(default_factory=dict, repr=False, compare=False)
+    # A Cortex v0.42 pair (cortex.yaml + cluster.yaml): Cortex's behaviours kept, with warnings.
+    cortex_cluster_file: bool = False
 
     def problem(self, path: Path_, message: str, hint: str | None = None) -> Problem:
         """A problem found after loading (by the program, with AWS data) at `path`, located
@@ -56,6 +59,13 @@ class Spec:
         found = [Finding(path, message, hint)]
         (problem,) = to_problems(found, self.tree, to_plain(self.tree), self.sources)
         return problem
+
+    @property
+    def policies_on_every_api(self) -> bool:
+        """Whether cluster.iam_policy_arns are attached to every API's role."""
+        cluster = self.cluster
+        chosen = cluster.iam_policy_arns_scope == "all_apis" or self.cortex_cluster_file
+        return bool(cluster.iam_policy_arns) and chosen
 
     @property
     def profiles(self) -> list[NodeProfile]:
@@ -111,6 +121,7 @@ def load_spec(
     if cluster is not None:
         findings += check_cluster(cluster)
         findings += check_versions(cluster, apis)
+        findings += check_policy_scope(cluster, apis, cortex_file=cluster_config is not None)
     errors = [f for f in findings if f.severity == "error"]
     _raise_if(errors, merged, sources, data)
     warnings = [f for f in findings if f.severity == "warning"]
@@ -124,6 +135,7 @@ def load_spec(
         warnings=in_file_order(to_problems(warnings, merged, data, sources)),
         tree=merged,
         sources=sources,
+        cortex_cluster_file=cluster_config is not None,
     )
 
 

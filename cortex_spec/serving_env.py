@@ -7,17 +7,27 @@ exactly the same), so the two cannot drift apart.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
+from cortex_spec.api_iam import container_has_references
 from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.secret_literals import looks_secret, marker, pointer, walk
 from runtime import contract
 
 if TYPE_CHECKING:
     from cortex_spec.loader import Spec
 
-# Fields only the infrastructure acts on: the spec file leaves them out, so that scaling or
-# placement changes update the autoscaler or the scheduling rules without restarting pods.
-INFRASTRUCTURE_ONLY = ("autoscaling", "update_strategy", "node_groups")
+# Fields only the infrastructure acts on: the spec file leaves them out, so that scaling,
+# placement or IAM changes update the autoscaler, the scheduling rules or the API's role
+# without restarting pods (AWS evaluates a role's policies on every call).
+INFRASTRUCTURE_ONLY = (
+    "autoscaling",
+    "update_strategy",
+    "node_groups",
+    "iam_policy_arns",
+    "secrets_kms_key_arns",
+)
 # Predictor fields the same way: `bundle_root` decides which files the bundle holds, and
 # reaches the pod as the bundle's hash.
 PREDICTOR_INFRASTRUCTURE_ONLY = ("bundle_root",)
@@ -36,11 +46,15 @@ def serving_environment(
     bundle_sha256: str | None = None,
     container: str | None = None,
     keep_alive_seconds: int = contract.DEFAULT_KEEP_ALIVE_SECONDS,
+    hold_back_secrets: bool = False,
 ) -> dict[str, str]:
     """The environment of one container, in the contract's order, user variables last.
 
     `keep_alive_seconds` must outlast the idle timeout of whatever load balancer sends
     the requests (the Pulumi program passes its ALB's timeout plus a margin).
+
+    `hold_back_secrets` (the cluster's pods, whose spec file is masked): the predictor's
+    secret-looking config values travel in `CORTEX_SECRET_CONFIG` instead of the spec file.
 
     `container` is `api` (the predictor form's only container), `proxy` (the container
     form's sidecar) or the name of one of `pod.containers`; by default the container that
@@ -94,6 +108,11 @@ def serving_environment(
     env[contract.ENV_MAX_BODY_BYTES] = str(max_body_bytes(api))
     env[contract.ENV_LOG_LEVEL] = contract.LOG_LEVEL
     env["AWS_REGION"] = env["AWS_DEFAULT_REGION"] = spec.cluster.region
+    held_back = held_back_config(api) if hold_back_secrets and not proxy else {}
+    if held_back:
+        env[contract.ENV_SECRET_CONFIG] = json.dumps(held_back, sort_keys=True)
+    if api.form == "container" and not proxy and container_has_references(api, container):
+        env[contract.ENV_SECRETS_DIR] = contract.SECRETS_DIR
     # Sorted, so that reordering keys in YAML does not change the pod template (Cortex did too).
     return {**env, **dict(sorted(user.items()))}
 
@@ -109,30 +128,65 @@ def max_body_bytes(api: RealtimeAPI) -> int:
     return contract.max_body_bytes(memory, api.max_concurrency + api.max_queue_length)
 
 
+def held_back_config(api: RealtimeAPI) -> dict[str, Any]:
+    """The predictor's secret-looking config values, by JSON pointer: kept out of the spec
+    file (a ConfigMap, readable by anyone who may read the namespace's ConfigMaps)."""
+    if api.predictor is None:
+        return {}
+    return {pointer(item.path): item.value for item in walk(api.predictor.config, (), None)}
+
+
+def _mask_env(env: dict[str, Any]) -> dict[str, Any]:
+    return {k: marker(v) if looks_secret(k, v) else v for k, v in env.items()}
+
+
+def _mask_config(value: Any, name: str | None) -> Any:
+    if isinstance(value, dict):
+        return {k: _mask_config(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_config(v, name) for v in value]
+    return marker(value) if looks_secret(name, value) else value
+
+
+def masked(document: dict[str, Any]) -> dict[str, Any]:
+    """The `api` of the spec file with every secret-looking literal replaced by its marker
+    (references stay: they are not secrets). Same decisions as `held_back_config`."""
+    predictor = document.get("predictor")
+    if isinstance(predictor, dict):
+        predictor["env"] = _mask_env(predictor.get("env") or {})
+        predictor["config"] = _mask_config(predictor.get("config") or {}, None)
+    for container in (document.get("pod") or {}).get("containers") or []:
+        container["env"] = _mask_env(container.get("env") or {})
+    return document
+
+
 def api_spec_document(
     api: RealtimeAPI,
     spec: Spec | None = None,
     *,
     bundle_uri: str | None = None,
     bundle_sha256: str | None = None,
+    hold_back_secrets: bool = False,
 ) -> dict[str, Any]:
     """The JSON at `$CORTEX_API_SPEC_PATH`; `project` is null in the container form.
 
     It depends on the API alone (`spec` is accepted so both functions are called alike).
     `processes_per_replica` and `threads_per_process` are null in the container form, where
-    the user's image decides its own parallelism.
+    the user's image decides its own parallelism. With `hold_back_secrets` (the cluster's
+    spec ConfigMap), secret-looking literals are replaced by their markers.
     """
     _require_bundle(api, bundle_uri, bundle_sha256)
     predictor = api.predictor
+    dump = api.model_dump(
+        mode="json",
+        exclude={
+            **dict.fromkeys(INFRASTRUCTURE_ONLY, True),
+            "predictor": set(PREDICTOR_INFRASTRUCTURE_ONLY),
+        },
+    )
     return {
         "contract_version": contract.CONTRACT_VERSION,
-        "api": api.model_dump(
-            mode="json",
-            exclude={
-                **dict.fromkeys(INFRASTRUCTURE_ONLY, True),
-                "predictor": set(PREDICTOR_INFRASTRUCTURE_ONLY),
-            },
-        ),
+        "api": masked(dump) if hold_back_secrets else dump,
         "resolved": {
             "name": api.name,
             "form": api.form,

@@ -9,7 +9,14 @@ from typing import Annotated, Literal, Self
 from pydantic import Field, field_validator, model_validator
 
 from cortex_spec import naming
-from cortex_spec.models.base import StrictModel, check_dns1035, fail, shown
+from cortex_spec.models.base import (
+    KmsKeyArn,
+    PolicyArn,
+    StrictModel,
+    check_dns1035,
+    fail,
+    shown,
+)
 from cortex_spec.models.scaling import Autoscaling, UpdateStrategy
 from cortex_spec.models.workload import Compute, Pod, Predictor
 from runtime import contract
@@ -127,6 +134,26 @@ class RealtimeAPI(StrictModel):
     pod: Annotated[
         Pod | None,
         Field(default=None, description="Port and concurrency; container form: containers."),
+    ]
+    iam_policy_arns: Annotated[
+        list[PolicyArn],
+        Field(
+            default_factory=list,
+            description="Managed IAM policies attached to this API's own role (IRSA), and to "
+            "no other API's: what its code may do in AWS beyond reading its bundle and its "
+            "`secret:` references. Not in Cortex, whose cluster-wide `iam_policy_arns` "
+            "reached every API through the nodes.",
+        ),
+    ]
+    secrets_kms_key_arns: Annotated[
+        list[KmsKeyArn],
+        Field(
+            default_factory=list,
+            description="Customer-managed KMS keys that encrypt the secrets or parameters "
+            "this API's `secret:` references name; its role may decrypt with them only "
+            "through Secrets Manager or Systems Manager (kms:ViaService). Keys AWS manages "
+            "(aws/secretsmanager, aws/ssm) need nothing here. Not in Cortex.",
+        ),
     ]
 
     @field_validator("name")

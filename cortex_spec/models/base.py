@@ -6,7 +6,14 @@ import ipaddress
 import re
 from typing import Annotated, Any, NoReturn
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PlainSerializer,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
 
 from cortex_spec.quantities import (
@@ -123,3 +130,33 @@ def check_cidr(value: Any) -> str:
 
 
 CidrValue = Annotated[str, BeforeValidator(check_cidr)]
+
+# Matched whole and ASCII-only, like every name check here.
+_POLICY_ARN = re.compile(r"arn:aws[a-z-]*:iam::(aws|[0-9]{12}):policy/[\w+=,.@/-]+", re.ASCII)
+_KMS_KEY_ARN = re.compile(
+    r"arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f-]{36}|mrk-[0-9a-f]{32})", re.ASCII
+)
+
+
+def check_policy_arn(value: str) -> str:
+    if not _POLICY_ARN.fullmatch(value):
+        fail(
+            f'"{shown(value)}" is not an IAM policy ARN',
+            "write it like arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+        )
+    return value
+
+
+def check_kms_key_arn(value: str) -> str:
+    if not _KMS_KEY_ARN.fullmatch(value):
+        fail(
+            f'"{shown(value)}" is not a KMS key ARN',
+            "write the key's ARN (not an alias), e.g. "
+            "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        )
+    return value
+
+
+# Checked per item, so that an error points at the offending list entry's line.
+PolicyArn = Annotated[str, AfterValidator(check_policy_arn)]
+KmsKeyArn = Annotated[str, AfterValidator(check_kms_key_arn)]

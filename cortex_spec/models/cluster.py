@@ -9,7 +9,7 @@ from pydantic import AliasChoices, BeforeValidator, Field, field_validator
 
 from cortex_spec import catalog
 from cortex_spec.kubernetes_versions import DEFAULT_VERSION
-from cortex_spec.models.base import CidrValue, check_image, fail, shown
+from cortex_spec.models.base import CidrValue, PolicyArn, check_image, fail, shown
 from cortex_spec.models.legacy import CortexOnlyClusterFields
 from cortex_spec.models.node_group import (
     NodeGroup,
@@ -32,7 +32,6 @@ __all__ = [
 # Matched whole and ASCII-only (see models/base.py).
 _CLUSTER_NAME = re.compile(r"([a-z0-9])+(-[a-z0-9]+)*", re.ASCII)
 _CERT_ARN = re.compile(r"arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+")
-_POLICY_ARN = re.compile(r"arn:aws[a-z-]*:iam::(aws|[0-9]{12}):policy/[\w+=,.@/-]+", re.ASCII)
 _K8S_VERSION = re.compile(r"1\.[0-9]{1,3}")
 # A DNS host name: labels of letters, digits and inner dashes, at least two, the last not
 # numeric (RFC 1123 section 2.1, RFC 3696 section 2); lowercase, as Route 53 stores it.
@@ -162,12 +161,23 @@ class ClusterConfig(CortexOnlyClusterFields):
         Field(default_factory=dict, description="AWS tags added to every resource."),
     ]
     iam_policy_arns: Annotated[
-        list[str],
+        list[PolicyArn],
         BeforeValidator(null_as_none, json_schema_input_type=list[str] | None),
         Field(
             default_factory=list,
-            description="Extra IAM policies for every API's role (Cortex attached them to "
-            "nodes, with S3 full access by default; here the default is none).",
+            description="Managed IAM policies for every API's role, Cortex's reach (Cortex "
+            "attached them to the nodes, with S3 full access by default; here the default is "
+            "none). Prefer apis[*].iam_policy_arns, which grants one API only: this field "
+            "needs iam_policy_arns_scope: all_apis, except in a Cortex v0.42 cluster.yaml, "
+            "where it keeps working with a warning.",
+        ),
+    ]
+    iam_policy_arns_scope: Annotated[
+        Literal["all_apis"] | None,
+        Field(
+            default=None,
+            description="all_apis: attach cluster.iam_policy_arns to every API's role, "
+            "knowingly (listed as a risk in the plan). Not in Cortex.",
         ),
     ]
     runtime_image: Annotated[
@@ -269,17 +279,6 @@ class ClusterConfig(CortexOnlyClusterFields):
     @classmethod
     def _runtime_image(cls, value: str | None) -> str | None:
         return None if value is None else check_image(value)
-
-    @field_validator("iam_policy_arns")
-    @classmethod
-    def _policies(cls, value: list[str]) -> list[str]:
-        for arn in value:
-            if not _POLICY_ARN.fullmatch(arn):
-                fail(
-                    f'"{shown(arn)}" is not an IAM policy ARN',
-                    "write it like arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
-                )
-        return value
 
     @property
     def serves_https(self) -> bool:

@@ -11,6 +11,7 @@ from cortex_spec.diagnostics import Finding
 from cortex_spec.models.api import RealtimeAPI, UpdateStrategy
 from cortex_spec.quantities import Quantity
 from cortex_spec.rules.file_rules import check_files
+from cortex_spec.rules.secret_rules import check_secrets
 from cortex_spec.serving_env import api_spec_document
 from cortex_spec.source import Path
 from runtime import contract
@@ -29,6 +30,7 @@ def check_api(
     findings += _update_strategy(api.update_strategy, (*path, "update_strategy"))
     findings += _workload(api, path)
     findings += _spec_file_size(api, path)
+    findings += check_secrets(api, path)
     if project_dir is not None:
         findings += check_files(api, path, project_dir, shown_dir or project_dir)
     for key, reason in _CORTEX_ONLY_NETWORKING.items():
