@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
+from cortex_spec.secret_literals import is_marker
 from offline.graph import SECRET, PlanGraph, PlannedResource
 from offline.paths import MISSING, Path, covers, format_path, parse_path
 from offline.replace_matcher import replacing_rule
@@ -126,6 +127,8 @@ def _compare(
     for path, was, now in leaf_changes(before, after, ()):
         if any(covers(pattern, path) for pattern in ignored):
             continue
+        if _opaque_secret(was, now):
+            continue
         rule = replacing_rule(new.type, path, before, after, extra)
         fields.append(FieldChange(format_path(path), was, now, rule is not None, rule))
     if old.provider != new.provider:
@@ -150,6 +153,12 @@ def _compare(
         dependents=dependents if op == "replace" else (),
         delete_before_replace=op == "replace" and delete_before_replace(old, new),
     )
+
+
+def _opaque_secret(before: Any, after: Any) -> bool:
+    """A secret read from deployed state (`[secret]`: ciphertext there) against the plan's
+    marker of the same field: the two cannot be compared, and are not called a change."""
+    return (before == SECRET and is_marker(after)) or (after == SECRET and is_marker(before))
 
 
 def _whole(

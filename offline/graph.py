@@ -3,6 +3,10 @@
 Normalisation makes it reviewable and byte-stable: resources sorted by URN, integral
 numbers as ints (protobuf sends every number as a double), secrets masked, assets shown by
 content hash rather than by their (temporary) path, unknowns spelled out.
+
+A Pulumi secret is shown as its marker, `[secret sha256:<12 hex>]`
+(`cortex_spec.secret_literals.marker`): never the value, but a changed value is a changed
+marker, so the diff still says that it changed.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from typing import Any
 import pulumi
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
+
+from cortex_spec.secret_literals import marker
 
 SECRET = "[secret]"  # noqa: S105 - the mask shown instead of a secret
 UNKNOWN = "[unknown]"
@@ -95,7 +101,8 @@ class PlanGraph:
 def normalize(value: Any) -> Any:
     """Plain JSON data, stable across runs and machines."""
     if rpc.is_rpc_secret(value):
-        return SECRET
+        inner = normalize(value.get("value"))
+        return SECRET if inner == UNKNOWN else marker(inner)
     if isinstance(value, Unknown):
         return UNKNOWN
     if isinstance(value, float):

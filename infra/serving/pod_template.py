@@ -6,9 +6,10 @@ compare it field by field. The Deployment wraps it (`workload.py`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
+from cortex_spec.api_iam import container_has_references
 from cortex_spec.models.api import RealtimeAPI
 from cortex_spec.node_profiles import NodeProfile
 from cortex_spec.quantities import memory_text
@@ -35,6 +36,10 @@ class PodInputs:
     service_account: str
     config_map: str
     kubernetes_version: str
+    # The API's Secret of secret-looking literals (literal_secrets.py), and which of each
+    # container's variables read which of its keys.
+    literal_secret: str | None = None
+    literal_keys: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def selector(api: RealtimeAPI) -> dict[str, str]:
@@ -57,6 +62,12 @@ def pod_annotations(inputs: PodInputs) -> dict[str, str]:
     }
 
 
+def secret_containers(api: RealtimeAPI) -> list[str]:
+    """User containers (container form) whose variables hold `secret:` references."""
+    users = api.pod.containers if api.pod and api.pod.containers else []
+    return [c.name for c in users if container_has_references(api, c.name)]
+
+
 def volumes(api: RealtimeAPI, config_map: str) -> list[Manifest]:
     out: list[Manifest] = [
         {
@@ -77,6 +88,10 @@ def volumes(api: RealtimeAPI, config_map: str) -> list[Manifest]:
         if container.compute.shm is not None:
             name = containers.shm_volume_name(container.name)
             out.append(_shm_volume(name, container.compute.shm.whole))
+    if secret_containers(api):
+        # Memory-backed: resolved secrets never touch the node's disk. A few KiB in practice;
+        # the limit bounds what a misbehaving secret could take from the pod's memory.
+        out.append(_shm_volume(containers.SECRETS_VOLUME, 2**20))
     return out
 
 
@@ -85,17 +100,25 @@ def _shm_volume(name: str, size: int) -> Manifest:
     return {"name": name, "emptyDir": {"medium": "Memory", "sizeLimit": memory_text(size)}}
 
 
+def _env(inputs: PodInputs, container: str) -> list[Manifest]:
+    keys = inputs.literal_keys.get(container)
+    return containers.env_list(inputs.envs[container], inputs.literal_secret, keys)
+
+
 def pod_containers(inputs: PodInputs) -> list[Manifest]:
     api = inputs.api
     if api.form == "predictor":
-        env = inputs.envs[contract.API_CONTAINER_NAME]
+        env = _env(inputs, contract.API_CONTAINER_NAME)
         return [
             containers.predictor_container(
                 api, inputs.runtime_image, env, inputs.kubernetes_version
             )
         ]
+    with_secrets = set(secret_containers(api))
     user = [
-        containers.user_container(c, inputs.envs[c.name], inputs.kubernetes_version)
+        containers.user_container(
+            c, _env(inputs, c.name), inputs.kubernetes_version, secrets=c.name in with_secrets
+        )
         for c in (api.pod.containers if api.pod and api.pod.containers else [])
     ]
     proxy_env = inputs.envs[contract.PROXY_CONTAINER_NAME]
@@ -118,6 +141,11 @@ def pod_template(inputs: PodInputs) -> Manifest:
         "containers": pod_containers(inputs),
         "volumes": volumes(api, inputs.config_map),
     }
+    if secret_containers(api):
+        proxy_env = containers.env_list(inputs.envs[contract.PROXY_CONTAINER_NAME])
+        spec["initContainers"] = [
+            containers.secrets_init_container(inputs.runtime_image, proxy_env)
+        ]
     tolerations = placement.tolerations(api, inputs.profiles)
     if tolerations:
         spec["tolerations"] = tolerations

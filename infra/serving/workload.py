@@ -19,12 +19,14 @@ from typing import Any, Final
 import pulumi
 import pulumi_kubernetes as k8s
 
-from cortex_spec import Spec, naming
+from cortex_spec import Spec, catalog, naming
+from cortex_spec.api_iam import managed_policy_arns, references, secret_statements
 from cortex_spec.models.api import RealtimeAPI
 from cortex_spec.serving_env import api_spec_document, serving_environment
 from infra.handles import ClusterHandle
-from infra.irsa import IrsaRole, IrsaRoleArgs, policy_document
+from infra.irsa import IrsaRole, IrsaRoleArgs
 from infra.serving.bundles import BundleRef, bundle_prefix
+from infra.serving.literal_secrets import LiteralSecret, literal_secret
 from infra.serving.pod_template import PodInputs, pod_template, selector
 from runtime import contract
 
@@ -63,10 +65,14 @@ def resolve(
             bundle_sha256=sha256,
             container=name,
             keep_alive_seconds=keep_alive_seconds,
+            hold_back_secrets=True,
         )
         for name in container_names(api)
     }
-    document = api_spec_document(api, spec, bundle_uri=uri, bundle_sha256=sha256)
+    # Masked: the ConfigMap shows a secret-looking literal's marker, never the literal.
+    document = api_spec_document(
+        api, spec, bundle_uri=uri, bundle_sha256=sha256, hold_back_secrets=True
+    )
     spec_json = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     return Documents(envs=envs, spec_json=spec_json)
 
@@ -87,17 +93,44 @@ def spec_config_map_name(api: str, spec_json: str) -> str:
     return f"{naming.deployment_name(api)}-spec-{digest}"
 
 
-def bundle_read_policy(bucket_arn: pulumi.Input[str], api: str) -> pulumi.Output[str]:
+def bundle_statement(bucket_arn: str, api: str) -> dict[str, Any]:
     """Read this API's bundles, nothing else: no listing, no other prefix, no writes."""
-    return policy_document(
-        [
-            {
-                "Sid": "ReadOwnBundle",
-                "Effect": "Allow",
-                "Action": "s3:GetObject",
-                "Resource": pulumi.Output.concat(bucket_arn, "/", bundle_prefix(api), "*"),
-            }
-        ]
+    return {
+        "Sid": "ReadOwnBundle",
+        "Effect": "Allow",
+        "Action": "s3:GetObject",
+        "Resource": f"{bucket_arn}/{bundle_prefix(api)}*",
+    }
+
+
+def api_policy(
+    api: RealtimeAPI,
+    spec: Spec,
+    bucket_arn: pulumi.Output[str] | None,
+    account_id: pulumi.Output[str],
+) -> pulumi.Output[str] | None:
+    """The API role's inline policy: its own bundle, and exactly the secrets it references
+    (cortex_spec.api_iam); None when it needs neither."""
+    parts: list[pulumi.Output[list[dict[str, Any]]]] = []
+    if bucket_arn is not None:
+        parts.append(bucket_arn.apply(lambda arn: [bundle_statement(arn, api.name)]))
+    if references(api):
+        region = spec.cluster.region
+        info = catalog.region(region)
+        partition = info.partition if info else "aws"
+        parts.append(
+            account_id.apply(
+                lambda account: secret_statements(
+                    api, partition=partition, region=region, account=account
+                )
+            )
+        )
+    if not parts:
+        return None
+    return pulumi.Output.all(*parts).apply(
+        lambda groups: json.dumps(
+            {"Version": "2012-10-17", "Statement": [s for group in groups for s in group]}
+        )
     )
 
 
@@ -152,9 +185,7 @@ class ApiWorkload(pulumi.ComponentResource):
         k8s_opts = pulumi.ResourceOptions(
             parent=self, provider=cluster.k8s_provider, depends_on=[args.namespace]
         )
-        policy = None
-        if args.bundle is not None and args.bucket_arn is not None:
-            policy = bundle_read_policy(args.bucket_arn, api.name)
+        bucket_arn = args.bucket_arn if args.bundle is not None else None
         role = IrsaRole(
             f"{name}-role",
             IrsaRoleArgs(
@@ -163,8 +194,8 @@ class ApiWorkload(pulumi.ComponentResource):
                 service_account=object_name,
                 oidc_provider_arn=cluster.oidc_provider_arn,
                 oidc_issuer=cluster.oidc_issuer,
-                policy=policy,
-                managed_policy_arns=tuple(args.spec.cluster.iam_policy_arns),
+                policy=api_policy(api, args.spec, bucket_arn, cluster.account_id),
+                managed_policy_arns=managed_policy_arns(api, args.spec),
                 tags={**args.tags, naming.API_TAG: api.name},
             ),
             opts=pulumi.ResourceOptions(parent=self),
@@ -180,6 +211,10 @@ class ApiWorkload(pulumi.ComponentResource):
             automount_service_account_token=False,
             opts=k8s_opts,
         )
+        literals = literal_secret(api)
+        pod_inputs_ready: list[pulumi.Resource] = [account]
+        if literals is not None:
+            pod_inputs_ready.append(self._literal_secret(name, literals, selector(api), k8s_opts))
         documents = documents_of(api, args.spec, args.bundle, args.keep_alive_seconds)
         config_map = k8s.core.v1.ConfigMap(
             f"{name}-spec",
@@ -203,6 +238,8 @@ class ApiWorkload(pulumi.ComponentResource):
                     service_account=object_name,
                     config_map=spec_config_map_name(api.name, values[1].spec_json),
                     kubernetes_version=args.spec.cluster.kubernetes_version,
+                    literal_secret=literals.name if literals else None,
+                    literal_keys=literals.keys if literals else {},
                 )
             )
         )
@@ -223,7 +260,9 @@ class ApiWorkload(pulumi.ComponentResource):
                 pulumi.ResourceOptions(
                     # The pod autoscaler owns the replica count once the API exists.
                     ignore_changes=["spec.replicas"],
-                    depends_on=[account, config_map],
+                    # Pods start with their service account, their spec file and the
+                    # Secret their variables read.
+                    depends_on=[*pod_inputs_ready, config_map],
                     custom_timeouts=pulumi.CustomTimeouts(
                         create=ROLLOUT_TIMEOUT, update=ROLLOUT_TIMEOUT
                     ),
@@ -272,6 +311,25 @@ class ApiWorkload(pulumi.ComponentResource):
             opts=k8s_opts,
         )
         self.register_outputs({})
+
+    def _literal_secret(
+        self,
+        name: str,
+        literals: LiteralSecret,
+        labels: dict[str, str],
+        opts: pulumi.ResourceOptions,
+    ) -> k8s.core.v1.Secret:
+        """Each value a Pulumi secret: encrypted in the state, a marker in the plan."""
+        return k8s.core.v1.Secret(
+            f"{name}-literals",
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name=literals.name, namespace=naming.NAMESPACE, labels=labels
+            ),
+            type="Opaque",
+            string_data={key: pulumi.Output.secret(value) for key, value in literals.data.items()},
+            immutable=True,
+            opts=opts,
+        )
 
 
 def manifest(value: dict[str, Any]) -> Any:
