@@ -23,6 +23,7 @@ offline plan cannot know the real value and shows a placeholder (docs/cluster.md
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -37,6 +38,13 @@ SYSTEM_NAMESPACE: Final = naming.SYSTEM_NAMESPACE
 # add-ons); the IRSA trust policies admit exactly these.
 VPC_CNI_SERVICE_ACCOUNT: Final = "aws-node"
 EBS_CSI_SERVICE_ACCOUNT: Final = "ebs-csi-controller-sa"
+# The VPC CNI's network policy agent enforces the serving layer's NetworkPolicies
+# (infra/serving/network_policies.py). EKS user guide, "Restrict Pod network traffic with
+# Kubernetes network policies": the `enableNetworkPolicy` configuration value, add-on
+# v1.14.0-eksbuild.3 or later, Kubernetes 1.25+, nodes with Linux 5.10+ (every AL2023 AMI
+# the node groups use); the BPF file system is mounted by every EKS-optimized AMI of 1.27+.
+# Every version this project accepts (1.29+) has a default add-on far past v1.14.
+VPC_CNI_CONFIGURATION: Final = {"enableNetworkPolicy": "true"}
 
 
 @dataclass(frozen=True)
@@ -70,13 +78,21 @@ class _AddonStage(pulumi.ComponentResource):
         )
         return found.version
 
-    def _addon(self, addon: str, role_arn: pulumi.Input[str] | None = None) -> aws.eks.Addon:
+    def _addon(
+        self,
+        addon: str,
+        role_arn: pulumi.Input[str] | None = None,
+        configuration: dict[str, str] | None = None,
+    ) -> aws.eks.Addon:
         return aws.eks.Addon(
             f"{self._stage_name}-{addon}",
             cluster_name=self._stage_args.cluster_name,
             addon_name=addon,
             addon_version=self._default_version(addon),
             service_account_role_arn=role_arn,
+            configuration_values=json.dumps(configuration, sort_keys=True)
+            if configuration
+            else None,
             # The stack owns these add-ons: settings changed by hand are put back.
             resolve_conflicts_on_create="OVERWRITE",
             resolve_conflicts_on_update="OVERWRITE",
@@ -114,7 +130,7 @@ class BootstrapAddons(_AddonStage):
         # AWS's managed CNI policy on an IRSA role rather than on the node role: pods that
         # reach the node's credentials cannot change the VPC's network interfaces.
         cni_role = self._irsa("vpc-cni", VPC_CNI_SERVICE_ACCOUNT, "AmazonEKS_CNI_Policy")
-        self.vpc_cni = self._addon("vpc-cni", cni_role.arn)
+        self.vpc_cni = self._addon("vpc-cni", cni_role.arn, VPC_CNI_CONFIGURATION)
         self.resources = [self.vpc_cni, self._addon("kube-proxy")]
         self.register_outputs({})
 

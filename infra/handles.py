@@ -40,6 +40,9 @@ class ClusterHandle:
     # provider of the same cluster that updates ConfigMaps in place.
     kubeconfig: pulumi.Output[str]
     tags: dict[str, str]
+    # The address ranges of the cluster's network (the new VPC's CIDR, or the given subnets'):
+    # the load balancer and the control plane reach pods from there (network_policies.py).
+    network_cidrs: tuple[str, ...] = ()
     # Helm releases and workloads wait for somewhere to run: the system node group and the
     # core add-ons (CoreDNS, VPC CNI). Nothing else needs to wait on the whole platform.
     system_ready: list[pulumi.Resource] = field(default_factory=list)

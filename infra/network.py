@@ -190,6 +190,9 @@ class ExistingSubnets:
     vpc_id: str
     subnet_ids: list[str]
     zones: list[str]
+    # The subnets' address ranges: where nodes, pods, load balancers and the control plane's
+    # network interfaces take their addresses (NetworkPolicies admit traffic from them).
+    cidrs: list[str]
 
 
 def existing_subnets(
@@ -197,10 +200,10 @@ def existing_subnets(
 ) -> ExistingSubnets:
     """The VPC of the given subnets; they must all belong to one VPC."""
     subnets = cluster.subnets or []
-    vpcs = {
-        subnet.subnet_id: aws.ec2.get_subnet(id=subnet.subnet_id, opts=opts).vpc_id
-        for subnet in subnets
+    found = {
+        subnet.subnet_id: aws.ec2.get_subnet(id=subnet.subnet_id, opts=opts) for subnet in subnets
     }
+    vpcs = {subnet_id: result.vpc_id for subnet_id, result in found.items()}
     if len(set(vpcs.values())) != 1:
         listing = ", ".join(f"{s} in {v}" for s, v in sorted(vpcs.items()))
         raise SpecError(
@@ -217,4 +220,5 @@ def existing_subnets(
         vpc_id=next(iter(vpcs.values())),
         subnet_ids=[s.subnet_id for s in subnets],
         zones=[s.availability_zone for s in subnets],
+        cidrs=sorted({result.cidr_block for result in found.values()}),
     )

@@ -41,6 +41,7 @@ class _Subnets:
     public: list[pulumi.Output[str]]
     private: list[pulumi.Output[str]]
     nodes: list[pulumi.Output[str]]
+    cidrs: tuple[str, ...]
 
 
 class Platform(pulumi.ComponentResource):
@@ -170,6 +171,7 @@ class Platform(pulumi.ComponentResource):
             k8s_provider=provider,
             kubeconfig=self.kubeconfig,
             tags=tags,
+            network_cidrs=subnets.cidrs,
             system_ready=system_ready,
         )
         self.register_outputs(
@@ -185,7 +187,8 @@ class Platform(pulumi.ComponentResource):
             # The subnets' visibility is the VPC owner's business: whichever they are, they
             # are all the cluster may use, for nodes and load balancers alike.
             ids = [pulumi.Output.from_input(s) for s in existing.subnet_ids]
-            return _Subnets(pulumi.Output.from_input(existing.vpc_id), ids, ids, ids)
+            vpc = pulumi.Output.from_input(existing.vpc_id)
+            return _Subnets(vpc, ids, ids, ids, tuple(existing.cidrs))
         network = Network(
             f"{name}-network",
             NetworkArgs(cluster=cluster, zones=zones_for(spec, invoke)),
@@ -197,6 +200,7 @@ class Platform(pulumi.ComponentResource):
             network.public_subnet_ids,
             network.private_subnet_ids,
             network.public_subnet_ids if public else network.private_subnet_ids,
+            (cluster.vpc_cidr,),
         )
 
 

@@ -12,12 +12,18 @@ import pulumi_kubernetes as k8s
 from cortex_spec import Spec, naming
 from cortex_spec.models.cluster import ClusterConfig
 from infra.handles import ClusterHandle
-from infra.serving import domain, scaling_rules, timeouts
+from infra.serving import domain, pod_security, scaling_rules, timeouts
 from infra.serving.bundles import BundleRef, BundleStore, BundleStoreArgs, api_bundle
 from infra.serving.images import ServingImages, ServingImagesArgs
 from infra.serving.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
 from infra.serving.load_balancer import ApiLoadBalancer, ApiLoadBalancerArgs
-from infra.serving.metrics_stack import MetricsStack, MetricsStackArgs
+from infra.serving.metrics_stack import (
+    KEDA_NAMESPACE,
+    METRICS_NAMESPACE,
+    MetricsStack,
+    MetricsStackArgs,
+)
+from infra.serving.network_policies import NetworkPolicies, NetworkPoliciesArgs
 from infra.serving.pod_autoscaling import PodAutoscaler, PodAutoscalerArgs
 from infra.serving.registry import RuntimeRegistry
 from infra.serving.router import Router, RouterArgs
@@ -76,9 +82,15 @@ class Serving(pulumi.ComponentResource):
         config = spec.cluster
         child = pulumi.ResourceOptions(parent=self)
         tags = {naming.COMPONENT_TAG: "serving"}
+        admission = pod_security.labels(
+            pod_security.serving_level(spec.apis), config.kubernetes_version
+        )
         namespace = k8s.core.v1.Namespace(
             f"{name}-namespace",
-            metadata={"name": naming.NAMESPACE, "labels": {READINESS_GATE_LABEL: "enabled"}},
+            metadata={
+                "name": naming.NAMESPACE,
+                "labels": {READINESS_GATE_LABEL: "enabled", **admission},
+            },
             opts=pulumi.ResourceOptions(parent=self, provider=cluster.k8s_provider),
         )
         registry = RuntimeRegistry(f"{name}-registry", config, opts=child)
@@ -113,6 +125,19 @@ class Serving(pulumi.ComponentResource):
         zero = any(scaling_rules.scales_to_zero(api) for api in spec.apis)
         metrics = MetricsStack(
             f"{name}-metrics", MetricsStackArgs(cluster=cluster, http_add_on=zero), opts=child
+        )
+        NetworkPolicies(
+            f"{name}-network-policies",
+            NetworkPoliciesArgs(
+                provider=cluster.k8s_provider,
+                cidrs=cluster.network_cidrs or (config.vpc_cidr,),
+                namespaces={
+                    naming.NAMESPACE: namespace,
+                    KEDA_NAMESPACE: metrics.keda_namespace,
+                    METRICS_NAMESPACE: metrics.metrics_namespace,
+                },
+            ),
+            opts=child,
         )
         idle_timeout = timeouts.idle_timeout(spec.apis)
         for api in spec.apis:

@@ -21,7 +21,7 @@ from cortex_spec import naming
 from cortex_spec.node_profiles import NODE_GROUP_LABEL, SYSTEM_GROUP
 from cortex_spec.version_matrix import matrix
 from infra.handles import ClusterHandle
-from infra.serving import scaling_rules
+from infra.serving import pod_security, scaling_rules
 from infra.serving.pod_template import API_LABEL
 
 KEDA_NAMESPACE: Final = "keda"
@@ -113,6 +113,7 @@ class MetricsStack(pulumi.ComponentResource):
     # The add-on's release when installed: scale-to-zero routes and InterceptorRoutes wait
     # for it.
     http_add_on: k8s.helm.v3.Release | None
+    metrics_namespace: k8s.core.v1.Namespace
 
     def __init__(
         self, name: str, args: MetricsStackArgs, opts: pulumi.ResourceOptions | None = None
@@ -120,16 +121,19 @@ class MetricsStack(pulumi.ComponentResource):
         super().__init__("cortex:infra:MetricsStack", name, None, opts)
         cluster = args.cluster
         k8s_opts = pulumi.ResourceOptions(parent=self, provider=cluster.k8s_provider)
+        # Baseline: the charts' pods are not all restricted (infra/serving/pod_security.py).
+        admission = pod_security.labels("baseline", cluster.kubernetes_version)
         self.keda_namespace = k8s.core.v1.Namespace(
             f"{name}-keda-namespace",
-            metadata={"name": KEDA_NAMESPACE},
+            metadata={"name": KEDA_NAMESPACE, "labels": admission},
             opts=k8s_opts,
         )
         metrics_namespace = k8s.core.v1.Namespace(
             f"{name}-metrics-namespace",
-            metadata={"name": METRICS_NAMESPACE},
+            metadata={"name": METRICS_NAMESPACE, "labels": admission},
             opts=k8s_opts,
         )
+        self.metrics_namespace = metrics_namespace
         # Controllers need somewhere to run: the system nodes and core add-ons.
         placed = list(cluster.system_ready)
         versions = matrix()
