@@ -2,8 +2,25 @@
 
 The stack owns the load balancer, its listeners and target groups (`load_balancer.py`);
 the controller's one job here is `TargetGroupBinding`: keeping each target group's
-registered pod IPs equal to the Service's ready endpoints. Its IAM role carries the
-controller's documented policy for the pinned version, verbatim.
+registered pod IPs equal to the Service's ready endpoints. Nothing else in the cluster can
+make it create a load balancer:
+
+- its Service controller is off (feature gate `EnableServiceController=false`: main.go of
+  v2.17.1 sets up the Service reconciler only when that gate is on), and so is the webhook
+  that would make it the default for `LoadBalancer` Services;
+- its Ingress controller cannot be turned off (main.go sets it up unconditionally), but no
+  Ingress reaches it: no IngressClass is created and the `kubernetes.io/ingress.class`
+  annotation is ignored (`--disable-ingress-class-annotation`), so only an IngressClass
+  that a cluster admin creates for `ingress.k8s.aws/alb` could select it;
+- and even then it could not act: its IAM role keeps only the documented policy's
+  read-only statement and `RegisterTargets`/`DeregisterTargets`. A binding without
+  `spec.networking` (the stack's) never touches a security group
+  (`pkg/networking/networking_manager.go`, `ReconcileForPodEndpoints` at v2.17.1), and
+  WAF, Shield and Cognito are Ingress features, switched off here.
+
+Chart values and flags: `helm/aws-load-balancer-controller/values.yaml` and
+`templates/deployment.yaml` of kubernetes-sigs/aws-load-balancer-controller at v2.17.1
+(chart 1.17.1).
 """
 
 from __future__ import annotations
@@ -37,9 +54,33 @@ SERVICE_ACCOUNT: Final = "aws-load-balancer-controller"
 POLICY_FILE: Final = Path(__file__).parent / "policies" / f"{RELEASE}-{CONTROLLER_VERSION}.json"
 
 
+# What binding pods to a target group needs: the describes (the binding's webhook and
+# reconciler read the target group and its health; on an AZ validation error the
+# controller looks the zones up) and registering targets. Everything else of the documented
+# policy creates, changes or deletes load balancers, listeners, rules, security groups and
+# their tags, or serves Ingress add-ons.
+BINDING_ACTIONS: Final = frozenset(
+    {
+        "elasticloadbalancing:RegisterTargets",
+        "elasticloadbalancing:DeregisterTargets",
+    }
+)
+
+
+def _kept(statement: dict[str, Any]) -> bool:
+    """Read-only statements (every action a Describe/Get/List), and target registration."""
+    actions = statement["Action"]
+    actions = actions if isinstance(actions, list) else [actions]
+    read_only = all(a.split(":")[1].startswith(("Describe", "Get", "List")) for a in actions)
+    unconditioned = "Condition" not in statement
+    return unconditioned and (read_only or set(actions) <= BINDING_ACTIONS)
+
+
 def documented_policy(partition: str) -> str:
-    """The documented policy, with ARNs in the stack's partition (as the CDK rewrites them)."""
+    """The documented policy's statements a TargetGroupBinding needs, verbatim, with ARNs in
+    the stack's partition (as the CDK rewrites them)."""
     document: dict[str, Any] = json.loads(POLICY_FILE.read_text())
+    document["Statement"] = [s for s in document["Statement"] if _kept(s)]
     for statement in document["Statement"]:
         resource = statement["Resource"]
         if isinstance(resource, list):
@@ -64,11 +105,17 @@ def chart_values(cluster: ClusterHandle, role_arn: pulumi.Output[str]) -> dict[s
             "name": SERVICE_ACCOUNT,
             "annotations": {"eks.amazonaws.com/role-arn": role_arn},
         },
-        # Nothing in the stack asks the controller to create a load balancer; without its
-        # Service webhook and IngressClass it claims no `LoadBalancer` Service or Ingress,
-        # so it cannot create a load balancer `pulumi destroy` would not know about.
+        # Nothing in the stack asks the controller to create a load balancer (see above):
+        # no Service controller, no Service webhook, no IngressClass, no ingress.class
+        # annotation, no Ingress add-ons, no shared backend security group.
+        "controllerConfig": {"featureGates": {"EnableServiceController": False}},
         "enableServiceMutatorWebhook": False,
         "createIngressClassResource": False,
+        "disableIngressClassAnnotation": True,
+        "enableShield": False,
+        "enableWaf": False,
+        "enableWafv2": False,
+        "enableBackendSecurityGroup": False,
         "nodeSelector": {NODE_GROUP_LABEL: SYSTEM_GROUP},
     }
 
