@@ -57,5 +57,5 @@ def iam_policy_arns_scope(
 POLICIES_ON_EVERY_API: Final = (
     "every API's role gets these policies, including APIs that never use them: a flaw in "
     "one API's code reaches whatever they allow. Move them to apis[*].iam_policy_arns of "
-    "the APIs that need them and drop iam_policy_arns_scope"
+    "the APIs that need them, and remove them (and iam_policy_arns_scope) from the cluster"
 )

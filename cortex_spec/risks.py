@@ -1,10 +1,12 @@
 """What a valid spec still puts at risk: settings that work, but that a reviewer should see.
 
 Validation rejects specs that cannot work; these are specs that do work and cost something
-in security or availability. `cortex-infra plan` lists them above its tree. Some risks only
-count in production, recognised by the environment's name (`prod`, `production`): a public
-Kubernetes API is a fine trade-off for a disposable dev cluster and a liability in prod.
-Pure: a function of the spec alone.
+in security or availability. `cortex-infra plan` lists them above its tree, and
+`cortex-infra diff` lists those its head brings in. Security risks count in every
+environment (a public Kubernetes API endpoint, policies on every API's role); some
+availability risks only count in production, recognised by the environment's name (`prod`,
+`production`): one NAT gateway is a fine trade-off for a disposable dev cluster and a
+liability in prod. Pure: a function of the spec alone.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from cortex_spec.cortex_differences import POLICIES_ON_EVERY_API
 from cortex_spec.loader import Spec
 from cortex_spec.rules.compute_fit import placements
 
@@ -44,29 +47,57 @@ def is_production(spec: Spec) -> bool:
 
 def risks(spec: Spec) -> list[Risk]:
     """Every risk of `spec`, in the order a reviewer reads the spec (cluster, then APIs)."""
-    found = _production(spec) if is_production(spec) else []
+    found = _endpoint(spec)
+    found.extend(_policies(spec))
+    if is_production(spec):
+        found.extend(_production(spec))
     found.extend(_load_balancer(spec))
     found.extend(_spot_only(spec))
     return found
+
+
+def _endpoint(spec: Spec) -> list[Risk]:
+    """The default (Cortex's too): a public endpoint open to every address."""
+    cluster = spec.cluster
+    if not cluster.endpoint_public_access or EVERYWHERE not in map(
+        str, cluster.endpoint_public_access_cidrs
+    ):
+        return []
+    of = f" of {spec.environment}" if spec.environment else ""
+    return [
+        Risk(
+            "public-api-endpoint",
+            "cluster.endpoint_public_access_cidrs",
+            f"the Kubernetes API endpoint{of} is open to {EVERYWHERE}",
+            "anyone on the internet can reach the API server and probe it; only IAM "
+            "authentication stands between it and the cluster. List the ranges that run "
+            "kubectl and `pulumi up` (office, VPN, CI runners) in "
+            "endpoint_public_access_cidrs, or set endpoint_public_access: false and deploy "
+            "from inside the VPC (docs/ci.md); `cortex-infra preflight` checks that this "
+            "machine can still reach it",
+        )
+    ]
+
+
+def _policies(spec: Spec) -> list[Risk]:
+    if not spec.policies_on_every_api:
+        return []
+    arns = spec.cluster.iam_policy_arns
+    shown = ", ".join(arns) if len(arns) <= 2 else f"{arns[0]} and {len(arns) - 1} more"
+    return [
+        Risk(
+            "policies-on-every-api",
+            "cluster.iam_policy_arns",
+            f"{shown} is attached to the IAM role of every API ({len(spec.apis)})",
+            POLICIES_ON_EVERY_API,
+        )
+    ]
 
 
 def _production(spec: Spec) -> list[Risk]:
     cluster = spec.cluster
     env = spec.environment
     found = []
-    if cluster.endpoint_public_access and EVERYWHERE in map(
-        str, cluster.endpoint_public_access_cidrs
-    ):
-        found.append(
-            Risk(
-                "public-api-endpoint",
-                "cluster.endpoint_public_access_cidrs",
-                f"the Kubernetes API endpoint of {env} is open to {EVERYWHERE}",
-                "anyone on the internet can reach the API server and probe it; only IAM "
-                "authentication stands between it and the cluster. List your office or VPN "
-                "ranges, or set endpoint_public_access: false",
-            )
-        )
     if cluster.availability_zones is None and cluster.subnets is None:
         found.append(
             Risk(

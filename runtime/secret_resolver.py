@@ -49,13 +49,16 @@ def boto3_client(service: str, region: str) -> Any:
         read_timeout=_READ_SECONDS,
         retries={"max_attempts": _ATTEMPTS, "mode": "standard"},
     )
-    return boto3.client(service, region_name=region, config=config)
+    # A Session's client takes any service name as a plain string (boto3.client is typed
+    # with one overload per service literal).
+    session = boto3.session.Session(region_name=region)
+    return session.client(service, config=config)  # type: ignore[call-overload]
 
 
 class Resolver:
     """Fetches each secret or parameter once per start, whatever the number of references."""
 
-    def __init__(self, region: str, clients: ClientFactory = boto3_client) -> None:
+    def __init__(self, region: str | None, clients: ClientFactory = boto3_client) -> None:
         self.region = region
         self._clients = clients
         self._values: dict[tuple[str, str], str] = {}
@@ -75,7 +78,14 @@ class Resolver:
     def _fetch(self, ref: SecretRef) -> str:
         from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
 
-        client = self._clients(ref.service, ref.region(self.region))
+        arn = ref.arn
+        region = arn["region"] if arn is not None else self.region
+        if region is None:
+            raise SecretResolutionError(
+                f"{ref.text}: AWS_REGION is not set, so a reference without an ARN has no "
+                "region to be read from"
+            )
+        client = self._clients(ref.service, region)
         try:
             if ref.service == SECRETS_MANAGER:
                 answer = client.get_secret_value(SecretId=ref.identifier)
@@ -128,7 +138,7 @@ def resolve_tree(value: Any, resolver: Resolver) -> Any:
 
 def with_held_back(config: dict[str, Any], held_back: Mapping[str, Any]) -> dict[str, Any]:
     """`config` with the values the infrastructure held back, by JSON pointer (RFC 6901)."""
-    out = json.loads(json.dumps(config))
+    out: dict[str, Any] = json.loads(json.dumps(config))
     for pointer, value in held_back.items():
         parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
         cursor: Any = out
@@ -201,12 +211,10 @@ def read_spec(environ: Mapping[str, str]) -> dict[str, Any]:
     return document
 
 
-def region_of(environ: Mapping[str, str]) -> str:
-    """The region of references written without an ARN: the cluster's (the contract sets it)."""
-    region = environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")
-    if not region:
-        raise SecretResolutionError("AWS_REGION is not set: no region to read secrets from")
-    return region
+def region_of(environ: Mapping[str, str]) -> str | None:
+    """The region of references written without an ARN: the cluster's (the contract sets it;
+    a local run without references needs none)."""
+    return environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION") or None
 
 
 def resolve_serving(

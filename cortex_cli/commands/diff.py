@@ -22,7 +22,7 @@ from typing import Annotated
 
 import typer
 
-from cortex_cli import diff_sides, diff_upgrade, loading, output
+from cortex_cli import diff_risks, diff_sides, diff_upgrade, loading, output
 from cortex_cli.diff_sides import Side
 from cortex_cli.exit_codes import ExitCode
 from cortex_cli.options import ClusterConfigOpt, EnvOpt
@@ -126,19 +126,23 @@ def diff(
     changes = diff_graphs(base.graph, head.graph)
     # A Kubernetes version bump, as ordered steps; one EKS cannot take is refused here.
     upgrade = diff_upgrade.upgrade_of(changes, head_spec, target)
+    # What the head puts at risk (a public endpoint, policies on every API...), new ones first.
+    found = diff_risks.risks_of(base.spec, head_spec)
     report = build_report(
         changes,
         Names.from_specs([base.spec, head.spec]),
         title=title + _qualifiers(base, head, stack),
     )
     if output_format is Format.json:
-        output.emit_json(diff_upgrade.attach_json(to_json(report), upgrade))
+        document = diff_upgrade.attach_json(to_json(report), upgrade)
+        output.emit_json(diff_risks.attach_json(document, found))
     elif output_format is Format.markdown:
-        limit = max_chars - diff_upgrade.markdown_size(upgrade)
-        text = diff_upgrade.attach_markdown(render_markdown(report, limit=limit), upgrade)
-        output.echo(text.rstrip("\n"))
+        limit = max_chars - diff_upgrade.markdown_size(upgrade) - diff_risks.markdown_size(found)
+        text = diff_risks.attach_markdown(render_markdown(report, limit=limit), found)
+        output.echo(diff_upgrade.attach_markdown(text, upgrade).rstrip("\n"))
     else:
-        output.echo(diff_upgrade.attach_text(render_text(report), upgrade).rstrip("\n"))
+        text = diff_risks.attach_text(render_text(report), found)
+        output.echo(diff_upgrade.attach_text(text, upgrade).rstrip("\n"))
     if report.simulation.violations:
         raise typer.Exit(ExitCode.CHECKS_FAILED)
 

@@ -46,6 +46,7 @@ from infra.serving import metrics_stack
 from infra.serving.pod_template import API_LABEL
 from infra.serving.router_bootstrap import DEFAULT_LAYOUT
 from infra.serving.router_workload import SELECTOR as ROUTER_SELECTOR
+from infra.serving.workload import manifest
 
 Manifest = dict[str, Any]
 
@@ -251,7 +252,7 @@ class NetworkPolicies(pulumi.ComponentResource):
             created = k8s.networking.v1.NetworkPolicy(
                 f"{name}-{policy.namespace}-{policy.name}",
                 metadata=k8s.meta.v1.ObjectMetaArgs(name=policy.name, namespace=policy.namespace),
-                spec=policy.spec,  # type: ignore[arg-type]  # Kubernetes' camelCase
+                spec=manifest(policy.spec),
                 opts=pulumi.ResourceOptions(parent=self, provider=args.provider, depends_on=after),
             )
             opened.setdefault(policy.namespace, []).append(created)

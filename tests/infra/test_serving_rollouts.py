@@ -26,12 +26,18 @@ def _deployment(name: str) -> dict[str, object]:
 
 
 def test_spec_file_leaves_out_fields_only_the_infrastructure_uses() -> None:
-    """api.json has no autoscaling, update_strategy or node_groups: editing them restarts
-    nothing."""
+    """api.json has no autoscaling, update_strategy, node_groups or IAM fields: editing them
+    restarts nothing."""
     spec = load_spec(MIXED, environment="prod")
     api = spec.api("sentiment")
     document = api_spec_document(api, spec, bundle_uri="s3://b/k.zip", bundle_sha256="0" * 64)
-    assert set(INFRASTRUCTURE_ONLY) == {"autoscaling", "update_strategy", "node_groups"}
+    assert set(INFRASTRUCTURE_ONLY) == {
+        "autoscaling",
+        "update_strategy",
+        "node_groups",
+        "iam_policy_arns",
+        "secrets_kms_key_arns",
+    }
     assert not set(INFRASTRUCTURE_ONLY) & set(document["api"])
     assert document["api"]["predictor"]["path"] == api.predictor.path  # type: ignore[union-attr]
 

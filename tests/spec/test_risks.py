@@ -64,14 +64,34 @@ def test_careful_spec_has_no_risks(tmp_path: Path, env: str) -> None:
     assert _risks(tmp_path, env) == []
 
 
-def test_public_api_endpoint_open_to_all_is_a_risk_in_prod_only(tmp_path: Path) -> None:
-    """An API server endpoint open to 0.0.0.0/0 is flagged in prod, not in dev."""
+@pytest.mark.parametrize("env", ["prod", "dev"])
+def test_public_api_endpoint_open_to_all_is_a_risk_everywhere(tmp_path: Path, env: str) -> None:
+    """An API server endpoint open to 0.0.0.0/0 (the default) is flagged in every
+    environment, with both fixes."""
     wide = (
         "endpoint_public_access_cidrs: [203.0.113.0/24]",
         "endpoint_public_access_cidrs: [0.0.0.0/0]",
     )
-    assert _codes(_risks(tmp_path, "prod", wide)) == ["public-api-endpoint"]
-    assert _risks(tmp_path, "dev", wide) == []
+    found = _risks(tmp_path, env, wide)
+    assert _codes(found) == ["public-api-endpoint"]
+    assert env in found[0].message
+    assert "endpoint_public_access_cidrs" in found[0].reason
+    assert "endpoint_public_access: false" in found[0].reason
+    default = ("  endpoint_public_access_cidrs: [203.0.113.0/24]\n", "")
+    assert _codes(_risks(tmp_path, env, default)) == ["public-api-endpoint"]
+
+
+def test_cluster_policies_on_every_api_are_a_risk(tmp_path: Path) -> None:
+    """The explicit opt-in attaches cluster.iam_policy_arns to every role: flagged."""
+    opt_in = (
+        "  node_groups:",
+        "  iam_policy_arns: [arn:aws:iam::aws:policy/AmazonS3FullAccess]\n"
+        "  iam_policy_arns_scope: all_apis\n  node_groups:",
+    )
+    found = _risks(tmp_path, "dev", opt_in)
+    assert _codes(found) == ["policies-on-every-api"]
+    assert found[0].path == "cluster.iam_policy_arns"
+    assert "AmazonS3FullAccess" in found[0].message
 
 
 def test_private_endpoint_is_no_risk_even_with_open_cidrs(tmp_path: Path) -> None:
