@@ -7,6 +7,7 @@ written for that one workload (least privilege), plus any managed policies named
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +62,18 @@ class IrsaRoleArgs:
     tags: dict[str, str] = field(default_factory=dict)
 
 
+def attachment_key(arn: str, arns: tuple[str, ...]) -> str:
+    """An attachment's name suffix: its policy's name (plus a digest of the ARN when two
+    policies share a name), never its position. Keyed by position, removing the first
+    policy would replace attachment 0 with the second policy's ARN and delete attachment 1,
+    and IAM's DetachRolePolicy would then remove the policy that attachment 0 just
+    re-attached (AttachRolePolicy is idempotent: two attachments of one policy are one)."""
+    short = arn.rsplit("/", 1)[-1]
+    if sum(1 for other in arns if other.rsplit("/", 1)[-1] == short) == 1:
+        return short
+    return f"{short}-{hashlib.sha256(arn.encode()).hexdigest()[:8]}"
+
+
 class IrsaRole(pulumi.ComponentResource):
     """An IAM role that one Kubernetes service account may assume."""
 
@@ -94,7 +107,14 @@ class IrsaRole(pulumi.ComponentResource):
             grants.append(inline.id)
         for index, arn in enumerate(args.managed_policy_arns):
             attachment = aws.iam.RolePolicyAttachment(
-                f"{name}-managed-{index}", role=role.name, policy_arn=arn, opts=child
+                f"{name}-managed-{attachment_key(arn, args.managed_policy_arns)}",
+                role=role.name,
+                policy_arn=arn,
+                # Stacks deployed before attachments were keyed by policy knew them by
+                # position; the alias carries each over without a detach.
+                opts=pulumi.ResourceOptions(
+                    parent=self, aliases=[pulumi.Alias(name=f"{name}-managed-{index}")]
+                ),
             )
             grants.append(attachment.id)
         # A workload handed the bare role ARN could start before its permissions exist and

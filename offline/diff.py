@@ -16,8 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
-from cortex_spec.secret_literals import is_marker
-from offline.graph import SECRET, PlanGraph, PlannedResource
+from offline.graph import SECRET, PlanGraph, PlannedResource, is_masked
 from offline.paths import MISSING, Path, covers, format_path, parse_path
 from offline.replace_matcher import replacing_rule
 from offline.replacement_mode import delete_before_replace
@@ -157,8 +156,8 @@ def _compare(
 
 def _opaque_secret(before: Any, after: Any) -> bool:
     """A secret read from deployed state (`[secret]`: ciphertext there) against the plan's
-    marker of the same field: the two cannot be compared, and are not called a change."""
-    return (before == SECRET and is_marker(after)) or (after == SECRET and is_marker(before))
+    markers of the same field: the two cannot be compared, and are not called a change."""
+    return (before == SECRET and is_masked(after)) or (after == SECRET and is_masked(before))
 
 
 def _whole(

@@ -4,9 +4,10 @@ Normalisation makes it reviewable and byte-stable: resources sorted by URN, inte
 numbers as ints (protobuf sends every number as a double), secrets masked, assets shown by
 content hash rather than by their (temporary) path, unknowns spelled out.
 
-A Pulumi secret is shown as its marker, `[secret sha256:<12 hex>]`
-(`cortex_spec.secret_literals.marker`): never the value, but a changed value is a changed
-marker, so the diff still says that it changed.
+A Pulumi secret is shown as markers, `[secret sha256:<12 hex>]`
+(`cortex_spec.secret_literals.marker`), one per scalar: a secret object keeps its keys
+(a Secret's `stringData` stays a mapping that schema checks accept, and the diff names the
+key that changed), never a value, but a changed value is a changed marker.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import pulumi
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
-from cortex_spec.secret_literals import marker
+from cortex_spec.secret_literals import is_marker, marker
 
 SECRET = "[secret]"  # noqa: S105 - the mask shown instead of a secret
 UNKNOWN = "[unknown]"
@@ -101,8 +102,7 @@ class PlanGraph:
 def normalize(value: Any) -> Any:
     """Plain JSON data, stable across runs and machines."""
     if rpc.is_rpc_secret(value):
-        inner = normalize(value.get("value"))
-        return SECRET if inner == UNKNOWN else marker(inner)
+        return masked(normalize(value.get("value")))
     if isinstance(value, Unknown):
         return UNKNOWN
     if isinstance(value, float):
@@ -122,6 +122,26 @@ def normalize(value: Any) -> Any:
     if isinstance(value, pulumi.RemoteAsset | pulumi.RemoteArchive):
         return {"asset": "remote", "uri": str(value.uri)}
     return value
+
+
+def masked(value: Any) -> Any:
+    """A normalized secret: every scalar replaced by its marker, keys and nesting kept."""
+    if value == UNKNOWN:
+        return SECRET
+    if isinstance(value, dict):
+        return {key: masked(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [masked(item) for item in value]
+    return marker(value)
+
+
+def is_masked(value: Any) -> bool:
+    """Whether every scalar of `value` is a marker (what `masked` returns)."""
+    if isinstance(value, dict):
+        return all(is_masked(item) for item in value.values())
+    if isinstance(value, list):
+        return all(is_masked(item) for item in value)
+    return is_marker(value)
 
 
 def _file_digest(path: Path) -> dict[str, Any]:

@@ -2,8 +2,9 @@
 
 A malformed reference is an error at its value (a typo would otherwise reach the pod as the
 reference's text). A value that looks like a secret is a warning at its value, without the
-value: it is masked in every output, but it still sits in the spec's git history and in the
-Deployment, and only a reference keeps it out of both.
+value: it is masked in every output and reaches the pod through a Kubernetes Secret
+(infra/serving/literal_secrets.py), but it still sits in the spec's git history, and only
+a reference keeps it out of there.
 """
 
 from __future__ import annotations
@@ -44,8 +45,9 @@ def check_secrets(api: RealtimeAPI, path: Path) -> Iterator[Finding]:
     for literal in literals(api):
         yield Finding(
             (*path, *literal.path),
-            f"looks like a secret written into the spec ({literal.reason}); it is masked in "
-            "plans, diffs and the spec ConfigMap, but it is in git and in the pod spec",
+            f"looks like a secret written into the spec ({literal.reason}); plans, diffs and "
+            "the spec ConfigMap show it masked and the pod reads it from a Kubernetes Secret, "
+            "but it stays in the spec's git history",
             _MOVE_IT,
             severity="warning",
         )

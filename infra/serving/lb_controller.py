@@ -20,7 +20,11 @@ make it create a load balancer:
 
 Chart values and flags: `helm/aws-load-balancer-controller/values.yaml` and
 `templates/deployment.yaml` of kubernetes-sigs/aws-load-balancer-controller at v2.17.1
-(chart 1.17.1).
+(chart 1.17.1): `controllerConfig.featureGates` becomes `--feature-gates`,
+`disableIngressClassAnnotation` `--disable-ingress-class-annotation`, `enableShield`,
+`enableWaf`, `enableWafv2` and `enableBackendSecurityGroup` their flags. The gate's name is
+in `pkg/config/feature_gates.go` (`EnableServiceController`, on by default); only gates that
+version knows are set, since an unknown one stops the controller ("unknown feature").
 """
 
 from __future__ import annotations

@@ -13,7 +13,12 @@ from typing import Any, Final
 import pytest
 
 from offline.graph import PlanGraph, PlannedResource
-from tests.infra.serving_fixtures.plans import EXAMPLE_STACKS, example_plan, serving_plan
+from tests.infra.serving_fixtures.plans import (
+    EXAMPLE_STACKS,
+    example_plan,
+    secrets_plan,
+    serving_plan,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -71,6 +76,7 @@ def _parliament() -> Any:
 
 def plans() -> Iterator[PlanGraph]:
     yield serving_plan()
+    yield secrets_plan()
     for example, environment in EXAMPLE_STACKS:
         yield example_plan(example, environment)
 

@@ -12,6 +12,7 @@ from tests.infra.serving_fixtures.plans import (
     example_plan,
     is_plain_kubernetes,
     kubernetes_version,
+    secrets_plan,
     serving_plan,
 )
 
@@ -41,3 +42,9 @@ def test_example_objects_are_valid_kubernetes(example: str, environment: str | N
 def test_serving_acceptance_objects_are_valid_kubernetes() -> None:
     """The three-API plan's Deployments, Services, PDBs, ConfigMaps validate strictly."""
     assert invalid_objects(serving_plan(), "1.35") == []
+
+
+def test_secrets_fixture_objects_are_valid_kubernetes() -> None:
+    """Literal Secrets (stringData of markers), secretKeyRef variables and the secrets init
+    container validate strictly."""
+    assert invalid_objects(secrets_plan(), "1.35") == []

@@ -14,6 +14,8 @@ from offline.graph import PlanGraph, PlannedResource
 FIXTURES: Final = Path(__file__).resolve().parent
 PROGRAM: Final = FIXTURES / "program.py"
 THREE_APIS: Final = FIXTURES / "three_apis" / "cortex.yaml"
+# References of every form and secret-looking literals (fake values), for the secrets tests.
+SECRETS: Final = FIXTURES / "secrets" / "cortex.yaml"
 EXAMPLES: Final = FIXTURES.parents[2] / "examples"
 REGION: Final = "us-west-2"
 
@@ -45,6 +47,13 @@ def _config(example: str, environment: str | None) -> tuple[dict[str, str], Path
 def serving_plan() -> PlanGraph:
     """The acceptance spec, through the serving layer on a fixed platform stand-in."""
     config = {"cortex:spec": str(THREE_APIS)}
+    return evaluate(config, stack="serving", region=REGION, program=PROGRAM)
+
+
+@functools.cache
+def secrets_plan() -> PlanGraph:
+    """The secrets fixture through the serving layer, like `serving_plan`."""
+    config = {"cortex:spec": str(SECRETS)}
     return evaluate(config, stack="serving", region=REGION, program=PROGRAM)
 
 
