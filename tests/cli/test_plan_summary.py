@@ -59,12 +59,14 @@ def test_accelerator_totals_multiply_nodes_by_devices(prod: Spec) -> None:
 
 
 def test_dev_summary_names_the_plain_http_risk_with_its_reason() -> None:
-    """The section lists each risk with its field and a `why` line."""
+    """The section lists each risk with its field and a `why` line (dev's public endpoint
+    first, open to all as by default)."""
     summary = costs_and_risks(load_spec(MIXED, environment="dev"), _graph())
     assert (
         "    ! cluster.ssl_certificate_arn: the API load balancer serves plain HTTP" in summary.text
     )
-    assert summary.data["risks"][0]["code"] == "plain-http-to-internet"
+    codes = [risk["code"] for risk in summary.data["risks"]]
+    assert codes == ["public-api-endpoint", "plain-http-to-internet"]
 
 
 def test_prod_summary_has_no_risks_and_an_offline_cost(prod: Spec) -> None:
