@@ -24,7 +24,7 @@ from runtime.bundle import Bundle, BundleError, build_bundle, prefixed, read_rul
 
 if TYPE_CHECKING:
     from cortex_spec.loader import Spec
-    from cortex_spec.models.api import RealtimeAPI
+    from cortex_spec.models.api import WorkloadAPI
 
 # Written by the Pulumi program into the folder it runs in (the project's).
 GENERATED_DIR: Final = ".cortex-infra"
@@ -73,7 +73,7 @@ def generated_files(folder: Path) -> list[str]:
     return [p.relative_to(folder).as_posix() for p in generated.rglob("*") if p.is_file()]
 
 
-def build_api_bundle(spec: Spec, api: RealtimeAPI) -> Bundle:
+def build_api_bundle(spec: Spec, api: WorkloadAPI) -> Bundle:
     """The deterministic bundle of one predictor API (`BundleError` when unreadable)."""
     if api.predictor is None:
         raise ValueError(f"API {api.name} runs its own containers and has no bundle")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.models.api import WorkloadAPI
 from runtime.secret_refs import SECRETS_MANAGER, SSM, SecretRef, SecretRefError, is_reference, parse
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 Path = tuple[str | int, ...]
 
 
-def managed_policy_arns(api: RealtimeAPI, spec: Spec) -> tuple[str, ...]:
+def managed_policy_arns(api: WorkloadAPI, spec: Spec) -> tuple[str, ...]:
     """The API's own policies, then the cluster's when they apply to every API."""
     shared = spec.cluster.iam_policy_arns if spec.policies_on_every_api else []
     return tuple(dict.fromkeys([*api.iam_policy_arns, *shared]))
@@ -39,7 +39,7 @@ def _tree(value: Any, path: Path) -> Iterator[tuple[Path, str]]:
         yield path, value
 
 
-def reference_texts(api: RealtimeAPI) -> Iterator[tuple[Path, str]]:
+def reference_texts(api: WorkloadAPI) -> Iterator[tuple[Path, str]]:
     """Every `secret:` value of the API with its path inside the API, in spec order."""
     if api.predictor is not None:
         yield from _tree(api.predictor.env, ("predictor", "env"))
@@ -49,7 +49,7 @@ def reference_texts(api: RealtimeAPI) -> Iterator[tuple[Path, str]]:
         yield from _tree(container.env, ("pod", "containers", index, "env"))
 
 
-def references(api: RealtimeAPI) -> list[SecretRef]:
+def references(api: WorkloadAPI) -> list[SecretRef]:
     """The API's valid references (invalid ones are spec errors, reported by the rules)."""
     found = []
     for _, text in reference_texts(api):
@@ -60,7 +60,7 @@ def references(api: RealtimeAPI) -> list[SecretRef]:
     return found
 
 
-def container_has_references(api: RealtimeAPI, container: str) -> bool:
+def container_has_references(api: WorkloadAPI, container: str) -> bool:
     containers = api.pod.containers if api.pod and api.pod.containers else []
     return any(
         is_reference(value) for c in containers if c.name == container for value in c.env.values()
@@ -73,7 +73,7 @@ def _service_host(service: str, region: str, partition: str) -> str:
 
 
 def secret_statements(
-    api: RealtimeAPI, *, partition: str, region: str, account: str
+    api: WorkloadAPI, *, partition: str, region: str, account: str
 ) -> list[dict[str, Any]]:
     """IAM statements that let the API's role read exactly what its references name."""
     refs = references(api)

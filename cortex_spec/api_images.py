@@ -24,7 +24,7 @@ from typing import Final, Literal
 
 from cortex_spec import catalog
 from cortex_spec.api_dependencies import REQUIREMENTS, SCRIPT, Dependencies
-from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.models.api import WorkloadAPI
 from cortex_spec.models.cluster import ClusterConfig
 from cortex_spec.node_profiles import NodeProfile
 from cortex_spec.rules.compute_fit import placements
@@ -41,12 +41,12 @@ RUNTIME_LOCK: Final = "requirements.lock"
 DOCKERFILE: Final = "Dockerfile"
 
 
-def variant_of(api: RealtimeAPI) -> Variant:
+def variant_of(api: WorkloadAPI) -> Variant:
     """The base an API runs on: its accelerator's, or `cpu` for the container form's proxy."""
     return _VARIANT[api.accelerator] if api.form == "predictor" else "cpu"
 
 
-def platforms_of(api: RealtimeAPI, profiles: list[NodeProfile]) -> tuple[str, ...]:
+def platforms_of(api: WorkloadAPI, profiles: list[NodeProfile]) -> tuple[str, ...]:
     """The platforms of every instance type the API's replicas may land on, sorted."""
     found = set()
     for group in placements(api, profiles):
@@ -57,7 +57,7 @@ def platforms_of(api: RealtimeAPI, profiles: list[NodeProfile]) -> tuple[str, ..
     return tuple(sorted(found)) or (DEFAULT_PLATFORM,)
 
 
-def overridden(api: RealtimeAPI, cluster: ClusterConfig) -> str | None:
+def overridden(api: WorkloadAPI, cluster: ClusterConfig) -> str | None:
     """`predictor.image`, else `cluster.runtime_image`: an image the user builds, so the
     stack builds nothing for this API."""
     if api.predictor is not None and api.predictor.image:

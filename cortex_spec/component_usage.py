@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.models.api import WorkloadAPI
 from cortex_spec.models.cluster import ClusterConfig
 from cortex_spec.node_profiles import profile
 from cortex_spec.version_matrix import Usage
 
 
-def scales_to_zero(api: RealtimeAPI) -> bool:
+def scales_to_zero(api: WorkloadAPI) -> bool:
     """`min_replicas: 0`: the API is woken by the HTTP add-on's interceptor (the same rule as
     infra/serving/scaling_rules.scales_to_zero; a test keeps them equal)."""
     return api.autoscaling.min_replicas == 0
 
 
-def uses(cluster: ClusterConfig, apis: Iterable[RealtimeAPI]) -> frozenset[Usage]:
+def uses(cluster: ClusterConfig, apis: Iterable[WorkloadAPI]) -> frozenset[Usage]:
     found: set[Usage] = {"always"}
     for group in cluster.worker_groups:
         accelerator = profile(group).accelerator

@@ -17,19 +17,22 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from cortex_spec import limits
+from cortex_spec import catalog, limits
 from cortex_spec.diagnostics import Finding, findings_from_validation, to_problems
 from cortex_spec.environments import apply_environment, check_overrides, environment_names
 from cortex_spec.errors import Problem, SpecError, in_file_order
 from cortex_spec.inputs import combined, pair, read, top_level, undefined_environment
-from cortex_spec.models.api import CORTEX_KINDS, SUPPORTED_KINDS, RealtimeAPI
+from cortex_spec.models.api import ApiBase, WorkloadAPI
 from cortex_spec.models.cluster import ClusterConfig
+from cortex_spec.models.kinds import CORTEX_KINDS, NOT_YET, SUPPORTED_KINDS, model_for
+from cortex_spec.models.traffic_splitter import TrafficSplitter
 from cortex_spec.node_profiles import NodeProfile, profile, system_profile
 from cortex_spec.rules.api_rules import check_api, check_unique
 from cortex_spec.rules.cluster_rules import check_cluster
 from cortex_spec.rules.compute_fit import check_placement
 from cortex_spec.rules.file_rules import check_bundles
 from cortex_spec.rules.iam_rules import check_policy_scope
+from cortex_spec.rules.splitter_rules import check_splitter
 from cortex_spec.rules.version_rules import check_versions
 from cortex_spec.source import Node, SourceText, to_plain
 from cortex_spec.source import Path as Path_
@@ -39,14 +42,20 @@ M = TypeVar("M", bound=BaseModel)
 
 @dataclass(frozen=True)
 class Spec:
-    """A validated spec, resolved for one environment."""
+    """A validated spec, resolved for one environment.
+
+    `apis` are the APIs that run pods (RealtimeAPI, AsyncAPI), `splitters` the
+    TrafficSplitters; `positions` maps every API's name to its index in the file's `apis:`.
+    """
 
     cluster: ClusterConfig
-    apis: tuple[RealtimeAPI, ...]
+    apis: tuple[WorkloadAPI, ...]
     environment: str | None
     project_dir: Path
     files: tuple[str, ...]
     warnings: tuple[Problem, ...]
+    splitters: tuple[TrafficSplitter, ...] = ()
+    positions: Mapping[str, int] = field(default_factory=dict)
     # The merged, located tree and the files' text: what `problem` locates paths in.
     tree: Node | None = field(default=None, repr=False, compare=False)
     sources: Mapping[str, SourceText] = field(default_factory=dict, repr=False, compare=False)
@@ -77,6 +86,12 @@ class Spec:
         return system_profile(self.cluster.system_node_group)
 
     @property
+    def entries(self) -> tuple[ApiBase, ...]:
+        """Every API of every kind, in the file's order."""
+        every: list[ApiBase] = [*self.apis, *self.splitters]
+        return tuple(sorted(every, key=lambda a: self.positions.get(a.name, len(every))))
+
+    @property
     def spec_files_in_project(self) -> tuple[str, ...]:
         """The spec's own files inside `project_dir`, as relative POSIX paths.
 
@@ -85,10 +100,16 @@ class Spec:
         """
         return _inside(self.files, self.project_dir)
 
-    def api(self, name: str) -> RealtimeAPI:
+    def api(self, name: str) -> WorkloadAPI:
         for api in self.apis:
             if api.name == name:
                 return api
+        raise KeyError(name)
+
+    def splitter(self, name: str) -> TrafficSplitter:
+        for splitter in self.splitters:
+            if splitter.name == name:
+                return splitter
         raise KeyError(name)
 
 
@@ -116,23 +137,26 @@ def load_spec(
     project_dir = Path(path).resolve().parent
     cluster, findings = _validate(ClusterConfig, data.get("cluster"), ("cluster",))
     dirs = (project_dir, Path(path).parent)
-    apis, api_findings = _validate_apis(data.get("apis"), cluster, dirs, tuple(sources))
+    entries, api_findings = _validate_apis(data.get("apis"), cluster, dirs, tuple(sources))
     findings += api_findings
     if cluster is not None:
+        workloads = [a for _, a in entries if isinstance(a, WorkloadAPI)]
         findings += check_cluster(cluster)
-        findings += check_versions(cluster, apis)
-        findings += check_policy_scope(cluster, apis, cortex_file=cluster_config is not None)
+        findings += check_versions(cluster, workloads)
+        findings += check_policy_scope(cluster, workloads, cortex_file=cluster_config is not None)
     errors = [f for f in findings if f.severity == "error"]
     _raise_if(errors, merged, sources, data)
     warnings = [f for f in findings if f.severity == "warning"]
     assert cluster is not None
     return Spec(
         cluster=cluster,
-        apis=tuple(apis),
+        apis=tuple(a for _, a in entries if isinstance(a, WorkloadAPI)),
         environment=environment if environment in names else None,
         project_dir=project_dir,
         files=tuple(sources),
         warnings=in_file_order(to_problems(warnings, merged, data, sources)),
+        splitters=tuple(a for _, a in entries if isinstance(a, TrafficSplitter)),
+        positions={a.name: index for index, a in reversed(entries)},
         tree=merged,
         sources=sources,
         cortex_cluster_file=cluster_config is not None,
@@ -188,12 +212,13 @@ def _validate(
 
 def _validate_apis(
     raw: Any, cluster: ClusterConfig | None, dirs: tuple[Path, Path], files: tuple[str, ...]
-) -> tuple[list[RealtimeAPI], list[Finding]]:
-    """Each API alone, then across APIs, then the project folder as the bundle the predictor
-    form ships; `dirs` is the spec's folder, resolved and as given; `files`, the spec's."""
+) -> tuple[list[tuple[int, ApiBase]], list[Finding]]:
+    """Each API alone (with its kind's model), then across APIs, then the project folder as
+    the bundle the predictor form ships; `dirs` is the spec's folder, resolved and as given;
+    `files`, the spec's."""
     findings: list[Finding] = []
     errors = 0
-    valid: list[tuple[int, RealtimeAPI]] = []
+    valid: list[tuple[int, ApiBase]] = []
     profiles = [profile(g) for g in cluster.worker_groups] if cluster is not None else None
     for index, item in enumerate(raw or []):
         path = ("apis", index)
@@ -207,8 +232,13 @@ def _validate_apis(
         if api is not None:
             valid.append((index, api))
     findings += check_unique(valid)
-    findings += check_bundles(valid, dirs[0], _inside(files, dirs[0]))
-    return [api for _, api in valid], findings
+    by_name = {api.name: api for _, api in valid}
+    for index, api in valid:
+        if isinstance(api, TrafficSplitter):
+            findings += check_splitter(api, ("apis", index), by_name)
+    workloads = [(index, api) for index, api in valid if isinstance(api, WorkloadAPI)]
+    findings += check_bundles(workloads, dirs[0], _inside(files, dirs[0]))
+    return valid, findings
 
 
 def _inside(files: tuple[str, ...], project_dir: Path) -> tuple[str, ...]:
@@ -223,21 +253,35 @@ def _inside(files: tuple[str, ...], project_dir: Path) -> tuple[str, ...]:
 
 def _validate_api(
     item: Any, path: Path_, profiles: list[NodeProfile] | None, dirs: tuple[Path, Path]
-) -> tuple[RealtimeAPI | None, list[Finding]]:
+) -> tuple[ApiBase | None, list[Finding]]:
     kind = item.get("kind") if isinstance(item, dict) else None
-    if kind in CORTEX_KINDS and kind not in SUPPORTED_KINDS:
-        return None, [
-            Finding(
-                (*path, "kind"),
-                f"{kind} is not supported yet",
-                "cortex-infra serves RealtimeAPI; keep this API on Cortex or "
-                "change it to a RealtimeAPI",
-            )
-        ]
-    api, findings = _validate(RealtimeAPI, item, path)
+    model = model_for(kind)
+    if model is None:
+        return None, [_kind_finding(path, kind, isinstance(item, dict))]
+    api, findings = _validate(model, item, path)
     if api is None:
         return None, findings
-    findings += check_api(api, path, dirs[0], dirs[1])
-    if profiles is not None:
-        findings += check_placement(api, path, profiles)
+    if isinstance(api, WorkloadAPI):
+        findings += check_api(api, path, dirs[0], dirs[1])
+        if profiles is not None:
+            findings += check_placement(api, path, profiles)
     return api, findings
+
+
+def _kind_finding(path: tuple[str | int, ...], kind: object, is_mapping: bool) -> Finding:
+    """A kind that does not load: missing, not yet supported, or unknown."""
+    supported = ", ".join(SUPPORTED_KINDS)
+    if not is_mapping:
+        return Finding(path, "must be a mapping (an API)", "start each API with `- name:`")
+    if kind is None:
+        return Finding(path, "kind is required", f"add `kind:` ({supported})")
+    if isinstance(kind, str) and kind in NOT_YET:
+        return Finding(
+            (*path, "kind"),
+            f"{kind} is not supported yet",
+            f"cortex-infra serves {supported}; {NOT_YET[kind]}",
+        )
+    known = [*SUPPORTED_KINDS, *(k for k in CORTEX_KINDS if k not in SUPPORTED_KINDS)]
+    close = catalog.suggest(str(kind), known)
+    hint = f"did you mean {close[0]}?" if close else f"use one of {supported}"
+    return Finding((*path, "kind"), f'unknown kind "{kind}"', hint)

@@ -7,6 +7,8 @@ from typing import Any
 from cortex_spec.component_usage import uses
 from cortex_spec.kubernetes_versions import calendar
 from cortex_spec.loader import Spec
+from cortex_spec.models.api import WorkloadAPI
+from cortex_spec.models.traffic_splitter import TrafficSplitter
 from cortex_spec.node_profiles import NodeProfile
 from cortex_spec.quantities import cpu_text, memory_text
 from cortex_spec.rules.compute_fit import eligible, placements
@@ -43,33 +45,48 @@ def _node_group(p: NodeProfile) -> dict[str, Any]:
     }
 
 
+def _workload(api: WorkloadAPI, profiles: list[NodeProfile]) -> dict[str, Any]:
+    request = api.request
+    return {
+        "name": api.name,
+        "kind": api.kind,
+        "form": api.form,
+        "endpoint": api.endpoint,
+        "accelerator": api.accelerator,
+        "request": {
+            "cpu": cpu_text(request.cpu_millis),
+            "memory": memory_text(request.memory_bytes),
+            "gpu": request.gpu,
+            "inf": request.inf,
+        },
+        "replicas": {
+            "min": api.autoscaling.min_replicas,
+            "init": api.init_replicas,
+            "max": api.autoscaling.max_replicas,
+        },
+        "eligible_node_groups": [p.name for p in eligible(api, profiles)],
+        "runs_on": [p.name for p in placements(api, profiles)],
+    }
+
+
+def _splitter(splitter: TrafficSplitter) -> dict[str, Any]:
+    return {
+        "name": splitter.name,
+        "kind": splitter.kind,
+        "endpoint": splitter.endpoint,
+        "targets": [
+            {"name": t.name, "weight": t.weight, "shadow": t.shadow} for t in splitter.apis
+        ],
+    }
+
+
 def overview(spec: Spec) -> dict[str, Any]:
     profiles = spec.profiles
-    apis = []
-    for api in spec.apis:
-        request = api.request
-        apis.append(
-            {
-                "name": api.name,
-                "kind": api.kind,
-                "form": api.form,
-                "endpoint": api.endpoint,
-                "accelerator": api.accelerator,
-                "request": {
-                    "cpu": cpu_text(request.cpu_millis),
-                    "memory": memory_text(request.memory_bytes),
-                    "gpu": request.gpu,
-                    "inf": request.inf,
-                },
-                "replicas": {
-                    "min": api.autoscaling.min_replicas,
-                    "init": api.init_replicas,
-                    "max": api.autoscaling.max_replicas,
-                },
-                "eligible_node_groups": [p.name for p in eligible(api, profiles)],
-                "runs_on": [p.name for p in placements(api, profiles)],
-            }
-        )
+    apis = [
+        _workload(api, profiles) if isinstance(api, WorkloadAPI) else _splitter(api)
+        for api in spec.entries
+        if isinstance(api, WorkloadAPI | TrafficSplitter)
+    ]
     cluster = spec.cluster
     return {
         "cluster": {

@@ -166,7 +166,8 @@ def _load_balancer(spec: Spec) -> list[Risk]:
 def _spot_only(spec: Spec) -> list[Risk]:
     profiles = spec.profiles
     found = []
-    for index, api in enumerate(spec.apis):
+    for api in spec.apis:
+        index = spec.positions.get(api.name, 0)
         if api.autoscaling.min_replicas < 1:
             continue
         where = placements(api, profiles)

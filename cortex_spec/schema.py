@@ -6,6 +6,7 @@ import copy
 from typing import Any
 
 from cortex_spec.models.document import SpecDocument
+from cortex_spec.models.kinds import SUPPORTED_KINDS
 
 SCHEMA_ID = "https://cortex-infra.dev/schema/cortex.json"
 
@@ -24,7 +25,8 @@ def json_schema() -> dict[str, Any]:
         cluster, keep=(), list_item=("node_groups", "NodeGroupOverride")
     )
     defs["NodeGroupOverride"] = _partial(defs["NodeGroup"], keep=("name",))
-    defs["RealtimeAPIOverride"] = _partial(defs["RealtimeAPI"], keep=("name",))
+    for kind in SUPPORTED_KINDS:
+        defs[f"{kind}Override"] = _partial(defs[kind], keep=("name",))
     override = defs["EnvironmentOverride"]["properties"]
     override["cluster"] = {
         "anyOf": [{"$ref": "#/$defs/ClusterOverride"}, {"type": "null"}],
@@ -32,7 +34,11 @@ def json_schema() -> dict[str, Any]:
     }
     override["apis"] = {
         "anyOf": [
-            {"type": "array", "items": {"$ref": "#/$defs/RealtimeAPIOverride"}},
+            {
+                "type": "array",
+                # An override may leave `kind` out (it comes from the base), so no discriminator.
+                "items": {"anyOf": [{"$ref": f"#/$defs/{k}Override"} for k in SUPPORTED_KINDS]},
+            },
             {"type": "null"},
         ],
         "description": override["apis"].get("description", ""),

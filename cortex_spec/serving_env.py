@@ -11,7 +11,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from cortex_spec.api_iam import container_has_references
-from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.models.api import WorkloadAPI
 from cortex_spec.secret_literals import looks_secret, marker, pointer, walk
 from runtime import contract
 
@@ -33,13 +33,13 @@ INFRASTRUCTURE_ONLY = (
 PREDICTOR_INFRASTRUCTURE_ONLY = ("bundle_root",)
 
 
-def _require_bundle(api: RealtimeAPI, bundle_uri: str | None, bundle_sha256: str | None) -> None:
+def _require_bundle(api: WorkloadAPI, bundle_uri: str | None, bundle_sha256: str | None) -> None:
     if api.form == "predictor" and (bundle_uri is None or bundle_sha256 is None):
         raise ValueError(f"API {api.name}: the predictor form needs the bundle's URI and SHA-256")
 
 
 def serving_environment(
-    api: RealtimeAPI,
+    api: WorkloadAPI,
     spec: Spec,
     *,
     bundle_uri: str | None = None,
@@ -117,7 +117,7 @@ def serving_environment(
     return {**env, **dict(sorted(user.items()))}
 
 
-def max_body_bytes(api: RealtimeAPI) -> int:
+def max_body_bytes(api: WorkloadAPI) -> int:
     """The body limit of the container that reads request bodies whole: the runtime in the
     predictor form, the proxy (100Mi) in the container form (runtime.contract)."""
     if api.form == "predictor":
@@ -128,7 +128,7 @@ def max_body_bytes(api: RealtimeAPI) -> int:
     return contract.max_body_bytes(memory, api.max_concurrency + api.max_queue_length)
 
 
-def held_back_config(api: RealtimeAPI) -> dict[str, Any]:
+def held_back_config(api: WorkloadAPI) -> dict[str, Any]:
     """The predictor's secret-looking config values, by JSON pointer: kept out of the spec
     file (a ConfigMap, readable by anyone who may read the namespace's ConfigMaps)."""
     if api.predictor is None:
@@ -161,7 +161,7 @@ def masked(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def api_spec_document(
-    api: RealtimeAPI,
+    api: WorkloadAPI,
     spec: Spec | None = None,
     *,
     bundle_uri: str | None = None,

@@ -68,14 +68,22 @@ SPEC_FILE_NAME: Final = "api.json"
 PROJECT_DIR: Final = "/mnt/project"
 SECRETS_DIR: Final = "/cortex/secrets"
 
-# The proxy sidecar's requests, counted in the compute-fit check (Cortex: 100m / 100Mi).
-PROXY_CPU_MILLIS: Final = 100
-PROXY_MEMORY_MIB: Final = 100
+# A sidecar's requests (the container form's proxy, an AsyncAPI's dequeuer), counted in the
+# compute-fit check: Cortex requested 100m / 100Mi for each (cortex-spec.md §6, §8).
+SIDECAR_CPU_MILLIS: Final = 100
+SIDECAR_MEMORY_MIB: Final = 100
+PROXY_CPU_MILLIS: Final = SIDECAR_CPU_MILLIS
+PROXY_MEMORY_MIB: Final = SIDECAR_MEMORY_MIB
 PROXY_CONTAINER_NAME: Final = "proxy"
+DEQUEUER_CONTAINER_NAME: Final = "dequeuer"
 API_CONTAINER_NAME: Final = "api"
 # The container form's init container that resolves `secret:` variables.
 SECRETS_CONTAINER_NAME: Final = "cortex-secrets"
-RESERVED_CONTAINER_NAMES: Final = (PROXY_CONTAINER_NAME, "dequeuer", SECRETS_CONTAINER_NAME)
+RESERVED_CONTAINER_NAMES: Final = (
+    PROXY_CONTAINER_NAME,
+    DEQUEUER_CONTAINER_NAME,
+    SECRETS_CONTAINER_NAME,
+)
 
 # Shutdown: Kubernetes waits this long after SIGTERM (Cortex used 60 s). A preStop pause
 # first lets the load balancer stop sending new requests to the pod (the controller

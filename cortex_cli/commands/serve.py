@@ -32,7 +32,7 @@ from cortex_spec import Problem, Spec, SpecError
 from cortex_spec.api_bundles import build_api_bundle, bundle_root
 from cortex_spec.api_dependencies import SCRIPT, read_dependencies, required_distributions
 from cortex_spec.errors import Location
-from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.models.api import WorkloadAPI
 from cortex_spec.serving_env import api_spec_document, serving_environment
 from runtime import contract
 from runtime.bundle import Bundle, BundleError
@@ -42,7 +42,7 @@ PortOpt = Annotated[int, typer.Option("--port", min=1, max=65535, help="Local po
 HostOpt = Annotated[str, typer.Option("--host", help="Local address to bind.")]
 
 
-def _select(spec: Spec, name: str) -> RealtimeAPI:
+def _select(spec: Spec, name: str) -> WorkloadAPI:
     try:
         api = spec.api(name)
     except KeyError:
@@ -72,7 +72,7 @@ def _installed(name: str) -> bool:
     return True
 
 
-def _check_requirements(spec: Spec, api: RealtimeAPI, bundle: Bundle) -> None:
+def _check_requirements(spec: Spec, api: WorkloadAPI, bundle: Bundle) -> None:
     """Refuse to start while a distribution of the API's requirements.txt is missing here."""
     assert api.predictor is not None
     dependencies = read_dependencies(api.name, bundle, bundle_root(api.predictor).as_posix())
@@ -102,7 +102,7 @@ def _check_requirements(spec: Spec, api: RealtimeAPI, bundle: Bundle) -> None:
     )
 
 
-def _environment(spec: Spec, api: RealtimeAPI, work: Path, port: int) -> dict[str, str]:
+def _environment(spec: Spec, api: WorkloadAPI, work: Path, port: int) -> dict[str, str]:
     try:
         bundle = build_api_bundle(spec, api)
     except BundleError as error:

@@ -62,6 +62,13 @@ def render(summary: dict[str, Any]) -> None:
     if not summary["apis"]:
         output.echo("  (none)")
     for api in summary["apis"]:
+        if "targets" in api:
+            split = ", ".join(
+                f"{t['name']} {t['weight']}%" + (" (shadow)" if t["shadow"] else "")
+                for t in api["targets"]
+            )
+            output.echo(f"  {api['name']:<20} {api['endpoint']:<24} {'split':<10} {split}")
+            continue
         request = api["request"]
         memory = parse_quantity(request["memory"]).whole
         needs = f"cpu {request['cpu']}, mem {memory_display(memory) if memory else 'unset'}"
@@ -69,8 +76,9 @@ def render(summary: dict[str, Any]) -> None:
             needs += f", gpu {request['gpu']}"
         if request["inf"]:
             needs += f", inf {request['inf']}"
+        form = f"{api['form']}, async" if api["kind"] == "AsyncAPI" else api["form"]
         output.echo(
-            f"  {api['name']:<20} {api['endpoint']:<24} {api['form']:<10} {needs}  "
+            f"  {api['name']:<20} {api['endpoint']:<24} {form:<10} {needs}  "
             f"→ runs on: {', '.join(api['runs_on'])}"
         )
 

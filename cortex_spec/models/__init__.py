@@ -1,11 +1,23 @@
 """The spec's pydantic models (strict, frozen, every field described)."""
 
-from cortex_spec.models.api import Autoscaling, Networking, RealtimeAPI, UpdateStrategy
+from cortex_spec.models.api import (
+    ApiBase,
+    Autoscaling,
+    Networking,
+    RealtimeAPI,
+    UpdateStrategy,
+    WorkloadAPI,
+)
+from cortex_spec.models.async_api import AsyncAPI
 from cortex_spec.models.cluster import ClusterConfig, ExistingSubnet, NodeGroup, SpotConfig
 from cortex_spec.models.document import SpecDocument
-from cortex_spec.models.workload import Compute, Container, Pod, Predictor, Probe
+from cortex_spec.models.traffic_splitter import SplitTarget, TrafficSplitter
+from cortex_spec.models.workload import AsyncPod, Compute, Container, Pod, Predictor, Probe
 
 __all__ = [
+    "ApiBase",
+    "AsyncAPI",
+    "AsyncPod",
     "Autoscaling",
     "ClusterConfig",
     "Compute",
@@ -18,6 +30,9 @@ __all__ = [
     "Probe",
     "RealtimeAPI",
     "SpecDocument",
+    "SplitTarget",
     "SpotConfig",
+    "TrafficSplitter",
     "UpdateStrategy",
+    "WorkloadAPI",
 ]

@@ -1,4 +1,5 @@
-"""`apis[]` — a RealtimeAPI: its endpoint, autoscaling, rollout and workload."""
+"""`apis[]`: what every kind shares (name, endpoint), what the kinds that run pods share
+(workload, autoscaling, rollout), and the RealtimeAPI."""
 
 from __future__ import annotations
 
@@ -18,22 +19,19 @@ from cortex_spec.models.base import (
     shown,
 )
 from cortex_spec.models.scaling import Autoscaling, UpdateStrategy
-from cortex_spec.models.workload import Compute, Pod, Predictor
+from cortex_spec.models.workload import AsyncPod, Compute, Pod, Predictor
 from runtime import contract
 
 __all__ = [
-    "CORTEX_KINDS",
-    "SUPPORTED_KINDS",
+    "ApiBase",
     "Autoscaling",
     "Networking",
     "RealtimeAPI",
     "Request",
     "UpdateStrategy",
+    "WorkloadAPI",
     "canonical_endpoint",
 ]
-
-SUPPORTED_KINDS = ("RealtimeAPI",)
-CORTEX_KINDS = ("RealtimeAPI", "AsyncAPI", "BatchAPI", "TaskAPI", "TrafficSplitter")
 
 # Cortex v0.42's endpoint characters (pkg/lib/urls/urls.go, `_endpointRegex`): no
 # percent-escapes, no characters a client, the ALB or the router would encode, decode or
@@ -107,14 +105,29 @@ class Request:
     inf: int
 
 
-class RealtimeAPI(StrictModel):
-    """A synchronous HTTP API behind the shared load balancer."""
+class ApiBase(StrictModel):
+    """What every kind has: a name, a kind, and an endpoint on the shared load balancer."""
 
     name: Annotated[str, Field(description="API name (DNS-1035, at most 42 characters).")]
-    kind: Annotated[Literal["RealtimeAPI"], Field(description="API kind; RealtimeAPI.")]
+    kind: Annotated[str, Field(description="API kind.")]
     networking: Annotated[
         Networking, Field(default_factory=Networking, description="Endpoint path.")
     ]
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return check_dns1035(value, "API name", 42)
+
+    @property
+    def endpoint(self) -> str:
+        raw = self.networking.endpoint or self.name
+        return raw if raw.startswith("/") else f"/{raw}"
+
+
+class WorkloadAPI(ApiBase):
+    """An API that runs pods (RealtimeAPI, AsyncAPI): its workload, scaling and rollout."""
+
     node_groups: Annotated[
         list[str] | None,
         Field(default=None, description="Node groups it may run on; default all that fit."),
@@ -132,7 +145,7 @@ class RealtimeAPI(StrictModel):
         Compute | None, Field(default=None, description="Predictor form: replica resources.")
     ]
     pod: Annotated[
-        Pod | None,
+        Pod | AsyncPod | None,
         Field(default=None, description="Port and concurrency; container form: containers."),
     ]
     iam_policy_arns: Annotated[
@@ -155,11 +168,6 @@ class RealtimeAPI(StrictModel):
             "(aws/secretsmanager, aws/ssm) need nothing here. Not in Cortex.",
         ),
     ]
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        return check_dns1035(value, "API name", 42)
 
     @model_validator(mode="after")
     def _one_form(self) -> Self:
@@ -186,9 +194,9 @@ class RealtimeAPI(StrictModel):
         return "predictor" if self.predictor is not None else "container"
 
     @property
-    def endpoint(self) -> str:
-        raw = self.networking.endpoint or self.name
-        return raw if raw.startswith("/") else f"/{raw}"
+    def is_async(self) -> bool:
+        """Whether requests reach the API through a queue (AsyncAPI), not directly."""
+        return self.kind == "AsyncAPI"
 
     @property
     def port(self) -> int:
@@ -200,7 +208,12 @@ class RealtimeAPI(StrictModel):
 
     @property
     def max_queue_length(self) -> int:
-        return self.pod.max_queue_length if self.pod else 100
+        """Requests one replica queues beyond `max_concurrency` (Cortex's default 100). An
+        AsyncAPI has no such queue: its dequeuer hands a replica at most `max_concurrency`
+        requests, so its serving container never queues more than that."""
+        if isinstance(self.pod, Pod):
+            return self.pod.max_queue_length
+        return self.max_concurrency if self.is_async else 100
 
     @property
     def init_replicas(self) -> int:
@@ -221,14 +234,21 @@ class RealtimeAPI(StrictModel):
         ]
 
     @property
+    def sidecars(self) -> tuple[str, ...]:
+        """The containers the platform adds to a replica: the container form's proxy, and
+        an AsyncAPI's dequeuer (both forms), as Cortex added them."""
+        if self.is_async:
+            return (contract.DEQUEUER_CONTAINER_NAME,)
+        return (contract.PROXY_CONTAINER_NAME,) if self.form == "container" else ()
+
+    @property
     def request(self) -> Request:
         computes = self.computes
-        sidecar = self.form == "container"
+        sidecars = len(self.sidecars)
         return Request(
-            cpu_millis=sum(c.cpu.millis for c in computes)
-            + (contract.PROXY_CPU_MILLIS if sidecar else 0),
+            cpu_millis=sum(c.cpu.millis for c in computes) + sidecars * contract.SIDECAR_CPU_MILLIS,
             memory_bytes=sum(c.mem.whole for c in computes if c.mem)
-            + (contract.PROXY_MEMORY_MIB * 2**20 if sidecar else 0),
+            + sidecars * contract.SIDECAR_MEMORY_MIB * 2**20,
             gpu=sum(c.gpu for c in computes),
             inf=sum(c.inf for c in computes),
         )
@@ -239,3 +259,13 @@ class RealtimeAPI(StrictModel):
         if request.gpu:
             return "nvidia"
         return "neuron" if request.inf else "none"
+
+
+class RealtimeAPI(WorkloadAPI):
+    """A synchronous HTTP API behind the shared load balancer."""
+
+    kind: Annotated[Literal["RealtimeAPI"], Field(description="API kind; RealtimeAPI.")]
+    pod: Annotated[
+        Pod | None,
+        Field(default=None, description="Port and concurrency; container form: containers."),
+    ]

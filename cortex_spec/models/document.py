@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from cortex_spec.models.api import RealtimeAPI
 from cortex_spec.models.base import StrictModel
 from cortex_spec.models.cluster import ClusterConfig
+from cortex_spec.models.kinds import AnyAPI
 
 
 class EnvironmentOverride(StrictModel):
@@ -29,7 +29,11 @@ class SpecDocument(StrictModel):
 
     cluster: Annotated[ClusterConfig, Field(description="The EKS cluster and its node groups.")]
     apis: Annotated[
-        list[RealtimeAPI], Field(default_factory=list, description="The APIs to serve.")
+        list[AnyAPI],
+        Field(
+            default_factory=list,
+            description="The APIs to serve: RealtimeAPI, AsyncAPI and TrafficSplitter.",
+        ),
     ]
     environments: Annotated[
         dict[str, EnvironmentOverride] | None,

@@ -176,13 +176,52 @@ class Pod(StrictModel):
     @field_validator("port")
     @classmethod
     def _port(cls, value: int) -> int:
-        if value in contract.RESERVED_PORTS:
-            fail(
-                f"port {value} is reserved",
-                f"ports {contract.PROXY_PORT} and {contract.ADMIN_PORT} are used by the proxy; "
-                f"use another port such as {contract.DEFAULT_PORT}",
-            )
-        return value
+        return check_pod_port(value)
+
+
+def check_pod_port(value: int) -> int:
+    """The serving port: any but the two the sidecars take (Cortex reserved the same)."""
+    if value in contract.RESERVED_PORTS:
+        fail(
+            f"port {value} is reserved",
+            f"ports {contract.PROXY_PORT} and {contract.ADMIN_PORT} are used by the sidecars; "
+            f"use another port such as {contract.DEFAULT_PORT}",
+        )
+    return value
+
+
+class AsyncPod(StrictModel):
+    """An AsyncAPI's pod: port and concurrency (Cortex: at most 100), and its containers.
+    No `max_queue_length`: requests wait in the API's queue, not in the replica."""
+
+    port: Annotated[
+        int,
+        Field(
+            default=contract.DEFAULT_PORT,
+            ge=1,
+            le=65535,
+            description="Port the serving container listens on ($CORTEX_PORT); 8888 and 15000 "
+            "are reserved.",
+        ),
+    ]
+    max_concurrency: Annotated[
+        int,
+        Field(
+            default=1,
+            ge=1,
+            le=100,
+            description="Requests one replica works on at once (the dequeuer's workers).",
+        ),
+    ]
+    containers: Annotated[
+        list[Container] | None,
+        Field(default=None, min_length=1, description="Container form: the containers to run."),
+    ]
+
+    @field_validator("port")
+    @classmethod
+    def _port(cls, value: int) -> int:
+        return check_pod_port(value)
 
 
 class Predictor(StrictModel):

@@ -8,7 +8,7 @@ from pathlib import Path as FsPath
 
 from cortex_spec import limits, naming
 from cortex_spec.diagnostics import Finding
-from cortex_spec.models.api import RealtimeAPI, UpdateStrategy
+from cortex_spec.models.api import ApiBase, UpdateStrategy, WorkloadAPI
 from cortex_spec.quantities import Quantity
 from cortex_spec.rules.file_rules import check_files
 from cortex_spec.rules.secret_rules import check_secrets
@@ -23,7 +23,7 @@ _CORTEX_ONLY_NETWORKING = {
 
 
 def check_api(
-    api: RealtimeAPI, path: Path, project_dir: FsPath | None, shown_dir: FsPath | None = None
+    api: WorkloadAPI, path: Path, project_dir: FsPath | None, shown_dir: FsPath | None = None
 ) -> list[Finding]:
     """Cortex's per-API rules; `shown_dir` is the spec's folder as the user named it."""
     findings = list(_autoscaling(api, path))
@@ -46,7 +46,8 @@ def check_api(
     return findings
 
 
-def check_unique(apis: list[tuple[int, RealtimeAPI]]) -> Iterator[Finding]:
+def check_unique(apis: list[tuple[int, ApiBase]]) -> Iterator[Finding]:
+    """Names and endpoints are unique across the APIs of every kind (one router table)."""
     names: dict[str, int] = {}
     endpoints: dict[str, str] = {}
     for index, api in apis:
@@ -75,7 +76,7 @@ def check_unique(apis: list[tuple[int, RealtimeAPI]]) -> Iterator[Finding]:
 _LONGEST_BUNDLE_URI = "s3://" + "b" * 63 + "/apis/" + "a" * 42 + "/" + "0" * 64 + ".zip"
 
 
-def _spec_file_size(api: RealtimeAPI, path: Path) -> Iterator[Finding]:
+def _spec_file_size(api: WorkloadAPI, path: Path) -> Iterator[Finding]:
     """The API's spec file fits the ConfigMap that carries it (the program writes it this
     way: infra/serving/workload.py)."""
     document = api_spec_document(api, bundle_uri=_LONGEST_BUNDLE_URI, bundle_sha256="0" * 64)
@@ -97,7 +98,7 @@ def _spec_file_size(api: RealtimeAPI, path: Path) -> Iterator[Finding]:
         )
 
 
-def _autoscaling(api: RealtimeAPI, path: Path) -> Iterator[Finding]:
+def _autoscaling(api: WorkloadAPI, path: Path) -> Iterator[Finding]:
     scaling = api.autoscaling
     base = (*path, "autoscaling")
     if scaling.min_replicas > scaling.max_replicas:
@@ -121,7 +122,8 @@ def _autoscaling(api: RealtimeAPI, path: Path) -> Iterator[Finding]:
         )
     ceiling = api.max_concurrency + api.max_queue_length
     target = scaling.target_in_flight
-    if target is not None and target > ceiling:
+    # An AsyncAPI's in-flight requests are its queue's messages: no per-replica ceiling.
+    if target is not None and target > ceiling and not api.is_async:
         yield Finding(
             (*base, "target_in_flight"),
             f"must be <= pod.max_concurrency + pod.max_queue_length (got {target:g} > {ceiling})",
@@ -141,7 +143,7 @@ def _update_strategy(strategy: UpdateStrategy, path: Path) -> Iterator[Finding]:
         )
 
 
-def _workload(api: RealtimeAPI, path: Path) -> Iterator[Finding]:
+def _workload(api: WorkloadAPI, path: Path) -> Iterator[Finding]:
     if api.predictor is not None:
         compute = api.compute
         where = (*path, "compute")
@@ -161,6 +163,13 @@ def _workload(api: RealtimeAPI, path: Path) -> Iterator[Finding]:
         seen.setdefault(container.name, index)
         c = container.compute
         yield from _compute(c.gpu, c.inf, c.shm, c.mem, (*where, "compute"))
+        probe = container.readiness_probe
+        if api.is_async and probe is not None and probe.exec is not None:
+            yield Finding(
+                (*where, "readiness_probe", "exec"),
+                "an AsyncAPI's readiness probe cannot be exec",
+                "use http_get or tcp_socket (Cortex allowed only those for AsyncAPI)",
+            )
     request = api.request
     if request.gpu and request.inf:
         yield Finding(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cortex_spec.diagnostics import Finding
-from cortex_spec.models.api import RealtimeAPI, Request
+from cortex_spec.models.api import Request, WorkloadAPI
 from cortex_spec.models.base import shown
 from cortex_spec.node_profiles import NodeProfile
 from cortex_spec.quantities import cpu_text, memory_display
@@ -20,7 +20,7 @@ _NVIDIA_HINT = "add a node group with an NVIDIA type (g4dn, g5, g6, g6e, p4d, p5
 _NEURON_HINT = "add a node group with a Neuron type (inf2, trn1)"
 
 
-def eligible(api: RealtimeAPI, profiles: list[NodeProfile]) -> list[NodeProfile]:
+def eligible(api: WorkloadAPI, profiles: list[NodeProfile]) -> list[NodeProfile]:
     if api.node_groups is not None:
         return [p for p in profiles if p.name in api.node_groups]
     return [p for p in profiles if p.accelerator == api.accelerator]
@@ -41,12 +41,12 @@ def fits(request: Request, profile: NodeProfile) -> list[str]:
     return lacking
 
 
-def placements(api: RealtimeAPI, profiles: list[NodeProfile]) -> list[NodeProfile]:
+def placements(api: WorkloadAPI, profiles: list[NodeProfile]) -> list[NodeProfile]:
     """The node groups a replica of `api` can be scheduled on."""
     return [p for p in eligible(api, profiles) if not fits(api.request, p)]
 
 
-def check_placement(api: RealtimeAPI, path: Path, profiles: list[NodeProfile]) -> Iterator[Finding]:
+def check_placement(api: WorkloadAPI, path: Path, profiles: list[NodeProfile]) -> Iterator[Finding]:
     names = [p.name for p in profiles]
     for index, name in enumerate(api.node_groups or []):
         if name not in names:
@@ -117,7 +117,7 @@ def check_placement(api: RealtimeAPI, path: Path, profiles: list[NodeProfile]) -
     yield from _processes(api, path, candidates)
 
 
-def _compute_path(api: RealtimeAPI, path: Path, key: str) -> Path:
+def _compute_path(api: WorkloadAPI, path: Path, key: str) -> Path:
     if api.predictor is not None:
         return (*path, "compute", key)
     containers = api.pod.containers if api.pod and api.pod.containers else []
@@ -127,7 +127,7 @@ def _compute_path(api: RealtimeAPI, path: Path, key: str) -> Path:
     return path
 
 
-def _processes(api: RealtimeAPI, path: Path, candidates: list[NodeProfile]) -> Iterator[Finding]:
+def _processes(api: WorkloadAPI, path: Path, candidates: list[NodeProfile]) -> Iterator[Finding]:
     predictor = api.predictor
     if predictor is None or not api.request.inf:
         return

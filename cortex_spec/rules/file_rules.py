@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 
 from cortex_spec.api_bundles import bundle_root, contains, escapes, normal
 from cortex_spec.diagnostics import Finding
-from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.models.api import WorkloadAPI
 from cortex_spec.models.workload import Predictor
 from cortex_spec.project_files import bundle_problem, missing_in_project
 from cortex_spec.rules.bundle_imports import check_imports
@@ -20,7 +20,7 @@ from cortex_spec.source import Path
 
 
 def check_files(
-    api: RealtimeAPI, path: Path, project_dir: FsPath, shown_dir: FsPath
+    api: WorkloadAPI, path: Path, project_dir: FsPath, shown_dir: FsPath
 ) -> Iterator[Finding]:
     """`project_dir` is the spec's folder, resolved; `shown_dir`, as the user named it."""
     predictor = api.predictor
@@ -82,7 +82,7 @@ def _bundle_root(
 
 
 def check_bundles(
-    apis: list[tuple[int, RealtimeAPI]], project_dir: FsPath, spec_files: tuple[str, ...]
+    apis: list[tuple[int, WorkloadAPI]], project_dir: FsPath, spec_files: tuple[str, ...]
 ) -> list[Finding]:
     """Each API's bundle folder can be bundled as `plan` will bundle it, and ships its
     predictor. One walk per distinct folder, reported at the first API that uses it;

@@ -13,12 +13,12 @@ from collections.abc import Iterator, Sequence
 
 from cortex_spec.cortex_differences import iam_policy_arns_scope
 from cortex_spec.diagnostics import Finding
-from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.models.api import WorkloadAPI
 from cortex_spec.models.cluster import ClusterConfig
 
 
 def check_policy_scope(
-    cluster: ClusterConfig, apis: Sequence[RealtimeAPI], *, cortex_file: bool
+    cluster: ClusterConfig, apis: Sequence[WorkloadAPI], *, cortex_file: bool
 ) -> Iterator[Finding]:
     path = ("cluster", "iam_policy_arns")
     if cluster.iam_policy_arns and cluster.iam_policy_arns_scope is None:

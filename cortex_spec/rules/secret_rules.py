@@ -14,7 +14,7 @@ from typing import Final
 
 from cortex_spec.api_iam import reference_texts, references
 from cortex_spec.diagnostics import Finding
-from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.models.api import WorkloadAPI
 from cortex_spec.secret_literals import SecretLiteral, env_literals, walk
 from cortex_spec.source import Path
 from runtime.secret_refs import SecretRefError, parse
@@ -26,7 +26,7 @@ _MOVE_IT: Final = (
 )
 
 
-def literals(api: RealtimeAPI) -> Iterator[SecretLiteral]:
+def literals(api: WorkloadAPI) -> Iterator[SecretLiteral]:
     """Every secret-looking literal of the API, with its path inside the API."""
     if api.predictor is not None:
         yield from env_literals(api.predictor.env, ("predictor", "env"))
@@ -36,7 +36,7 @@ def literals(api: RealtimeAPI) -> Iterator[SecretLiteral]:
         yield from env_literals(container.env, ("pod", "containers", index, "env"))
 
 
-def check_secrets(api: RealtimeAPI, path: Path) -> Iterator[Finding]:
+def check_secrets(api: WorkloadAPI, path: Path) -> Iterator[Finding]:
     for inner, text in reference_texts(api):
         try:
             parse(text)

@@ -18,14 +18,14 @@ from collections.abc import Iterable, Iterator
 from cortex_spec.component_usage import uses
 from cortex_spec.diagnostics import Finding
 from cortex_spec.kubernetes_versions import DEFAULT_VERSION, calendar, minor
-from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.models.api import WorkloadAPI
 from cortex_spec.models.cluster import ClusterConfig
 from cortex_spec.version_matrix import matrix
 
 PATH = ("cluster", "kubernetes_version")
 
 
-def check_versions(cluster: ClusterConfig, apis: Iterable[RealtimeAPI]) -> list[Finding]:
+def check_versions(cluster: ClusterConfig, apis: Iterable[WorkloadAPI]) -> list[Finding]:
     support = list(_support(cluster))
     if any(f.severity == "error" for f in support):
         return support
@@ -87,7 +87,7 @@ def _support(cluster: ClusterConfig) -> Iterator[Finding]:
         )
 
 
-def _gaps(cluster: ClusterConfig, apis: Iterable[RealtimeAPI]) -> Iterator[Finding]:
+def _gaps(cluster: ClusterConfig, apis: Iterable[WorkloadAPI]) -> Iterator[Finding]:
     version = cluster.kubernetes_version
     table = matrix()
     for gap in table.gaps(version, uses(cluster, apis)):

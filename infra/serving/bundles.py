@@ -25,7 +25,7 @@ import pulumi_aws as aws
 from cortex_spec import Spec, naming
 from cortex_spec.api_bundles import build_api_bundle, bundle_root
 from cortex_spec.errors import ProvisionError
-from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.models.api import WorkloadAPI
 from infra.irsa import policy_document
 from runtime.bundle import Bundle, BundleError
 
@@ -43,7 +43,7 @@ def cached_path(sha256: str) -> Path:
     return cache_dir() / f"{sha256}.zip"
 
 
-def api_bundle(spec: Spec, api: RealtimeAPI) -> Bundle:
+def api_bundle(spec: Spec, api: WorkloadAPI) -> Bundle:
     """The API's bundle, or a ProvisionError naming its folder."""
     try:
         return build_api_bundle(spec, api)

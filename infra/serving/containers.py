@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from cortex_spec.kubernetes_versions import minor
-from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.models.api import WorkloadAPI
 from cortex_spec.models.workload import Compute, Container, PreStop, Probe
 from cortex_spec.node_profiles import GPU_RESOURCE, NEURON_RESOURCE
 from cortex_spec.quantities import cpu_text, memory_text
@@ -189,7 +189,7 @@ def secrets_init_container(image: str, env: list[Manifest]) -> Manifest:
 
 
 def predictor_container(
-    api: RealtimeAPI, image: str, env: list[Manifest], kubernetes_version: str
+    api: WorkloadAPI, image: str, env: list[Manifest], kubernetes_version: str
 ) -> Manifest:
     """One `api` container: the runtime (or a predictor image built on it) on $CORTEX_PORT.
 

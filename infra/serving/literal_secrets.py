@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from cortex_spec import naming
-from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.models.api import WorkloadAPI
 from cortex_spec.secret_literals import env_literals, marker
 from cortex_spec.serving_env import held_back_config
 from runtime import contract
@@ -41,7 +41,7 @@ class LiteralSecret:
     keys: dict[str, dict[str, str]]
 
 
-def literal_values(api: RealtimeAPI) -> dict[str, dict[str, str]]:
+def literal_values(api: WorkloadAPI) -> dict[str, dict[str, str]]:
     """container → variable → value, for every variable that holds a secret literal."""
     out: dict[str, dict[str, str]] = {}
     if api.predictor is not None:
@@ -58,7 +58,7 @@ def literal_values(api: RealtimeAPI) -> dict[str, dict[str, str]]:
     return out
 
 
-def literal_secret(api: RealtimeAPI) -> LiteralSecret | None:
+def literal_secret(api: WorkloadAPI) -> LiteralSecret | None:
     """The API's Secret, or None when its spec holds no secret-looking literal."""
     values = literal_values(api)
     if not values:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.models.api import WorkloadAPI
 from cortex_spec.node_profiles import NODE_GROUP_LABEL, NodeProfile
 from cortex_spec.rules.compute_fit import placements
 from infra.device_plugins import NEURON_SCHEDULER
@@ -16,13 +16,13 @@ from infra.device_plugins import NEURON_SCHEDULER
 Manifest = dict[str, Any]
 
 
-def groups_for(api: RealtimeAPI, profiles: list[NodeProfile]) -> list[NodeProfile]:
+def groups_for(api: WorkloadAPI, profiles: list[NodeProfile]) -> list[NodeProfile]:
     """The node groups a replica may land on, highest priority first, then by name."""
     chosen = placements(api, profiles)
     return sorted(chosen, key=lambda p: (-p.priority, p.name))
 
 
-def affinity(api: RealtimeAPI, profiles: list[NodeProfile]) -> Manifest:
+def affinity(api: WorkloadAPI, profiles: list[NodeProfile]) -> Manifest:
     """Required: the API's `node_groups`, else every group that fits (which keeps replicas
     off the system group); preferred: each group weighted by its priority, as Cortex did."""
     groups = groups_for(api, profiles)
@@ -54,7 +54,7 @@ def affinity(api: RealtimeAPI, profiles: list[NodeProfile]) -> Manifest:
     }
 
 
-def tolerations(api: RealtimeAPI, profiles: list[NodeProfile]) -> list[Manifest]:
+def tolerations(api: WorkloadAPI, profiles: list[NodeProfile]) -> list[Manifest]:
     """Only the taints of the groups the API may use: a CPU API tolerates nothing."""
     seen: dict[tuple[str, str, str], Manifest] = {}
     for group in groups_for(api, profiles):
@@ -69,7 +69,7 @@ def tolerations(api: RealtimeAPI, profiles: list[NodeProfile]) -> list[Manifest]
     return [seen[key] for key in sorted(seen)]
 
 
-def scheduler_name(api: RealtimeAPI, profiles: list[NodeProfile]) -> str | None:
+def scheduler_name(api: WorkloadAPI, profiles: list[NodeProfile]) -> str | None:
     """The Neuron scheduler when a replica takes some, not all, devices of a node."""
     devices = api.request.inf
     if not devices:

@@ -15,7 +15,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from cortex_spec import naming
-from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.models.api import WorkloadAPI
 from infra.handles import ClusterHandle
 from infra.serving import metrics_stack, scaling_rules
 from infra.serving.timeouts import COLD_START_SECONDS
@@ -24,7 +24,7 @@ from infra.serving.workload import SERVICE_PORT
 
 @dataclass(frozen=True)
 class PodAutoscalerArgs:
-    api: RealtimeAPI
+    api: WorkloadAPI
     cluster: ClusterHandle
     # The Deployment to scale, and what KEDA, the add-on and Prometheus need first.
     deployment: pulumi.Resource

@@ -24,13 +24,13 @@ from __future__ import annotations
 
 from typing import Final, Literal
 
-from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.models.api import WorkloadAPI
 
 Level = Literal["restricted", "baseline"]
 PREFIX: Final = "pod-security.kubernetes.io"
 
 
-def serving_level(apis: tuple[RealtimeAPI, ...] | list[RealtimeAPI]) -> Level:
+def serving_level(apis: tuple[WorkloadAPI, ...] | list[WorkloadAPI]) -> Level:
     """Restricted unless a container-form API runs images that may need root."""
     return "restricted" if all(api.form == "predictor" for api in apis) else "baseline"
 

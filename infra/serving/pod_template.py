@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from cortex_spec.api_iam import container_has_references
-from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.models.api import WorkloadAPI
 from cortex_spec.node_profiles import NodeProfile
 from cortex_spec.quantities import memory_text
 from infra.serving import containers, placement
@@ -26,7 +26,7 @@ SPEC_HASH_ANNOTATION: Final = "cortex.dev/spec-hash"
 class PodInputs:
     """What the template needs beyond the spec, resolved."""
 
-    api: RealtimeAPI
+    api: WorkloadAPI
     profiles: list[NodeProfile]
     # The serving image (predictor form) or the proxy's image (container form).
     runtime_image: str
@@ -42,11 +42,11 @@ class PodInputs:
     literal_keys: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def selector(api: RealtimeAPI) -> dict[str, str]:
+def selector(api: WorkloadAPI) -> dict[str, str]:
     return {API_LABEL: api.name}
 
 
-def metrics_port(api: RealtimeAPI) -> int:
+def metrics_port(api: WorkloadAPI) -> int:
     """Where `/metrics` is served: the runtime's port, or the proxy's admin port."""
     return api.port if api.form == "predictor" else contract.ADMIN_PORT
 
@@ -62,13 +62,13 @@ def pod_annotations(inputs: PodInputs) -> dict[str, str]:
     }
 
 
-def secret_containers(api: RealtimeAPI) -> list[str]:
+def secret_containers(api: WorkloadAPI) -> list[str]:
     """User containers (container form) whose variables hold `secret:` references."""
     users = api.pod.containers if api.pod and api.pod.containers else []
     return [c.name for c in users if container_has_references(api, c.name)]
 
 
-def volumes(api: RealtimeAPI, config_map: str) -> list[Manifest]:
+def volumes(api: WorkloadAPI, config_map: str) -> list[Manifest]:
     out: list[Manifest] = [
         {
             "name": containers.SPEC_VOLUME,

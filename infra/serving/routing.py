@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from cortex_spec import naming
-from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.models.api import WorkloadAPI
 from infra.serving import metrics_stack, scaling_rules
 from infra.serving.router_model import Backend, Route, Upstream
 from infra.serving.timeouts import COLD_START_SECONDS, idle_timeout
@@ -40,12 +40,12 @@ def service_host(service: str, namespace: str) -> str:
     return f"{service}.{namespace}.svc.{CLUSTER_DOMAIN}"
 
 
-def target_port(api: RealtimeAPI) -> int:
+def target_port(api: WorkloadAPI) -> int:
     """Where a replica takes traffic: the runtime's port, or the proxy sidecar's."""
     return api.port if api.form == "predictor" else contract.PROXY_PORT
 
 
-def api_upstream(api: RealtimeAPI) -> Upstream:
+def api_upstream(api: WorkloadAPI) -> Upstream:
     return Upstream(
         name=naming.deployment_name(api.name),
         host=service_host(naming.pods_service_name(api.name), naming.NAMESPACE),
@@ -61,7 +61,7 @@ def interceptor_upstream() -> Upstream:
     )
 
 
-def api_route(api: RealtimeAPI, timeout_seconds: int) -> Route:
+def api_route(api: WorkloadAPI, timeout_seconds: int) -> Route:
     if scaling_rules.scales_to_zero(api):
         # The interceptor may hold the request for the whole cold start.
         return Route(
@@ -78,7 +78,7 @@ def api_route(api: RealtimeAPI, timeout_seconds: int) -> Route:
     )
 
 
-def routing(apis: Sequence[RealtimeAPI]) -> Routing:
+def routing(apis: Sequence[WorkloadAPI]) -> Routing:
     """Routes and upstreams of every API; warm routes time out with the load balancer."""
     timeout = idle_timeout(apis)
     upstreams = [api_upstream(api) for api in apis]

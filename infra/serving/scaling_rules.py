@@ -16,7 +16,7 @@ from __future__ import annotations
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any, Final
 
-from cortex_spec.models.api import Autoscaling, RealtimeAPI
+from cortex_spec.models.api import Autoscaling, WorkloadAPI
 from runtime import contract
 
 Manifest = dict[str, Any]
@@ -30,7 +30,7 @@ IN_FLIGHT_TRIGGER: Final = "in-flight"
 INTERCEPTOR_TRIGGER: Final = "interceptor"
 
 
-def in_flight_query(api: RealtimeAPI) -> str:
+def in_flight_query(api: WorkloadAPI) -> str:
     window = int(api.autoscaling.window.seconds)
     return f'sum(avg_over_time({contract.IN_FLIGHT_METRIC}{{api_name="{api.name}"}}[{window}s]))'
 
@@ -82,11 +82,11 @@ def threshold_text(value: float) -> str:
     return format(Decimal(str(value)).normalize(), "f")
 
 
-def scales_to_zero(api: RealtimeAPI) -> bool:
+def scales_to_zero(api: WorkloadAPI) -> bool:
     return api.autoscaling.min_replicas == 0
 
 
-def interceptor_target(api: RealtimeAPI) -> int:
+def interceptor_target(api: WorkloadAPI) -> int:
     """The HTTP add-on's concurrency target for a scale-to-zero API: one replica's whole
     capacity (`max_concurrency + max_queue_length`, beyond which the proxy answers 503).
     Cortex validates `target_in_flight` to be at most that, so while requests are
@@ -96,7 +96,7 @@ def interceptor_target(api: RealtimeAPI) -> int:
 
 
 def scaled_object_spec(
-    api: RealtimeAPI,
+    api: WorkloadAPI,
     *,
     deployment: str,
     hpa_name: str,
@@ -145,7 +145,7 @@ def scaled_object_spec(
 
 
 def interceptor_route_spec(
-    api: RealtimeAPI, *, service: str, port: int, cold_start_seconds: int
+    api: WorkloadAPI, *, service: str, port: int, cold_start_seconds: int
 ) -> Manifest:
     """Routing for the interceptor that holds requests while a scaled-to-zero API wakes up.
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.models.api import WorkloadAPI
 from infra.serving import scaling_rules
 from runtime import contract
 
@@ -38,7 +38,7 @@ UPSTREAM_IDLE_SECONDS: Final = (
 ROUTER_GRACE_SECONDS: Final = contract.PRE_STOP_SECONDS + COLD_START_SECONDS + 10
 
 
-def idle_timeout(apis: Iterable[RealtimeAPI]) -> int:
+def idle_timeout(apis: Iterable[WorkloadAPI]) -> int:
     """The ALB's idle timeout: raised to the cold-start wait when an API scales to zero."""
     zero = any(scaling_rules.scales_to_zero(api) for api in apis)
     return COLD_START_SECONDS if zero else DEFAULT_IDLE_TIMEOUT

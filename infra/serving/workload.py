@@ -21,7 +21,7 @@ import pulumi_kubernetes as k8s
 
 from cortex_spec import Spec, catalog, naming
 from cortex_spec.api_iam import managed_policy_arns, references, secret_statements
-from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.models.api import WorkloadAPI
 from cortex_spec.serving_env import api_spec_document, serving_environment
 from infra.handles import ClusterHandle
 from infra.irsa import IrsaRole, IrsaRoleArgs
@@ -43,7 +43,7 @@ class Documents:
     spec_json: str
 
 
-def container_names(api: RealtimeAPI) -> list[str]:
+def container_names(api: WorkloadAPI) -> list[str]:
     if api.form == "predictor":
         return [contract.API_CONTAINER_NAME]
     users = [c.name for c in (api.pod.containers if api.pod and api.pod.containers else [])]
@@ -51,7 +51,7 @@ def container_names(api: RealtimeAPI) -> list[str]:
 
 
 def resolve(
-    api: RealtimeAPI,
+    api: WorkloadAPI,
     spec: Spec,
     uri: str | None,
     sha256: str | None,
@@ -78,7 +78,7 @@ def resolve(
 
 
 def documents_of(
-    api: RealtimeAPI, spec: Spec, bundle: BundleRef | None, keep_alive_seconds: int
+    api: WorkloadAPI, spec: Spec, bundle: BundleRef | None, keep_alive_seconds: int
 ) -> pulumi.Output[Documents]:
     if bundle is None:
         return pulumi.Output.from_input(resolve(api, spec, None, None, keep_alive_seconds))
@@ -104,7 +104,7 @@ def bundle_statement(bucket_arn: str, api: str) -> dict[str, Any]:
 
 
 def api_policy(
-    api: RealtimeAPI,
+    api: WorkloadAPI,
     spec: Spec,
     bucket_arn: pulumi.Output[str] | None,
     account_id: pulumi.Output[str],
@@ -134,7 +134,7 @@ def api_policy(
     )
 
 
-def rolling_update(api: RealtimeAPI) -> dict[str, Any]:
+def rolling_update(api: WorkloadAPI) -> dict[str, Any]:
     strategy = api.update_strategy
     return {
         "type": "RollingUpdate",
@@ -145,7 +145,7 @@ def rolling_update(api: RealtimeAPI) -> dict[str, Any]:
     }
 
 
-def disruption_budget(api: RealtimeAPI) -> int | str:
+def disruption_budget(api: WorkloadAPI) -> int | str:
     """As many replicas may be evicted at once as a rollout may take down; at least one, or
     a node drain (and the cluster-autoscaler's scale-down) could never evict a replica."""
     value = api.update_strategy.max_unavailable
@@ -154,7 +154,7 @@ def disruption_budget(api: RealtimeAPI) -> int | str:
 
 @dataclass(frozen=True)
 class ApiWorkloadArgs:
-    api: RealtimeAPI
+    api: WorkloadAPI
     spec: Spec
     cluster: ClusterHandle
     namespace: pulumi.Resource

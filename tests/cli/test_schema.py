@@ -62,7 +62,7 @@ def test_spec_satisfies_the_schema(spec: Path, schema: dict[str, Any]) -> None:
     if cluster is None:
         jsonschema.Draft202012Validator(schema).validate(data)
         return
-    _check(schema, {"type": "array", "items": {"$ref": "#/$defs/RealtimeAPI"}}, data)
+    _check(schema, {"type": "array", "items": schema["properties"]["apis"]["items"]}, data)
     _check(schema, {"$ref": "#/$defs/ClusterConfig"}, yaml.safe_load(cluster.read_text()))
 
 
@@ -75,7 +75,13 @@ def test_schema_rejects_what_the_loader_rejects(schema: dict[str, Any]) -> None:
     assert not validator.is_valid({"cluster": {"region": "us-west-2", "instanse_type": "x"}})
     api = {"name": "a", "kind": "RealtimeAPI", "predictor": {"type": "python", "path": "p.py"}}
     assert validator.is_valid({**base, "apis": [api]})
-    assert not validator.is_valid({**base, "apis": [{**api, "kind": "AsyncAPI"}]})
+    assert validator.is_valid({**base, "apis": [{**api, "kind": "AsyncAPI"}]})
+    assert not validator.is_valid({**base, "apis": [{**api, "kind": "BatchAPI"}]})
+    assert not validator.is_valid({**base, "apis": [{**api, "pod": {"max_concurrency": 101}}]})
+    split = {"name": "s", "kind": "TrafficSplitter", "apis": [{"name": "a", "weight": 100}]}
+    assert validator.is_valid({**base, "apis": [api, split]})
+    assert not validator.is_valid({**base, "apis": [{**split, "apis": []}]})
+    assert not validator.is_valid({**base, "apis": [{**split, "predictor": api["predictor"]}]})
     assert not validator.is_valid({**base, "apis": [{**api, "compute": {"mem": "lots"}}]})
 
 
@@ -101,3 +107,12 @@ def test_a_reader_that_stops_early_is_not_an_error() -> None:
     process.wait(timeout=120)
     assert process.returncode == 0, errors
     assert errors == b""
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in (REPO / "tests/spec/cortex_files").glob("*.yaml"))
+)
+def test_cortex_files_satisfy_the_schema(name: str, schema: dict[str, Any]) -> None:
+    """Cortex's own API files of every supported kind validate against `apis` items."""
+    data = yaml.safe_load((REPO / "tests/spec/cortex_files" / name).read_text())
+    _check(schema, {"type": "array", "items": schema["properties"]["apis"]["items"]}, data)

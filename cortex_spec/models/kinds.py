@@ -1,0 +1,51 @@
+"""The API kinds: which `kind:` values load, with which model, and what the others are told.
+
+A kind is one model (a `Literal` `kind` discriminator) in `MODELS`. Adding a kind is
+additive: its model here, its rules in `cortex_spec/rules/`, and its resources in
+`infra/serving/` (docs/serving.md, "Kinds"); nothing else dispatches on the name.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Final
+
+from pydantic import Field
+
+from cortex_spec.models.api import ApiBase, RealtimeAPI, WorkloadAPI
+from cortex_spec.models.async_api import AsyncAPI
+from cortex_spec.models.traffic_splitter import TrafficSplitter
+
+# Every kind Cortex v0.42 had (pkg/types/userconfig/kind.go).
+CORTEX_KINDS: Final = ("RealtimeAPI", "AsyncAPI", "BatchAPI", "TaskAPI", "TrafficSplitter")
+
+MODELS: Final[dict[str, type[ApiBase]]] = {
+    "RealtimeAPI": RealtimeAPI,
+    "AsyncAPI": AsyncAPI,
+    "TrafficSplitter": TrafficSplitter,
+}
+SUPPORTED_KINDS: Final = tuple(MODELS)
+
+# Cortex kinds that do not load yet, each with what to use meanwhile.
+NOT_YET: Final[dict[str, str]] = {
+    "BatchAPI": (
+        "submit the items to an AsyncAPI instead (one request per item, each result kept "
+        "by id), or keep this API on Cortex"
+    ),
+    "TaskAPI": (
+        "run the task as a Kubernetes Job or CronJob outside cortex-infra, or keep this API "
+        "on Cortex"
+    ),
+}
+
+# The discriminated union of every supported kind (the JSON Schema's `apis` items).
+AnyAPI = Annotated[RealtimeAPI | AsyncAPI | TrafficSplitter, Field(discriminator="kind")]
+
+
+def model_for(kind: object) -> type[ApiBase] | None:
+    """The model of a supported kind, or None."""
+    return MODELS.get(kind) if isinstance(kind, str) else None
+
+
+def runs_pods(api: ApiBase) -> bool:
+    """Whether the API has replicas of its own (a TrafficSplitter has none)."""
+    return isinstance(api, WorkloadAPI)
