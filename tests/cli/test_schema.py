@@ -77,7 +77,8 @@ def test_schema_rejects_what_the_loader_rejects(schema: dict[str, Any]) -> None:
     assert validator.is_valid({**base, "apis": [api]})
     assert validator.is_valid({**base, "apis": [{**api, "kind": "AsyncAPI"}]})
     assert not validator.is_valid({**base, "apis": [{**api, "kind": "BatchAPI"}]})
-    assert not validator.is_valid({**base, "apis": [{**api, "pod": {"max_concurrency": 101}}]})
+    queued = {**api, "kind": "AsyncAPI", "pod": {"max_concurrency": 101}}
+    assert not validator.is_valid({**base, "apis": [queued]})
     split = {"name": "s", "kind": "TrafficSplitter", "apis": [{"name": "a", "weight": 100}]}
     assert validator.is_valid({**base, "apis": [api, split]})
     assert not validator.is_valid({**base, "apis": [{**split, "apis": []}]})
