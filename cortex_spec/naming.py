@@ -59,6 +59,12 @@ def pods_service_name(api: str) -> str:
     return f"pods-{api}"
 
 
+def gateway_name(api: str) -> str:
+    """An AsyncAPI's gateway: its Deployment, Services, ServiceAccount, PDB, HPA and the
+    router's upstream. The prefix is not `api-`, so no API's name can collide with it."""
+    return f"gateway-{api}"
+
+
 def deployment_name(api: str) -> str:
     """Kubernetes Deployment, Service, ServiceAccount and autoscaler of an API (Cortex used
     `api-<name>`)."""

@@ -196,7 +196,7 @@ class Serving(pulumi.ComponentResource):
             RouterArgs(
                 cluster=cluster,
                 namespace=namespace,
-                routing=routing(spec.apis),
+                routing=routing(spec.apis, spec.splitters),
                 target_group_arn=balancer.target_group_arn,
                 target_group_key=balancer.target_group_key,
                 controller=controller.release,
@@ -220,7 +220,7 @@ class Serving(pulumi.ComponentResource):
             )
             host = pulumi.Output.from_input(config.domain)
         scheme = "https" if config.serves_https else "http"
-        endpoints = {api.name: host.apply(url_of(scheme, api.endpoint)) for api in spec.apis}
+        endpoints = {api.name: host.apply(url_of(scheme, api.endpoint)) for api in spec.entries}
         self._exports: dict[str, pulumi.Output[object]] = {
             "load_balancer_dns_name": balancer.dns_name,
             "api_endpoints": pulumi.Output.from_input(endpoints),

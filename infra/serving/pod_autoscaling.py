@@ -18,6 +18,7 @@ from cortex_spec import naming
 from cortex_spec.models.api import WorkloadAPI
 from infra.handles import ClusterHandle
 from infra.serving import metrics_stack, scaling_rules
+from infra.serving.routing import interceptor_host
 from infra.serving.timeouts import COLD_START_SECONDS
 from infra.serving.workload import SERVICE_PORT
 
@@ -48,7 +49,7 @@ class PodAutoscaler(pulumi.ComponentResource):
         )
         metadata = {"name": object_name, "namespace": naming.NAMESPACE}
         route: list[pulumi.Resource] = []
-        if scaling_rules.scales_to_zero(api):
+        if scaling_rules.waits_for_cold_start(api):
             route.append(
                 k8s.apiextensions.CustomResource(
                     f"{name}-route",
@@ -60,6 +61,7 @@ class PodAutoscaler(pulumi.ComponentResource):
                         service=object_name,
                         port=SERVICE_PORT,
                         cold_start_seconds=COLD_START_SECONDS,
+                        split_host=interceptor_host(api.name),
                     ),
                     opts=k8s_opts,
                 )

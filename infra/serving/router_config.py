@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from typing import Any, Final
 
-from infra.serving.router_model import Route, Upstream, ordered
+from infra.serving.router_model import Backend, Route, Upstream, ordered
 
 Json = dict[str, Any]
 
@@ -66,15 +67,44 @@ def _action(route: Route, timeout_seconds: int) -> Json:
         "idle_timeout": _duration(timeout_seconds),
     }
     if len(route.backends) == 1:
-        action["cluster"] = route.backends[0].upstream
+        backend = route.backends[0]
+        action["cluster"] = backend.upstream
+        if backend.host is not None:
+            action["host_rewrite_literal"] = backend.host
     else:
-        action["weighted_clusters"] = {
-            "clusters": [{"name": b.upstream, "weight": b.weight} for b in route.backends]
+        action["weighted_clusters"] = {"clusters": [_weighted(b) for b in route.backends]}
+    if route.strip_endpoint and route.path != "/":
+        # `/split` and `/split/` become `/`, `/split/x` becomes `/x`; the query string is
+        # not part of what the pattern sees, so it is kept.
+        action["regex_rewrite"] = {
+            "pattern": {"regex": f"^{re.escape(route.path)}/?"},
+            "substitution": "/",
         }
     if route.mirror is not None:
-        # No runtime fraction: every request is copied; the copy's response is dropped.
-        action["request_mirror_policies"] = [{"cluster": route.mirror}]
+        action["request_mirror_policies"] = [_mirror(route)]
     return action
+
+
+def _weighted(backend: Backend) -> Json:
+    cluster: Json = {"name": backend.upstream, "weight": backend.weight}
+    if backend.host is not None:
+        cluster["host_rewrite_literal"] = backend.host
+    return cluster
+
+
+def _mirror(route: Route) -> Json:
+    """Fire and forget: the copy's answer is dropped. Without a fraction Envoy copies every
+    request (ShadowPolicyImpl, source/common/router/config_impl.cc)."""
+    policy: Json = {"cluster": route.mirror}
+    if route.mirror_percent != 100:
+        policy["runtime_fraction"] = {
+            "default_value": {"numerator": route.mirror_percent, "denominator": "HUNDRED"}
+        }
+    if route.mirror_host is not None:
+        policy["host_rewrite_literal"] = route.mirror_host
+        # The interceptor matches the host exactly; Envoy would append `-shadow` to it.
+        policy["disable_shadow_host_suffix_append"] = True
+    return policy
 
 
 def envoy_route(route: Route) -> Json:

@@ -1,9 +1,9 @@
 """The router's routing model: routes to weighted backends, an optional mirror, upstreams.
 
-Pure data with no Envoy or Pulumi in it. `routing.py` builds it from the spec (one route per
-API today); `router_config.py` renders it as Envoy configuration. Later API kinds add routes
-of their own: a TrafficSplitter is one route whose backends are the split APIs' upstreams
-with their weights, and a shadow API is a `mirror`.
+Pure data with no Envoy or Pulumi in it. `routing.py` builds it from the spec (a route per
+API of every kind); `router_config.py` renders it as Envoy configuration. A TrafficSplitter
+is one route whose backends are the split APIs' upstreams with their weights, its endpoint
+stripped (the APIs answer at `/`), and its shadow API a `mirror` of a percentage.
 
 Routes form an ordered list, deepest endpoint first, and Envoy takes the first match: there
 are no priorities to number, so adding or removing a route never renumbers the others.
@@ -23,12 +23,16 @@ class Backend:
 
     upstream: str
     weight: int = 1
+    # The Host header this backend receives: how the KEDA interceptor, which routes by host
+    # and path, tells which scaled-to-zero API a split request is for.
+    host: str | None = None
 
 
 @dataclass(frozen=True)
 class Route:
     """Requests at `endpoint` or anything under it go to `backends`, split by weight; a copy
-    of each goes to `mirror`, whose answer is dropped (Cortex's shadow pipelines)."""
+    of `mirror_percent` percent of them goes to `mirror`, whose answer is dropped (Cortex's
+    shadow APIs)."""
 
     name: str
     endpoint: str
@@ -37,6 +41,12 @@ class Route:
     # stay silent (a request held while a scaled-to-zero API starts sends nothing).
     timeout_seconds: int
     mirror: str | None = None
+    mirror_percent: int = 100
+    # The mirror's Host header, exactly (no `-shadow` suffix): see `Backend.host`.
+    mirror_host: str | None = None
+    # Forward `<endpoint>/x` as `/x` (and `<endpoint>` as `/`): a split's APIs answer at
+    # their own endpoint and at `/` (the runtime contract), not at the splitter's endpoint.
+    strip_endpoint: bool = False
 
     def __post_init__(self) -> None:
         # Programming errors of a caller (the spec cannot produce them): fail loudly.
@@ -44,8 +54,10 @@ class Route:
             raise ValueError(f"route {self.name} has no backend")
         if any(b.weight < 0 for b in self.backends) or not sum(b.weight for b in self.backends):
             raise ValueError(f"route {self.name}: weights must be >= 0 with a positive sum")
-        if len({b.upstream for b in self.backends}) != len(self.backends):
+        if len({(b.upstream, b.host) for b in self.backends}) != len(self.backends):
             raise ValueError(f"route {self.name} names an upstream twice")
+        if not 0 <= self.mirror_percent <= 100:
+            raise ValueError(f"route {self.name}: the mirrored percent must be 0-100")
         if self.timeout_seconds <= 0:
             raise ValueError(f"route {self.name}: the timeout must be positive")
 

@@ -86,6 +86,12 @@ def scales_to_zero(api: WorkloadAPI) -> bool:
     return api.autoscaling.min_replicas == 0
 
 
+def waits_for_cold_start(api: WorkloadAPI) -> bool:
+    """Whether a request may wait for the API's first replica: a RealtimeAPI at zero, whose
+    requests the interceptor holds. An AsyncAPI's gateway answers at once, its queue waits."""
+    return scales_to_zero(api) and not api.is_async
+
+
 def interceptor_target(api: WorkloadAPI) -> int:
     """The HTTP add-on's concurrency target for a scale-to-zero API: one replica's whole
     capacity (`max_concurrency + max_queue_length`, beyond which the proxy answers 503).
@@ -119,7 +125,7 @@ def scaled_object_spec(
             },
         }
     ]
-    if scales_to_zero(api):
+    if waits_for_cold_start(api):
         triggers.append(
             {
                 "type": "external-push",
@@ -145,16 +151,22 @@ def scaled_object_spec(
 
 
 def interceptor_route_spec(
-    api: WorkloadAPI, *, service: str, port: int, cold_start_seconds: int
+    api: WorkloadAPI, *, service: str, port: int, cold_start_seconds: int, split_host: str
 ) -> Manifest:
     """Routing for the interceptor that holds requests while a scaled-to-zero API wakes up.
 
-    Any host (the load balancer's DNS name or a custom domain), the API's path prefix; the
-    interceptor forwards the path unchanged, as the load balancer does.
+    Two rules: any host (the load balancer's DNS name or a custom domain) with the API's
+    path prefix, forwarded unchanged as the load balancer does; and any path with the Host
+    `split_host`, which the router sets on a TrafficSplitter's requests for this API (their
+    path is the splitter's, stripped to `/`). An exact host wins over `*` in the add-on's
+    routing table (kedacore/http-add-on pkg/routing/tablememory.go, v0.14.0).
     """
     return {
         "target": {"service": service, "port": port},
-        "rules": [{"hosts": ["*"], "paths": [{"value": api.endpoint}]}],
+        "rules": [
+            {"hosts": ["*"], "paths": [{"value": api.endpoint}]},
+            {"hosts": [split_host]},
+        ],
         "scalingMetric": {"concurrency": {"targetValue": interceptor_target(api)}},
         "timeouts": {"readiness": f"{cold_start_seconds}s"},
     }

@@ -39,8 +39,9 @@ ROUTER_GRACE_SECONDS: Final = contract.PRE_STOP_SECONDS + COLD_START_SECONDS + 1
 
 
 def idle_timeout(apis: Iterable[WorkloadAPI]) -> int:
-    """The ALB's idle timeout: raised to the cold-start wait when an API scales to zero."""
-    zero = any(scaling_rules.scales_to_zero(api) for api in apis)
+    """The ALB's idle timeout: raised to the cold-start wait when a request may wait for an
+    API to scale up from zero."""
+    zero = any(scaling_rules.waits_for_cold_start(api) for api in apis)
     return COLD_START_SECONDS if zero else DEFAULT_IDLE_TIMEOUT
 
 
