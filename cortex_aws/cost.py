@@ -150,8 +150,21 @@ def estimate(
     alb = book.get(PriceKey("alb"))
     lines.append(fixed_line("load balancer", "1 application load balancer", 1, alb))
     notes += book.notes
+    notes += kind_notes(spec)
     notes.append(NOT_INCLUDED)
     return CostEstimate(spec.cluster.name, region, live, tuple(lines), tuple(notes))
+
+
+def kind_notes(spec: Spec) -> list[str]:
+    """What the kinds other than RealtimeAPI add, or do not add, to the estimate."""
+    notes = []
+    for splitter in spec.splitters:
+        extra = " (a shadow's copies too)" if splitter.shadow is not None else ""
+        notes.append(
+            f"TrafficSplitter {splitter.name}: no resources of its own; its requests load the "
+            f"APIs it splits to{extra}, whose node groups are priced above"
+        )
+    return notes
 
 
 def _unusable(session: AwsSession | None, region: str) -> AwsSession | str:

@@ -18,6 +18,7 @@ from cortex_aws.failures import AWS_ERRORS, explain, is_not_found
 from cortex_aws.session import AwsSession
 from cortex_spec import naming
 from cortex_spec.loader import Spec
+from cortex_spec.models.traffic_splitter import TrafficSplitter
 
 # DescribeTags takes at most 20 resource ARNs per call (ELBv2 API reference).
 TAGS_PER_CALL: Final = 20
@@ -124,11 +125,23 @@ def load_balancer(session: AwsSession, spec: Spec) -> tuple[LoadBalancerState, l
 
 
 def apis(spec: Spec, balancer: LoadBalancerState) -> list[ApiEndpoint]:
-    """Each API's URL: on the domain when there is one, else on the ALB's DNS name."""
+    """Each API's URL (every kind, in the file's order): on the domain when there is one,
+    else on the ALB's DNS name. A TrafficSplitter's note says where its requests go."""
     scheme = "https" if spec.cluster.serves_https else "http"
     host = spec.cluster.domain or (balancer.dns_name if balancer.found else None)
-    note = None if balancer.found else "no load balancer yet"
-    return [
-        ApiEndpoint(api.name, f"{scheme}://{host}{api.endpoint}" if host else None, note)
-        for api in spec.apis
-    ]
+    missing = None if balancer.found else "no load balancer yet"
+    found = []
+    for api in spec.entries:
+        notes = [missing] if missing else []
+        if isinstance(api, TrafficSplitter):
+            notes.append(split_note(api))
+        url = f"{scheme}://{host}{api.endpoint}" if host else None
+        found.append(ApiEndpoint(api.name, url, "; ".join(notes) or None))
+    return found
+
+
+def split_note(splitter: TrafficSplitter) -> str:
+    """`split: a 90%, b 10%; shadow c 50%`."""
+    shares = ", ".join(f"{t.name} {t.weight}%" for t in splitter.primaries)
+    shadow = splitter.shadow
+    return f"split: {shares}" + (f"; shadow {shadow.name} {shadow.weight}%" if shadow else "")

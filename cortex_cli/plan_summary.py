@@ -105,7 +105,7 @@ def endpoints(spec: Spec) -> dict[str, Any]:
     cluster = spec.cluster
     scheme = "https" if cluster.serves_https else "http"
     host = cluster.domain or "<load balancer DNS name>"
-    return {"base": f"{scheme}://{host}", "domain": cluster.domain, "apis": len(spec.apis)}
+    return {"base": f"{scheme}://{host}", "domain": cluster.domain, "apis": len(spec.entries)}
 
 
 def costs_and_risks(spec: Spec, graph: PlanGraph) -> PlanSummary:

@@ -5,6 +5,7 @@ Pure functions of a `PlanGraph`; `cortex-infra plan` prints them.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,9 @@ from offline.graph import PlanGraph, PlannedResource
 NODE_GROUP_TYPE = "aws:eks/nodeGroup:NodeGroup"
 LAUNCH_TEMPLATE_TYPE = "aws:ec2/launchTemplate:LaunchTemplate"
 HELM_RELEASE_TYPE = "kubernetes:helm.sh/v3:Release"
+CONFIG_MAP_TYPE = "kubernetes:core/v1:ConfigMap"
+# The router's route table (infra/serving/router.py, router_config.py).
+ROUTES_FILE = "routes.json"
 
 
 @dataclass(frozen=True)
@@ -93,12 +97,54 @@ def helm_releases(graph: PlanGraph) -> list[dict[str, Any]]:
     )
 
 
+def routes(graph: PlanGraph) -> list[dict[str, Any]]:
+    """The router's table as a reviewer reads it: each endpoint, where it forwards (with
+    weights when split) and what it mirrors, in Envoy's order (first match wins)."""
+    found: list[dict[str, Any]] = []
+    for resource in graph.by_type(CONFIG_MAP_TYPE):
+        text = (resource.inputs.get("data") or {}).get(ROUTES_FILE)
+        if not isinstance(text, str):
+            continue
+        for config in json.loads(text)["resources"]:
+            for host in config["virtual_hosts"]:
+                found += [_route(r) for r in host["routes"] if "route" in r]
+    return found
+
+
+def _route(route: dict[str, Any]) -> dict[str, Any]:
+    action = route["route"]
+    match = route["match"]
+    clusters = action.get("weighted_clusters", {}).get("clusters")
+    if clusters is None:
+        backends = [{"upstream": action["cluster"], "weight": 100}]
+    else:
+        total = sum(c["weight"] for c in clusters) or 1
+        backends = [
+            {"upstream": c["name"], "weight": round(100 * c["weight"] / total)} for c in clusters
+        ]
+    mirrors = [
+        {
+            "upstream": m["cluster"],
+            "percent": m.get("runtime_fraction", {}).get("default_value", {}).get("numerator", 100),
+        }
+        for m in action.get("request_mirror_policies", [])
+    ]
+    return {
+        "name": route["name"],
+        "endpoint": match.get("path_separated_prefix", match.get("prefix")),
+        "backends": backends,
+        "mirrors": mirrors,
+        "timeout": action.get("timeout"),
+    }
+
+
 def summary(graph: PlanGraph) -> dict[str, Any]:
-    """Resource counts per type, the Helm releases and the program's warnings."""
+    """Resource counts per type, the Helm releases, the routes and the program's warnings."""
     return {
         "stack": graph.stack,
         "resources": len(graph.resources),
         "counts": dict(sorted(Counter(r.type for r in graph.resources).items())),
         "helm_releases": helm_releases(graph),
+        "routes": routes(graph),
         "warnings": list(graph.warnings),
     }

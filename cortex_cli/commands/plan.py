@@ -94,6 +94,14 @@ def render_summary(data: dict[str, Any]) -> None:
     output.echo("\nhelm releases:")
     for release in data["helm_releases"]:
         output.echo(f"  {release['name']:<24} {release['chart']} {release['version']}")
+    output.echo("\nroutes (first match wins):")
+    for route in data["routes"]:
+        split = ", ".join(
+            f"{b['upstream']} {b['weight']}%" if len(route["backends"]) > 1 else b["upstream"]
+            for b in route["backends"]
+        )
+        mirrors = "".join(f", mirror {m['upstream']} {m['percent']}%" for m in route["mirrors"])
+        output.echo(f"  {route['endpoint']:<24} → {split}{mirrors}  (timeout {route['timeout']})")
     output.echo(f"\nwarnings ({len(data['warnings'])}):")
     for warning in data["warnings"]:
         output.echo(f"  {warning}")

@@ -1,5 +1,9 @@
 """`cortex-infra serve`: run one predictor-form API locally, exactly as its pod would.
 
+A TrafficSplitter runs each API it splits to as below, each on a port of its own (the next
+ones after `--port`), behind `cortex_cli.split_proxy`, which splits and mirrors as the
+router's route does.
+
 The API's folder is bundled as for an upload (`cortex_spec.api_bundles`), the runtime is
 given the pod's environment and spec file (from `cortex_spec.serving_env`) with the bundle
 as a local zip, and `cortex-runtime serve` runs in a child process until Ctrl-C, which
@@ -25,7 +29,7 @@ from typing import Annotated
 
 import typer
 
-from cortex_cli import output
+from cortex_cli import output, split_proxy
 from cortex_cli.loading import load
 from cortex_cli.options import ClusterConfigOpt, EnvOpt, SpecArg
 from cortex_spec import Problem, Spec, SpecError
@@ -33,6 +37,7 @@ from cortex_spec.api_bundles import build_api_bundle, bundle_root
 from cortex_spec.api_dependencies import SCRIPT, read_dependencies, required_distributions
 from cortex_spec.errors import Location
 from cortex_spec.models.api import WorkloadAPI
+from cortex_spec.models.traffic_splitter import TrafficSplitter
 from cortex_spec.serving_env import api_spec_document, serving_environment
 from runtime import contract
 from runtime.bundle import Bundle, BundleError
@@ -42,14 +47,23 @@ PortOpt = Annotated[int, typer.Option("--port", min=1, max=65535, help="Local po
 HostOpt = Annotated[str, typer.Option("--host", help="Local address to bind.")]
 
 
-def _select(spec: Spec, name: str) -> WorkloadAPI:
+def _select(spec: Spec, name: str) -> WorkloadAPI | TrafficSplitter:
+    try:
+        return spec.splitter(name)
+    except KeyError:
+        pass
     try:
         api = spec.api(name)
     except KeyError:
-        known = ", ".join(a.name for a in spec.apis) or "none"
+        known = ", ".join(a.name for a in spec.entries) or "none"
         raise SpecError(
             [Problem(None, "apis", f'no API named "{name}" (known: {known})', "pass --api NAME")]
         ) from None
+    return _servable(api)
+
+
+def _servable(api: WorkloadAPI) -> WorkloadAPI:
+    name = api.name
     if api.form != "predictor":
         raise SpecError(
             [
@@ -152,6 +166,11 @@ def serve(
     """Serve the predictor of API NAME from its bundle on localhost, as its pod would."""
     loaded = load(spec, cluster_config, env)
     selected = _select(loaded, api)
+    if isinstance(selected, TrafficSplitter):
+        code = _serve_split(loaded, selected, host, port)
+        if code:
+            raise typer.Exit(code)
+        return
     with tempfile.TemporaryDirectory(prefix="cortex-serve-") as temp:
         environment = _environment(loaded, selected, Path(temp), port)
         output.echo(
@@ -163,6 +182,58 @@ def serve(
         code = _run(command, {**os.environ, **environment})
     if code:
         raise typer.Exit(code)
+
+
+def _serve_split(spec: Spec, splitter: TrafficSplitter, host: str, port: int) -> int:
+    """Each API of the split on `port + 1`, `port + 2`, ..., and the split on `port`."""
+    apis = [_servable(spec.api(t.name)) for t in splitter.apis]
+    targets = {
+        t.name: split_proxy.Target(t.name, port + 1 + index, t.weight)
+        for index, t in enumerate(splitter.apis)
+    }
+    shadow = splitter.shadow
+    split = split_proxy.Split(
+        splitter.endpoint,
+        [targets[t.name] for t in splitter.primaries],
+        targets[shadow.name] if shadow is not None else None,
+    )
+    children: list[subprocess.Popen[bytes]] = []
+    with tempfile.TemporaryDirectory(prefix="cortex-serve-") as temp:
+        environments = []
+        for api in apis:
+            work = Path(temp) / api.name
+            work.mkdir()
+            environments.append(_environment(spec, api, work, targets[api.name].port))
+        command = [sys.executable, "-m", "runtime.main", "serve", "--host", "127.0.0.1"]
+        for environment in environments:
+            # Own process groups: Ctrl-C reaches this process, which drains each in turn.
+            children.append(
+                subprocess.Popen(command, env={**os.environ, **environment}, process_group=0)  # noqa: S603
+            )
+        proxy = split_proxy.server(split, host, port)
+        shares = ", ".join(f"{t.name} {t.weight}%" for t in splitter.primaries)
+        mirror = f"; shadow {shadow.name} gets {shadow.weight}%" if shadow is not None else ""
+        output.echo(
+            f"serving {splitter.name} on http://{host}:{port}/ (also {splitter.endpoint}): "
+            f"{shares}{mirror}; Ctrl-C drains and stops",
+            err=True,
+        )
+        previous = signal.signal(signal.SIGTERM, lambda *_: _interrupt())
+        try:
+            proxy.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            proxy.server_close()
+            for child in children:
+                child.send_signal(signal.SIGINT)
+            codes = [child.wait() for child in children]
+    return next((c if c >= 0 else 128 - c for c in codes if c), 0)
+
+
+def _interrupt() -> None:
+    raise KeyboardInterrupt
 
 
 def register(app: typer.Typer) -> None:

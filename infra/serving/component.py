@@ -140,6 +140,8 @@ class Serving(pulumi.ComponentResource):
             opts=child,
         )
         idle_timeout = timeouts.idle_timeout(spec.apis)
+        # Per API, what must be ready before a TrafficSplitter's route sends to it.
+        ready: dict[str, list[pulumi.Resource]] = {}
         for api in spec.apis:
             bundle: BundleRef | None = None
             if store is not None and api.form == "predictor":
@@ -159,7 +161,7 @@ class Serving(pulumi.ComponentResource):
                 ),
                 opts=child,
             )
-            PodAutoscaler(
+            autoscaler = PodAutoscaler(
                 f"{name}-{api.name}-autoscaler",
                 PodAutoscalerArgs(
                     api=api,
@@ -169,6 +171,10 @@ class Serving(pulumi.ComponentResource):
                 ),
                 opts=child,
             )
+            ready[api.name] = [workload.deployment]
+            if autoscaler.route is not None:
+                ready[api.name].append(autoscaler.route)
+        split_targets = sorted({t.name for s in spec.splitters for t in s.apis})
         zone = None
         if config.domain is not None:
             zone = domain.hosted_zone_id(config.domain, config.hosted_zone_id, self)
@@ -201,8 +207,13 @@ class Serving(pulumi.ComponentResource):
                 target_group_key=balancer.target_group_key,
                 controller=controller.release,
                 config_provider=config_provider,
-                # A route to the interceptor only once the add-on that runs it is installed.
-                routes_after=tuple(r for r in (metrics.http_add_on,) if r is not None),
+                # A route to the interceptor only once the add-on that runs it is installed;
+                # a split's share of live traffic only once its targets' pods are ready
+                # (a new target, or one now reached through the interceptor by Host).
+                routes_after=(
+                    *(r for r in (metrics.http_add_on,) if r is not None),
+                    *(r for target in split_targets for r in ready[target]),
+                ),
             ),
             opts=child,
         )

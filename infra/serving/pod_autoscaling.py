@@ -83,4 +83,6 @@ class PodAutoscaler(pulumi.ComponentResource):
             # KEDA falls back to a CPU metric until it reconciles again.
             opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(depends_on=route)),
         )
+        # What a route of another API through the interceptor to this one needs first.
+        self.route: pulumi.Resource | None = route[0] if route else None
         self.register_outputs({})

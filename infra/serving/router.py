@@ -76,7 +76,8 @@ class RouterArgs:
     # deleting and re-creating them: the router must never see its files disappear.
     config_provider: k8s.Provider
     # What the routes' upstreams need running first: the KEDA HTTP add-on, installed only
-    # while some API scales to zero (metrics_stack.py).
+    # while some API scales to zero (metrics_stack.py), and the Deployments (and
+    # InterceptorRoutes) of the APIs a TrafficSplitter sends to.
     routes_after: tuple[pulumi.Resource, ...] = ()
 
 

@@ -76,12 +76,14 @@ class ConfigMapDir:
 
 @dataclass
 class LocalServer:
-    """An HTTP server answering `<name> <path>`; `seen` lists the paths it was asked for."""
+    """An HTTP server answering `<name> <path>`; `seen` lists the paths it was asked for,
+    `hosts` the Host header of each."""
 
     name: str
     port: int
     seen: list[str] = field(default_factory=list)
     delay: float = 0.0
+    hosts: list[str] = field(default_factory=list)
 
 
 def _handler(upstream: LocalServer) -> type[BaseHTTPRequestHandler]:
@@ -97,6 +99,7 @@ def _handler(upstream: LocalServer) -> type[BaseHTTPRequestHandler]:
         def _answer(self) -> None:
             length = int(self.headers.get("content-length") or 0)
             self.rfile.read(length)
+            upstream.hosts.append(self.headers.get("host", ""))
             upstream.seen.append(self.path)
             time.sleep(upstream.delay)
             body = f"{upstream.name} {self.path}".encode()

@@ -20,6 +20,7 @@ CASES = [
     ("cpu", None),
     ("gpu-spot", None),
     ("inferentia", None),
+    ("traffic-split", None),
     ("cortex-v0.42", None),
     ("mixed", "dev"),
     ("mixed", "staging"),

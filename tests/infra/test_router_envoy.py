@@ -93,6 +93,56 @@ def test_mirror_gets_a_copy_of_every_request(tmp_path: Path) -> None:
     assert sorted(up["shadow"].seen) == [f"/p/{i}" for i in range(5)]
 
 
+def test_split_route_strips_its_endpoint_and_sets_each_backends_host(tmp_path: Path) -> None:
+    """A TrafficSplitter's route: `/split`, `/split/` and `/split/x?q` reach the APIs as
+    `/`, `/` and `/x?q`; a backend with a host (a target at zero, via the interceptor) gets
+    exactly that Host, the others the client's."""
+    with upstreams("blue", "green") as up:
+        split = Route(
+            "api-split",
+            "/split",
+            (Backend("blue", 1), Backend("green", 1, host="api-green.cortex.svc.cluster.local")),
+            30,
+            strip_endpoint=True,
+        )
+        with router(tmp_path, [split], [local_upstream(u) for u in up.values()]) as envoy:
+            answers = [envoy.get(p) for p in ("/split", "/split/", "/split/x?q=1") * 10]
+    assert {a[1].split()[1] for a in answers} == {"/", "/x?q=1"}
+    assert up["blue"].seen
+    assert up["green"].seen
+    assert set(up["green"].hosts) == {"api-green.cortex.svc.cluster.local"}
+    assert "api-green" not in " ".join(up["blue"].hosts)
+
+
+def test_mirror_copies_its_percent_with_the_rewritten_path(tmp_path: Path) -> None:
+    """The shadow's fraction: 0 percent copies nothing, 100 every request; the copy carries
+    the stripped path and the mirror's exact Host (no `-shadow` suffix)."""
+    with upstreams("primary", "all", "none") as up:
+        host = "api-all.cortex.svc.cluster.local"
+        routes = [
+            Route(
+                "api-s",
+                "/s",
+                (Backend("primary"),),
+                30,
+                mirror="all",
+                mirror_host=host,
+                strip_endpoint=True,
+            ),
+            Route("api-t", "/t", (Backend("primary"),), 30, mirror="none", mirror_percent=0),
+        ]
+        with router(tmp_path, routes, [local_upstream(u) for u in up.values()]) as envoy:
+            for i in range(5):
+                assert envoy.get(f"/s/{i}") == (200, f"primary /{i}")
+                assert envoy.get(f"/t/{i}")[0] == 200
+            deadline = time.monotonic() + 5
+            while len(up["all"].seen) < 5 and time.monotonic() < deadline:
+                time.sleep(0.05)
+    assert sorted(up["all"].seen) == [f"/{i}" for i in range(5)]
+    assert set(up["all"].hosts) == {host}
+    assert up["none"].seen == []
+
+
 def test_route_timeout_ends_a_request_the_pod_does_not_answer(tmp_path: Path) -> None:
     """A route's timeout is the longest a request may take: then Envoy answers 504."""
     with upstreams("slow", delay=3) as up:

@@ -138,11 +138,18 @@ def test_min_zero_adds_the_interceptor_trigger_and_route() -> None:
         "metadata": {"scalerAddress": "scaler:9090", "interceptorRoute": "api-model"},
     }
     route = scaling_rules.interceptor_route_spec(
-        model, service="api-model", port=8888, cold_start_seconds=1200
+        model,
+        service="api-model",
+        port=8888,
+        cold_start_seconds=1200,
+        split_host="api-model.cortex.svc.cluster.local",
     )
     assert route == {
         "target": {"service": "api-model", "port": 8888},
-        "rules": [{"hosts": ["*"], "paths": [{"value": "/model"}]}],
+        "rules": [
+            {"hosts": ["*"], "paths": [{"value": "/model"}]},
+            {"hosts": ["api-model.cortex.svc.cluster.local"]},
+        ],
         # One replica's capacity: max_concurrency 2 + max_queue_length 100.
         "scalingMetric": {"concurrency": {"targetValue": 102}},
         "timeouts": {"readiness": "1200s"},

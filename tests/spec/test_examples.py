@@ -37,9 +37,9 @@ def _load(spec: Path, env: str | None = None) -> Spec:
 
 
 def test_every_example_folder_is_present() -> None:
-    """The five examples the README points to exist."""
+    """The examples the README points to exist."""
     names = {p.parent.name for p in EXAMPLES.glob("*/cortex.yaml")}
-    assert names == {"cpu", "gpu-spot", "inferentia", "mixed", "cortex-v0.42"}
+    assert names == {"cpu", "gpu-spot", "inferentia", "mixed", "traffic-split", "cortex-v0.42"}
 
 
 @pytest.mark.parametrize(("spec", "env"), _runs(), ids=lambda v: str(v).split("examples/")[-1])
@@ -120,7 +120,12 @@ def _predictor_apis() -> list[tuple[Path, str]]:
 SAMPLES: dict[str, Any] = {
     "sentiment": {"text": "Setup was easy and the support team was not slow at all"},
     "embedder": {"texts": ["the quick brown fox", "jumps over the lazy dog"]},
+    "ranker": {"query": "red shoes", "items": ["blue hat", "red shoes", "red"]},
 }
+
+
+def _sample(name: str) -> Any:
+    return SAMPLES["ranker" if name.startswith("ranker-") else name]
 
 
 @pytest.mark.parametrize(
@@ -138,10 +143,15 @@ def test_predictor_serves_a_request(spec: Path, name: str) -> None:
     module = importlib.util.module_from_spec(module_spec)
     module_spec.loader.exec_module(module)
     predictor = module.PythonPredictor(config=dict(api.predictor.config))
-    result = predictor.predict(SAMPLES[name])
+    result = predictor.predict(_sample(name))
     if name == "sentiment":
         assert result["label"] == "positive"
         assert "easy" in result["evidence"]
+    elif name.startswith("ranker-"):
+        # v1 ranks by length; v2 and its shadow by the query's words.
+        first = "red" if name == "ranker-v1" else "red shoes"
+        assert result["ranked"][0] == first
+        assert result["version"] == api.predictor.config["version"]
     else:
         dimensions = api.predictor.config.get("dimensions", 256)
         assert result["dimensions"] == dimensions

@@ -16,6 +16,7 @@ PROGRAM: Final = FIXTURES / "program.py"
 THREE_APIS: Final = FIXTURES / "three_apis" / "cortex.yaml"
 # References of every form and secret-looking literals (fake values), for the secrets tests.
 SECRETS: Final = FIXTURES / "secrets" / "cortex.yaml"
+KINDS: Final = FIXTURES / "kinds" / "cortex.yaml"
 EXAMPLES: Final = FIXTURES.parents[2] / "examples"
 REGION: Final = "us-west-2"
 
@@ -27,6 +28,7 @@ EXAMPLE_STACKS: Final = (
     ("cpu", None),
     ("gpu-spot", None),
     ("inferentia", None),
+    ("traffic-split", None),
     ("cortex-v0.42", None),
 )
 
@@ -55,6 +57,12 @@ def secrets_plan() -> PlanGraph:
     """The secrets fixture through the serving layer, like `serving_plan`."""
     config = {"cortex:spec": str(SECRETS)}
     return evaluate(config, stack="serving", region=REGION, program=PROGRAM)
+
+
+@functools.cache
+def kinds_plan() -> PlanGraph:
+    """Every API kind the serving layer builds (`kinds/cortex.yaml`), on the same stand-in."""
+    return evaluate({"cortex:spec": str(KINDS)}, stack="kinds", region=REGION, program=PROGRAM)
 
 
 @functools.cache
