@@ -17,14 +17,14 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from cortex_spec import catalog, limits
+from cortex_spec import limits
 from cortex_spec.diagnostics import Finding, findings_from_validation, to_problems
 from cortex_spec.environments import apply_environment, check_overrides, environment_names
 from cortex_spec.errors import Problem, SpecError, in_file_order
 from cortex_spec.inputs import combined, pair, read, top_level, undefined_environment
 from cortex_spec.models.api import ApiBase, WorkloadAPI
 from cortex_spec.models.cluster import ClusterConfig
-from cortex_spec.models.kinds import CORTEX_KINDS, NOT_YET, SUPPORTED_KINDS, model_for
+from cortex_spec.models.kinds import NOT_DEPLOYABLE, model_for
 from cortex_spec.models.traffic_splitter import TrafficSplitter
 from cortex_spec.node_profiles import NodeProfile, profile, system_profile
 from cortex_spec.rules.api_rules import check_api, check_unique
@@ -32,6 +32,7 @@ from cortex_spec.rules.cluster_rules import check_cluster
 from cortex_spec.rules.compute_fit import check_placement
 from cortex_spec.rules.file_rules import check_bundles
 from cortex_spec.rules.iam_rules import check_policy_scope
+from cortex_spec.rules.kind_rules import kind_finding, not_deployable
 from cortex_spec.rules.splitter_rules import check_splitter
 from cortex_spec.rules.version_rules import check_versions
 from cortex_spec.source import Node, SourceText, to_plain
@@ -257,31 +258,14 @@ def _validate_api(
     kind = item.get("kind") if isinstance(item, dict) else None
     model = model_for(kind)
     if model is None:
-        return None, [_kind_finding(path, kind, isinstance(item, dict))]
+        return None, [kind_finding(path, kind, isinstance(item, dict))]
     api, findings = _validate(model, item, path)
     if api is None:
         return None, findings
+    if api.kind in NOT_DEPLOYABLE:
+        findings.append(not_deployable(path, api.kind))
     if isinstance(api, WorkloadAPI):
         findings += check_api(api, path, dirs[0], dirs[1])
         if profiles is not None:
             findings += check_placement(api, path, profiles)
     return api, findings
-
-
-def _kind_finding(path: tuple[str | int, ...], kind: object, is_mapping: bool) -> Finding:
-    """A kind that does not load: missing, not yet supported, or unknown."""
-    supported = ", ".join(SUPPORTED_KINDS)
-    if not is_mapping:
-        return Finding(path, "must be a mapping (an API)", "start each API with `- name:`")
-    if kind is None:
-        return Finding(path, "kind is required", f"add `kind:` ({supported})")
-    if isinstance(kind, str) and kind in NOT_YET:
-        return Finding(
-            (*path, "kind"),
-            f"{kind} is not supported yet",
-            f"cortex-infra serves {supported}; {NOT_YET[kind]}",
-        )
-    known = [*SUPPORTED_KINDS, *(k for k in CORTEX_KINDS if k not in SUPPORTED_KINDS)]
-    close = catalog.suggest(str(kind), known)
-    hint = f"did you mean {close[0]}?" if close else f"use one of {supported}"
-    return Finding((*path, "kind"), f'unknown kind "{kind}"', hint)

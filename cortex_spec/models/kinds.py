@@ -25,11 +25,25 @@ MODELS: Final[dict[str, type[ApiBase]]] = {
 }
 SUPPORTED_KINDS: Final = tuple(MODELS)
 
+# Kinds whose model and rules are in place but whose stack is not built yet: an API of one
+# parses (every field problem is reported with its location) and is then refused at its
+# `kind`, so nothing half-built is ever deployed. AsyncAPI needs its queue, dead-letter
+# queue, results prefix, gateway, workers and SQS-scaled ScaledObject (docs/serving.md,
+# "Kinds").
+NOT_DEPLOYABLE: Final[dict[str, str]] = {
+    "AsyncAPI": (
+        "its queue, gateway and workers are not built yet; serve it as a RealtimeAPI "
+        "(same predictor, answered synchronously) or keep this API on Cortex"
+    ),
+}
+# What deploys, in the order messages list them.
+DEPLOYABLE_KINDS: Final = tuple(k for k in SUPPORTED_KINDS if k not in NOT_DEPLOYABLE)
+
 # Cortex kinds that do not load yet, each with what to use meanwhile.
 NOT_YET: Final[dict[str, str]] = {
     "BatchAPI": (
-        "submit the items to an AsyncAPI instead (one request per item, each result kept "
-        "by id), or keep this API on Cortex"
+        "send each item to a RealtimeAPI (a client loop keeps the results), or keep this "
+        "API on Cortex"
     ),
     "TaskAPI": (
         "run the task as a Kubernetes Job or CronJob outside cortex-infra, or keep this API "
