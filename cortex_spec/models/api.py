@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 
@@ -17,6 +17,13 @@ from cortex_spec.models.base import (
     check_dns1035,
     fail,
     shown,
+)
+from cortex_spec.models.cortex_history import (
+    API_GO_V020,
+    API_GO_V034,
+    DEFAULT_MAX_REPLICA_CONCURRENCY,
+    history,
+    ignored,
 )
 from cortex_spec.models.scaling import Autoscaling, UpdateStrategy
 from cortex_spec.models.workload import AsyncPod, Compute, Pod, Predictor
@@ -168,10 +175,71 @@ class WorkloadAPI(ApiBase):
             "(aws/secretsmanager, aws/ssm) need nothing here. Not in Cortex.",
         ),
     ]
+    handler: Annotated[
+        Predictor | None,
+        Field(
+            default=None,
+            description="Cortex v0.34-v0.35 name of predictor; read as predictor.",
+            json_schema_extra=history("v0.34-v0.35", "mapped", "predictor", API_GO_V034),
+        ),
+    ]
+    monitoring: Annotated[
+        Any,
+        ignored(
+            "v0.20-v0.25",
+            "prediction monitoring sent to CloudWatch",
+            "read the runtime's Prometheus metrics (/metrics: cortex_requests_total, "
+            "cortex_request_duration_seconds)",
+            API_GO_V020,
+        ),
+    ]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _cortex_renames(cls, data: Any) -> Any:
+        """v0.34-v0.35 spelled predictor `handler` and put node_groups under compute."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if "handler" in data and "predictor" not in data and data["handler"] is not None:
+            data["predictor"] = data.pop("handler")
+        predictor = data.get("predictor")
+        if isinstance(predictor, dict) and predictor.get("shm_size") is not None:
+            compute = dict(data.get("compute") or {})
+            if compute.get("shm") is not None:
+                fail(
+                    "shm is set both as predictor.shm_size and compute.shm",
+                    "keep compute.shm (predictor.shm_size is Cortex v0.26-v0.35's)",
+                )
+            predictor = dict(predictor)
+            compute["shm"] = predictor.pop("shm_size")
+            data["predictor"], data["compute"] = predictor, compute
+        compute = data.get("compute")
+        if isinstance(compute, dict) and "node_groups" in compute:
+            if "node_groups" in data:
+                fail(
+                    "node_groups is set both on the API and under compute",
+                    "keep the API's node_groups (compute.node_groups is Cortex v0.34-v0.35's)",
+                )
+            compute = dict(compute)
+            data["node_groups"] = compute.pop("node_groups")
+            data["compute"] = compute
+        return data
 
     @model_validator(mode="after")
     def _one_form(self) -> Self:
         containers = self.pod.containers if self.pod else None
+        if self.handler is not None:
+            fail(
+                "has both handler and predictor",
+                "keep predictor (handler is Cortex v0.34-v0.35's name for it)",
+            )
+        for container in containers or []:
+            if container.compute.node_groups is not None:
+                fail(
+                    "node_groups belongs to the API, not to a container's compute",
+                    "move it to the API's node_groups",
+                )
         if self.predictor is None and not containers:
             fail(
                 "needs a predictor or pod.containers",
@@ -202,18 +270,61 @@ class WorkloadAPI(ApiBase):
     def port(self) -> int:
         return self.pod.port if self.pod else contract.DEFAULT_PORT
 
+    def _pod_sets(self, field: str) -> bool:
+        return self.pod is not None and field in self.pod.model_fields_set
+
+    @property
+    def _predictor_era(self) -> bool:
+        """A RealtimeAPI predictor: Cortex's predictor-era concurrency applies unless the pod
+        sets its own limits. An AsyncAPI's concurrency is its dequeuer's, from its pod."""
+        return self.predictor is not None and not self.is_async
+
+    @property
+    def workers(self) -> int:
+        """Requests the predictor runs at once: processes_per_replica x threads_per_process."""
+        predictor = self.predictor
+        return predictor.processes_per_replica * predictor.threads_per_process if predictor else 1
+
+    @property
+    def in_flight_limit(self) -> int:
+        """Running plus queued per replica; beyond it the replica answers 503.
+
+        The predictor form keeps Cortex's predictor-era limit, `max_replica_concurrency`
+        (default 1024, `consts.DefaultMaxReplicaConcurrency` at v0.33.0), unless the pod sets
+        its own limits; the container form has v0.36's pod limits.
+        """
+        if self._predictor_era and not self._pod_sets("max_queue_length"):
+            limit = self.autoscaling.max_replica_concurrency
+            return DEFAULT_MAX_REPLICA_CONCURRENCY if limit is None else limit
+        return self.max_concurrency + self.max_queue_length
+
     @property
     def max_concurrency(self) -> int:
-        return self.pod.max_concurrency if self.pod else 1
+        if self.pod is not None and (not self._predictor_era or self._pod_sets("max_concurrency")):
+            return self.pod.max_concurrency
+        if not self._predictor_era:
+            return 1
+        # Cortex's predictor ran processes x threads requests at once; a lower in-flight limit
+        # caps them (nginx admitted no more).
+        limit = self.autoscaling.max_replica_concurrency
+        return self.workers if limit is None else min(self.workers, limit)
 
     @property
     def max_queue_length(self) -> int:
-        """Requests one replica queues beyond `max_concurrency` (Cortex's default 100). An
-        AsyncAPI has no such queue: its dequeuer hands a replica at most `max_concurrency`
-        requests, so its serving container never queues more than that."""
-        if isinstance(self.pod, Pod):
+        """Requests one replica queues beyond `max_concurrency`: Cortex's default 100, or
+        for a predictor without pod limits what its in-flight limit leaves. An AsyncAPI has
+        no such queue: its dequeuer hands a replica at most `max_concurrency` requests, so
+        its serving container never queues more than that."""
+        if self.is_async:
+            return self.max_concurrency
+        if isinstance(self.pod, Pod) and (
+            not self._predictor_era or self._pod_sets("max_queue_length")
+        ):
             return self.pod.max_queue_length
-        return self.max_concurrency if self.is_async else 100
+        if not self._predictor_era:
+            return 100
+        # At least one place, so that a limit equal to the workers still queues one request.
+        return max(self.in_flight_limit - self.max_concurrency, 1)
 
     @property
     def init_replicas(self) -> int:
@@ -222,7 +333,13 @@ class WorkloadAPI(ApiBase):
 
     @property
     def target_in_flight(self) -> float:
-        target = self.autoscaling.target_in_flight
+        """Cortex v0.36's target_in_flight, else v0.20-v0.35's target_replica_concurrency,
+        else the requests a replica runs at once (processes x threads for a predictor, as
+        `validateAutoscaling` defaulted it at v0.33.0)."""
+        scaling = self.autoscaling
+        target = scaling.target_in_flight
+        if target is None:
+            target = scaling.target_replica_concurrency
         return float(self.max_concurrency) if target is None else target
 
     @property

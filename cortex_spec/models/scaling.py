@@ -11,6 +11,12 @@ from pydantic import Field, field_validator
 
 from cortex_spec import limits
 from cortex_spec.models.base import DurationValue, StrictModel, fail, shown
+from cortex_spec.models.cortex_history import (
+    DEFAULT_MAX_REPLICA_CONCURRENCY,
+    MAX_REPLICA_CONCURRENCY_LIMIT,
+    VALIDATIONS_V033,
+    history,
+)
 from cortex_spec.quantities import Duration
 
 _PERCENT = re.compile(r"([0-9]{1,3})%", re.ASCII)
@@ -54,6 +60,35 @@ class Autoscaling(StrictModel):
             allow_inf_nan=False,
             description="In-flight requests (running + queued) per replica to aim for; default "
             "pod.max_concurrency; at most max_concurrency + max_queue_length.",
+        ),
+    ]
+    target_replica_concurrency: Annotated[
+        float | None,
+        Field(
+            default=None,
+            gt=0,
+            allow_inf_nan=False,
+            description="Cortex v0.20-v0.35 name of target_in_flight; default "
+            "processes_per_replica x threads_per_process.",
+            json_schema_extra=history(
+                "v0.20-v0.35", "mapped", "autoscaling.target_in_flight", VALIDATIONS_V033
+            ),
+        ),
+    ]
+    max_replica_concurrency: Annotated[
+        int | None,
+        Field(
+            default=None,
+            gt=0,
+            le=MAX_REPLICA_CONCURRENCY_LIMIT,
+            description="Cortex v0.20-v0.35 in-flight limit per replica (running + queued; "
+            f"default {DEFAULT_MAX_REPLICA_CONCURRENCY}); beyond it, 503.",
+            json_schema_extra=history(
+                "v0.20-v0.35",
+                "mapped",
+                "pod.max_concurrency + pod.max_queue_length (the runtime's in-flight limit)",
+                VALIDATIONS_V033,
+            ),
         ),
     ]
     window: Annotated[

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import posixpath
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from cortex_spec import catalog, limits
 from cortex_spec.models.base import (
+    DurationValue,
     QuantityValue,
     StrictModel,
     check_dns1035,
@@ -17,10 +18,18 @@ from cortex_spec.models.base import (
     fail,
     shown,
 )
+from cortex_spec.models.cortex_history import (
+    API_GO_V020,
+    API_GO_V033,
+    API_GO_V034,
+    VALIDATIONS_V033,
+    history,
+    unsupported,
+)
 from cortex_spec.models.env import EnvName, EnvValue, check_env_name
 from cortex_spec.models.probes import Exec, HttpGet, PreStop, Probe
 from cortex_spec.project_files import check_relative
-from cortex_spec.quantities import Quantity
+from cortex_spec.quantities import Duration, Quantity
 from runtime import contract
 
 _CPU_DEFAULT = Quantity(Decimal("0.2"), "200m")
@@ -80,6 +89,17 @@ class Compute(StrictModel):
     shm: Annotated[
         QuantityValue | None,
         Field(default=None, description="Size of /dev/shm (memory-backed); at most `mem`."),
+    ]
+    node_groups: Annotated[
+        list[str] | None,
+        Field(
+            default=None,
+            description="Cortex v0.34-v0.35 place of the API's node_groups; read as the API's "
+            "node_groups (predictor form only).",
+            json_schema_extra=history(
+                "v0.34-v0.35", "mapped", "the API's node_groups (moved there in v0.36)", API_GO_V034
+            ),
+        ),
     ]
 
     @field_validator("cpu")
@@ -224,6 +244,52 @@ class AsyncPod(StrictModel):
         return check_pod_port(value)
 
 
+class ServerSideBatching(StrictModel):
+    """Cortex's server-side batching (v0.20-v0.35, `ServerSideBatching` in api.go)."""
+
+    max_batch_size: Annotated[
+        int,
+        Field(
+            ge=2,
+            le=1024,
+            description="Most requests per batch (Cortex: 2 to 1024, 'an arbitrary limit').",
+        ),
+    ]
+    batch_interval: Annotated[
+        DurationValue,
+        Field(description="Longest wait for a batch to fill, e.g. 100ms (> 0)."),
+    ]
+
+    @field_validator("batch_interval")
+    @classmethod
+    def _interval(cls, value: Duration) -> Duration:
+        if value.seconds <= 0:
+            fail(f"must be greater than 0s (got {value})", "write it like 100ms or 1s")
+        return value
+
+
+class DependencyFiles(StrictModel):
+    """Cortex's `dependencies` (v0.30-v0.35): the names of the three dependency files."""
+
+    pip: Annotated[str, Field(default="requirements.txt", description="pip requirements file.")]
+    conda: Annotated[str, Field(default="conda-packages.txt", description="conda packages file.")]
+    shell: Annotated[str, Field(default="dependencies.sh", description="Shell script.")]
+
+    @model_validator(mode="after")
+    def _defaults_only(self) -> Self:
+        for field in ("pip", "conda", "shell"):
+            value = getattr(self, field)
+            default = type(self).model_fields[field].default
+            if value != default:
+                fail(
+                    f"Cortex v0.30-v0.35 field dependencies.{field}, not supported by "
+                    f"cortex-infra with a name other than {default} (got {value})",
+                    f"rename {value} to {default} at the bundle root and drop dependencies.{field}",
+                    code="cortex_unsupported",
+                )
+        return self
+
+
 class Predictor(StrictModel):
     """The predictor form (Cortex's original): a PythonPredictor served by the runtime image."""
 
@@ -276,6 +342,115 @@ class Predictor(StrictModel):
             "bound, since a replica never runs more requests at once.",
         ),
     ]
+    server_side_batching: Annotated[
+        ServerSideBatching | None,
+        Field(
+            default=None,
+            description="Batch concurrent requests into one predict() call (Cortex v0.20-v0.35); "
+            "max_batch_size must equal threads_per_process, as Cortex required.",
+        ),
+    ]
+    shm_size: Annotated[
+        QuantityValue | None,
+        Field(
+            default=None,
+            description="Cortex v0.26-v0.35 size of /dev/shm; read as compute.shm.",
+            json_schema_extra=history("v0.26-v0.35", "mapped", "compute.shm", API_GO_V033),
+        ),
+    ]
+    log_level: Annotated[
+        Literal["debug", "info", "warning", "error"] | None,
+        Field(
+            default=None,
+            description="Cortex v0.26-v0.35 log level of the predictor; sets CORTEX_LOG_LEVEL "
+            "(default info).",
+            json_schema_extra=history(
+                "v0.26-v0.35", "mapped", "the runtime's CORTEX_LOG_LEVEL", VALIDATIONS_V033
+            ),
+        ),
+    ]
+    dependencies: Annotated[
+        DependencyFiles | None,
+        Field(
+            default=None,
+            description="Cortex v0.30-v0.35 names of the dependency files; only Cortex's "
+            "defaults (requirements.txt, dependencies.sh) are read.",
+            json_schema_extra=history(
+                "v0.30-v0.35",
+                "mapped",
+                "requirements.txt and dependencies.sh at the bundle root (defaults only)",
+                VALIDATIONS_V033,
+            ),
+        ),
+    ]
+    protobuf_path: Annotated[
+        Any,
+        unsupported(
+            "v0.32-v0.35",
+            "gRPC serving (the router and load balancer speak HTTP to the runtime)",
+            "serve HTTP from predictor.py, or run a gRPC server in the container form",
+            API_GO_V033,
+        ),
+    ]
+    models: Annotated[
+        Any,
+        unsupported(
+            "v0.20-v0.35",
+            "Cortex's model downloader and multi-model cache",
+            "load the model in PythonPredictor.__init__ from a path in predictor.config",
+            API_GO_V033,
+        ),
+    ]
+    multi_model_reloading: Annotated[
+        Any,
+        unsupported(
+            "v0.25-v0.35",
+            "live reloading of models from S3",
+            "load the model in PythonPredictor.__init__; roll a new version by changing the spec",
+            API_GO_V033,
+        ),
+    ]
+    model_path: Annotated[
+        Any,
+        unsupported(
+            "v0.20-v0.24",
+            "Cortex's model downloader",
+            "load the model in PythonPredictor.__init__ from a path in predictor.config",
+            API_GO_V020,
+        ),
+    ]
+    signature_key: Annotated[
+        Any,
+        unsupported(
+            "v0.20-v0.24",
+            "TensorFlow signature selection of Cortex's TensorFlow predictor",
+            "select the signature in predictor.py",
+            API_GO_V020,
+        ),
+    ]
+    tensorflow_serving_image: Annotated[
+        Any,
+        unsupported(
+            "v0.20-v0.35",
+            "an override of the TensorFlow Serving sidecar image",
+            "drop it; the TensorFlow Serving image is pinned by cortex-infra",
+            API_GO_V033,
+        ),
+    ]
+
+    @model_validator(mode="after")
+    def _batching(self) -> Self:
+        batching = self.server_side_batching
+        # validations.go (v0.33.0) validatePythonPredictor: each thread of a process serves one
+        # request of the batch, so the batch can never be larger than the threads.
+        if batching is not None and batching.max_batch_size != self.threads_per_process:
+            fail(
+                f"threads_per_process ({self.threads_per_process}) must be equal to "
+                f"max_batch_size ({batching.max_batch_size}) when using server side batching "
+                "with the python predictor",
+                f"set threads_per_process: {batching.max_batch_size}",
+            )
+        return self
 
     @field_validator("type", mode="before")
     @classmethod

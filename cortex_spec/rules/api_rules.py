@@ -9,6 +9,7 @@ from pathlib import Path as FsPath
 from cortex_spec import limits, naming
 from cortex_spec.diagnostics import Finding
 from cortex_spec.models.api import ApiBase, UpdateStrategy, WorkloadAPI
+from cortex_spec.models.cortex_history import ignored_fields
 from cortex_spec.quantities import Quantity
 from cortex_spec.rules.file_rules import check_files
 from cortex_spec.rules.secret_rules import check_secrets
@@ -33,6 +34,8 @@ def check_api(
     findings += check_secrets(api, path)
     if project_dir is not None:
         findings += check_files(api, path, project_dir, shown_dir or project_dir)
+    for field, message, hint in ignored_fields(api):
+        findings.append(Finding((*path, field), message, hint, severity="warning"))
     for key, reason in _CORTEX_ONLY_NETWORKING.items():
         if key in api.networking.model_fields_set:
             findings.append(
@@ -120,14 +123,47 @@ def _autoscaling(api: WorkloadAPI, path: Path) -> Iterator[Finding]:
             f"must be >= min_replicas (got {init} < {scaling.min_replicas})",
             "raise init_replicas or lower min_replicas",
         )
-    ceiling = api.max_concurrency + api.max_queue_length
-    target = scaling.target_in_flight
-    # An AsyncAPI's in-flight requests are its queue's messages: no per-replica ceiling.
-    if target is not None and target > ceiling and not api.is_async:
+    yield from _cortex_scaling_keys(api, base)
+    ceiling = api.in_flight_limit
+    for field in ("target_in_flight", "target_replica_concurrency"):
+        target = getattr(scaling, field)
+        # An AsyncAPI's in-flight requests are its queue's messages: no per-replica ceiling.
+        if target is not None and target > ceiling and not api.is_async:
+            limit = (
+                "max_replica_concurrency"
+                if api.form == "predictor" and not api.pod
+                else "pod.max_concurrency + pod.max_queue_length"
+            )
+            yield Finding(
+                (*base, field),
+                f"must be <= {limit} (got {target:g} > {ceiling})",
+                f"lower {field} or raise the in-flight limit",
+            )
+
+
+def _cortex_scaling_keys(api: WorkloadAPI, base: Path) -> Iterator[Finding]:
+    """Cortex v0.20-v0.35's autoscaling keys next to their v0.36 replacements."""
+    scaling = api.autoscaling
+    if scaling.target_in_flight is not None and scaling.target_replica_concurrency is not None:
         yield Finding(
-            (*base, "target_in_flight"),
-            f"must be <= pod.max_concurrency + pod.max_queue_length (got {target:g} > {ceiling})",
-            "lower target_in_flight or raise the pod limits",
+            (*base, "target_replica_concurrency"),
+            "target_replica_concurrency and target_in_flight are both set",
+            "keep target_in_flight (target_replica_concurrency is Cortex v0.20-v0.35's name)",
+        )
+    if scaling.max_replica_concurrency is None:
+        return
+    if api.form == "container":
+        yield Finding(
+            (*base, "max_replica_concurrency"),
+            "Cortex v0.20-v0.35 predictor field, not supported by cortex-infra in the "
+            "container form",
+            "set pod.max_concurrency and pod.max_queue_length (Cortex v0.36+)",
+        )
+    elif api.pod is not None and "max_queue_length" in api.pod.model_fields_set:
+        yield Finding(
+            (*base, "max_replica_concurrency"),
+            "max_replica_concurrency and pod.max_queue_length both set the in-flight limit",
+            "keep one of them",
         )
 
 

@@ -10,6 +10,7 @@ from cortex_spec import catalog, limits
 from cortex_spec.diagnostics import Finding
 from cortex_spec.models.base import shown
 from cortex_spec.models.cluster import ClusterConfig
+from cortex_spec.models.cortex_history import ignored_fields
 from cortex_spec.models.legacy import CORTEX_ONLY_FIELDS, cortex_only_reason
 from cortex_spec.rules.node_group_rules import check_node_groups
 from cortex_spec.rules.zone_rules import check_default_zones
@@ -31,6 +32,8 @@ def check_cluster(cluster: ClusterConfig) -> list[Finding]:
     findings = list(_network(cluster))
     findings += _tags(cluster)
     findings += _legacy(cluster)
+    for field, message, hint in ignored_fields(cluster):
+        findings.append(Finding(("cluster", field), message, hint, severity="warning"))
     if cluster.ssl_certificate_arn and cluster.ssl_certificate_arn.split(":")[3] != cluster.region:
         findings.append(
             Finding(

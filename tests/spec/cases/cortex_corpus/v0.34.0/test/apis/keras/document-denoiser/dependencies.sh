@@ -1,0 +1,1 @@
+apt-get update && apt-get install -y libsm6 libxext6 libxrender-dev

@@ -1,0 +1,1 @@
+apt-get update && apt-get install -y libgl1-mesa-glx libegl1-mesa
