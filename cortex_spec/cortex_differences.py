@@ -54,6 +54,36 @@ def iam_policy_arns_scope(
     )
 
 
+# pkg/types/clusterconfig/cluster_config.go (v0.42.1): `IAMPolicyARNs` defaults to
+# ["arn:aws:iam::aws:policy/AmazonS3FullAccess"], attached to the nodes (so every API had it).
+CORTEX_IAM_POLICY: Final = "arn:aws:iam::aws:policy/AmazonS3FullAccess"
+
+
+def iam_policy_arns_unset() -> CortexDifference:
+    """A Cortex v0.42 cluster.yaml without `iam_policy_arns`.
+
+    Cortex defaulted the list to S3 full access on the nodes, so every API could use S3.
+    cortex-infra applies no default: each API's role holds its bundle, its `secret:`
+    references and its own `apis[*].iam_policy_arns`. Writing the list in the cluster.yaml
+    keeps Cortex's reach (`iam_policy_arns_scope`'s warning then says so).
+    """
+    return CortexDifference(
+        code="cluster-iam-policy-arns-unset",
+        message=(
+            f"iam_policy_arns is not set: Cortex's default was [{CORTEX_IAM_POLICY}] for every "
+            "API; cortex-infra's is none (each API's role reads only its code bundle, its "
+            "secret: references and its own apis[*].iam_policy_arns)"
+        ),
+        hint=(
+            f"give the APIs that read S3 `iam_policy_arns: [{CORTEX_IAM_POLICY}]` "
+            "(apis[*].iam_policy_arns), or add "
+            f"`iam_policy_arns: [{CORTEX_IAM_POLICY}]` to cluster.yaml to keep Cortex's "
+            "reach (every API's role, warned), or `iam_policy_arns: []` to keep least "
+            "privilege and silence this"
+        ),
+    )
+
+
 POLICIES_ON_EVERY_API: Final = (
     "every API's role gets these policies, including APIs that never use them: a flaw in "
     "one API's code reaches whatever they allow. Move them to apis[*].iam_policy_arns of "

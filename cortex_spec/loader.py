@@ -30,6 +30,7 @@ from cortex_spec.node_profiles import NodeProfile, profile, system_profile
 from cortex_spec.rules.api_rules import check_api, check_unique
 from cortex_spec.rules.cluster_rules import check_cluster
 from cortex_spec.rules.compute_fit import check_placement
+from cortex_spec.rules.cortex_defaults import cortex_pair_differences
 from cortex_spec.rules.file_rules import check_bundles
 from cortex_spec.rules.iam_rules import check_policy_scope
 from cortex_spec.rules.kind_rules import kind_finding, not_deployable
@@ -145,6 +146,9 @@ def load_spec(
         findings += check_cluster(cluster)
         findings += check_versions(cluster, workloads)
         findings += check_policy_scope(cluster, workloads, cortex_file=cluster_config is not None)
+        if cluster_config is not None:
+            indexed = [(i, a) for i, a in entries if isinstance(a, WorkloadAPI)]
+            findings += cortex_pair_differences(cluster, indexed)
     errors = [f for f in findings if f.severity == "error"]
     _raise_if(errors, merged, sources, data)
     warnings = [f for f in findings if f.severity == "warning"]

@@ -106,7 +106,9 @@ def serving_environment(
         contract.request_timeout_seconds(keep_alive_seconds)
     )
     env[contract.ENV_MAX_BODY_BYTES] = str(max_body_bytes(api))
-    env[contract.ENV_LOG_LEVEL] = contract.LOG_LEVEL
+    # Cortex v0.26-v0.35's predictor.log_level (debug, info, warning, error) is the level.
+    level = api.predictor.log_level if api.predictor is not None else None
+    env[contract.ENV_LOG_LEVEL] = level.upper() if level else contract.LOG_LEVEL
     env["AWS_REGION"] = env["AWS_DEFAULT_REGION"] = spec.cluster.region
     held_back = held_back_config(api) if hold_back_secrets and not proxy else {}
     if held_back:

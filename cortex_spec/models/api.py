@@ -201,7 +201,7 @@ class WorkloadAPI(ApiBase):
         if not isinstance(data, dict):
             return data
         data = dict(data)
-        if "handler" in data and "predictor" not in data and data["handler"] is not None:
+        if data.get("handler") is not None and data.get("predictor") is None:
             data["predictor"] = data.pop("handler")
         predictor = data.get("predictor")
         if isinstance(predictor, dict) and predictor.get("shm_size") is not None:

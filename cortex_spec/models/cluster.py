@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BeforeValidator, Field, field_validator
+from pydantic import AliasChoices, BeforeValidator, Field, field_validator, model_validator
 
 from cortex_spec import catalog
 from cortex_spec.kubernetes_versions import DEFAULT_VERSION
@@ -196,6 +196,21 @@ class ClusterConfig(CortexOnlyClusterFields):
         list[NodeGroup] | None,
         Field(default=None, max_length=100, description="Worker node groups (at most 100)."),
     ]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _cortex_visibility(cls, data: Any) -> Any:
+        """`nat_gateway: none` alone keeps Cortex's public nodes: with private ones it would be
+        an error (pkg/types/clusterconfig/cluster_config.go at v0.42.1 defaults
+        SubnetVisibility to public and derives nat_gateway from it)."""
+        if (
+            isinstance(data, dict)
+            and data.get("nat_gateway") == "none"
+            and data.get("subnet_visibility") is None
+            and not data.get("subnets")
+        ):
+            return {**data, "subnet_visibility": "public"}
+        return data
 
     @field_validator("name")
     @classmethod

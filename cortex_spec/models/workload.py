@@ -455,11 +455,15 @@ class Predictor(StrictModel):
     @field_validator("type", mode="before")
     @classmethod
     def _type(cls, value: object) -> object:
-        if value in ("tensorflow", "onnx"):
+        # pkg/types/userconfig/predictor_type.go: tensorflow v0.20-v0.35, onnx v0.20-v0.32.
+        versions = {"tensorflow": "v0.20-v0.35", "onnx": "v0.20-v0.32"}
+        if value in versions:
             fail(
-                f"predictor type {value} is not supported yet",
-                "use type: python and load the model in predictor.py, or the container form "
-                "(pod.containers) with a serving image",
+                f"Cortex {versions[str(value)]} predictor type {value}, not supported by "
+                "cortex-infra yet: no TensorFlow Serving or ONNX Runtime server is planned",
+                "use type: python and load the model in predictor.py (onnxruntime, "
+                "tensorflow), or the container form (pod.containers) with a serving image",
+                code="cortex_unsupported",
             )
         return value
 

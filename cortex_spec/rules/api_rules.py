@@ -180,6 +180,16 @@ def _update_strategy(strategy: UpdateStrategy, path: Path) -> Iterator[Finding]:
 
 
 def _workload(api: WorkloadAPI, path: Path) -> Iterator[Finding]:
+    if api.predictor is not None and api.predictor.server_side_batching is not None:
+        # Read and checked as Cortex did, then refused: a batching predictor's predict()
+        # takes a list of payloads, and the runtime passes one payload per call.
+        yield Finding(
+            (*path, "predictor", "server_side_batching"),
+            "Cortex v0.20-v0.35 field, not supported by cortex-infra yet: the runtime calls "
+            "predict() with one payload, and a batching predictor expects a list",
+            "drop server_side_batching and make predict() take one payload; "
+            "threads_per_process still runs requests concurrently",
+        )
     if api.predictor is not None:
         compute = api.compute
         where = (*path, "compute")
@@ -224,16 +234,11 @@ def _compute(
             "gpu and inf resources cannot be used together",
             "serve from GPUs or from Inferentia, not both in one pod",
         )
-    if shm is not None:
-        if mem is None:
-            yield Finding(
-                (*path, "shm"),
-                "shm needs mem to be set",
-                "set compute.mem; /dev/shm counts against the memory limit",
-            )
-        elif shm.value > mem.value:
-            yield Finding(
-                (*path, "shm"),
-                f"shm ({shm}) cannot exceed total compute mem ({mem})",
-                "lower shm or raise mem",
-            )
+    # validations.go (v0.42.1, line 812) compares shm with mem only when both are set:
+    # shm without mem is accepted, as Cortex accepted it.
+    if shm is not None and mem is not None and shm.value > mem.value:
+        yield Finding(
+            (*path, "shm"),
+            f"shm ({shm}) cannot exceed total compute mem ({mem})",
+            "lower shm or raise mem",
+        )
