@@ -162,6 +162,39 @@ def masked(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+# Older Cortex releases' fields, when unset, stay out of the spec file: adding them to the
+# models must not change every API's spec file (and so roll every pod) on upgrade.
+_HISTORY_KEYS = frozenset(
+    {
+        "handler",
+        "monitoring",
+        "node_groups",
+        "server_side_batching",
+        "shm_size",
+        "log_level",
+        "dependencies",
+        "protobuf_path",
+        "models",
+        "multi_model_reloading",
+        "model_path",
+        "signature_key",
+        "tensorflow_serving_image",
+    }
+)
+
+
+def _without_unset_history(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            key: _without_unset_history(item)
+            for key, item in value.items()
+            if not (key in _HISTORY_KEYS and item is None)
+        }
+    if isinstance(value, list):
+        return [_without_unset_history(item) for item in value]
+    return value
+
+
 def api_spec_document(
     api: WorkloadAPI,
     spec: Spec | None = None,
@@ -179,12 +212,14 @@ def api_spec_document(
     """
     _require_bundle(api, bundle_uri, bundle_sha256)
     predictor = api.predictor
-    dump = api.model_dump(
-        mode="json",
-        exclude={
-            **dict.fromkeys(INFRASTRUCTURE_ONLY, True),
-            "predictor": set(PREDICTOR_INFRASTRUCTURE_ONLY),
-        },
+    dump = _without_unset_history(
+        api.model_dump(
+            mode="json",
+            exclude={
+                **dict.fromkeys(INFRASTRUCTURE_ONLY, True),
+                "predictor": set(PREDICTOR_INFRASTRUCTURE_ONLY),
+            },
+        )
     )
     return {
         "contract_version": contract.CONTRACT_VERSION,
