@@ -9,8 +9,9 @@ configurations written by CI (`.circleci/config.yml` heredocs) and kept beside t
 YAML blocks of `docs/` that are whole API lists or cluster configurations (templates with
 `<placeholders>` are skipped). Files with the same YAML content (comments aside) are stored
 once, under the first tag that has them, and `manifest.json` records every file's origin:
-repository, path, tag, commit, and the later tags holding the same content. Nothing is edited: a file is Cortex's, byte for byte
-(a docs block or a CI heredoc is cut out of its file and dedented, and says which).
+repository, path, tag, commit, and the later tags holding the same content. Nothing is
+edited: a file is Cortex's, byte for byte (a docs block or a CI heredoc is cut out of its
+file and dedented, and says which).
 """
 
 from __future__ import annotations

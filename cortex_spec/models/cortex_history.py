@@ -10,7 +10,7 @@ compatibility table (`docs/cortex-compatibility.md`) is generated from these dec
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, cast
 
 from pydantic import AfterValidator, BaseModel, Field
 from pydantic.fields import FieldInfo
@@ -43,10 +43,15 @@ def unsupported(versions: str, why: str, instead: str, source: str) -> FieldInfo
             return None
         fail(unsupported_message(versions, why), instead, code="cortex_unsupported")
 
-    info: FieldInfo = Field(
-        default=None,
-        description=f"Cortex {versions}; not supported: {why}. Instead: {instead}.",
-        json_schema_extra=history(versions, "unsupported", f"{why}; instead: {instead}", source),
+    info = cast(
+        FieldInfo,
+        Field(
+            default=None,
+            description=f"Cortex {versions}; not supported: {why}. Instead: {instead}.",
+            json_schema_extra=history(
+                versions, "unsupported", f"{why}; instead: {instead}", source
+            ),
+        ),
     )
     info.metadata.append(AfterValidator(refuse))
     return info
@@ -55,12 +60,14 @@ def unsupported(versions: str, why: str, instead: str, source: str) -> FieldInfo
 def ignored(versions: str, why: str, instead: str, source: str) -> FieldInfo:
     """A field that only Cortex acted on: accepted, and reported by a warning
     (`ignored_fields`), because nothing it did changes what an API answers."""
-    info: FieldInfo = Field(
-        default=None,
-        description=f"Cortex {versions}; ignored: {why}. Instead: {instead}.",
-        json_schema_extra=history(versions, "ignored", f"{why}; instead: {instead}", source),
+    return cast(
+        FieldInfo,
+        Field(
+            default=None,
+            description=f"Cortex {versions}; ignored: {why}. Instead: {instead}.",
+            json_schema_extra=history(versions, "ignored", f"{why}; instead: {instead}", source),
+        ),
     )
-    return info
 
 
 def ignored_fields(model: BaseModel) -> Iterator[tuple[str, str, str]]:

@@ -346,8 +346,16 @@ class Predictor(StrictModel):
         ServerSideBatching | None,
         Field(
             default=None,
-            description="Batch concurrent requests into one predict() call (Cortex v0.20-v0.35); "
-            "max_batch_size must equal threads_per_process, as Cortex required.",
+            description="Cortex v0.20-v0.35 server-side batching; checked as Cortex did "
+            "(max_batch_size equal to threads_per_process), then refused.",
+            json_schema_extra=history(
+                "v0.20-v0.35",
+                "unsupported",
+                "checked as Cortex did, then refused: the runtime passes one payload per "
+                "predict() call; instead: drop it, threads_per_process still runs requests "
+                "concurrently",
+                API_GO_V033,
+            ),
         ),
     ]
     shm_size: Annotated[
