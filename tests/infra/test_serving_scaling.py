@@ -150,8 +150,9 @@ def test_min_zero_adds_the_interceptor_trigger_and_route() -> None:
             {"hosts": ["*"], "paths": [{"value": "/model"}]},
             {"hosts": ["api-model.cortex.svc.cluster.local"]},
         ],
-        # One replica's capacity: max_concurrency 2 + max_queue_length 100.
-        "scalingMetric": {"concurrency": {"targetValue": 102}},
+        # One replica's capacity: a predictor's in-flight limit, Cortex's predictor-era
+        # max_replica_concurrency default of 1024 (max_concurrency 2 + 1022 queued).
+        "scalingMetric": {"concurrency": {"targetValue": 1024}},
         "timeouts": {"readiness": "1200s"},
     }
 
