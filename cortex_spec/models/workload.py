@@ -465,7 +465,7 @@ class Predictor(StrictModel):
     def _type(cls, value: object) -> object:
         # pkg/types/userconfig/predictor_type.go: tensorflow v0.20-v0.35, onnx v0.20-v0.32.
         versions = {"tensorflow": "v0.20-v0.35", "onnx": "v0.20-v0.32"}
-        if value in versions:
+        if isinstance(value, str) and value in versions:
             fail(
                 f"Cortex {versions[str(value)]} predictor type {value}, not supported by "
                 "cortex-infra yet: no TensorFlow Serving or ONNX Runtime server is planned",
