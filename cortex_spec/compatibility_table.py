@@ -14,13 +14,17 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from cortex_spec.models.api import CORTEX_KINDS, SUPPORTED_KINDS, RealtimeAPI
+from cortex_spec.models.api import RealtimeAPI
 from cortex_spec.models.cluster import ClusterConfig
 from cortex_spec.models.cortex_history import CORTEX_KEY
+from cortex_spec.models.kinds import CORTEX_KINDS, NOT_DEPLOYABLE, NOT_YET
+from cortex_spec.models.traffic_splitter import TrafficSplitter
 
-_ROOTS: tuple[tuple[str, type[BaseModel]], ...] = (
-    ("apis[]", RealtimeAPI),
-    ("cluster", ClusterConfig),
+# (section, path prefix, model): a RealtimeAPI's fields with the cluster's, then a
+# TrafficSplitter's. An AsyncAPI shares a RealtimeAPI's fields and does not deploy yet.
+_SECTIONS: tuple[tuple[str, tuple[tuple[str, type[BaseModel]], ...]], ...] = (
+    ("Fields", (("apis[]", RealtimeAPI), ("cluster", ClusterConfig))),
+    ("TrafficSplitter fields", (("apis[]", TrafficSplitter),)),
 )
 # Cortex v0.42's image overrides are one row (28 keys), not 28.
 _FOLDED_PREFIX = "image_"
@@ -96,20 +100,30 @@ def render() -> str:
         "",
         "## Kinds",
         "",
-        "| kind | status |",
-        "|---|---|",
+        "| kind | status | note |",
+        "|---|---|---|",
     ]
     for kind in CORTEX_KINDS:
-        lines.append(f"| {kind} | {'supported' if kind in SUPPORTED_KINDS else 'unsupported'} |")
-    lines += [
-        "",
-        "## Fields",
-        "",
-        "| field | status | Cortex | note | source |",
-        "|---|---|---|---|---|",
-    ]
-    for prefix, model in _ROOTS:
-        for row in _rows(prefix, model, {model}):
-            source = f"[{row[4].split('/blob/')[1].split('/')[0]}]({row[4]})" if row[4] else ""
-            lines.append(f"| `{row[0]}` | {row[1]} | {row[2]} | {row[3]} | {source} |")
+        lines.append(f"| {kind} | {_kind_status(kind)} |")
+    for title, roots in _SECTIONS:
+        lines += [
+            "",
+            f"## {title}",
+            "",
+            "| field | status | Cortex | note | source |",
+            "|---|---|---|---|---|",
+        ]
+        for prefix, model in roots:
+            for row in _rows(prefix, model, {model}):
+                source = f"[{row[4].split('/blob/')[1].split('/')[0]}]({row[4]})" if row[4] else ""
+                lines.append(f"| `{row[0]}` | {row[1]} | {row[2]} | {row[3]} | {source} |")
     return "\n".join(lines) + "\n"
+
+
+def _kind_status(kind: str) -> str:
+    """The status and note cells of a kind: what `load_spec` does with an API of it."""
+    if kind in NOT_DEPLOYABLE:
+        return f"validated, then refused | not deployed yet: {NOT_DEPLOYABLE[kind]}"
+    if kind in NOT_YET:
+        return f"unsupported | {NOT_YET[kind]}"
+    return "supported | "

@@ -238,9 +238,13 @@ def _validate_apis(
             valid.append((index, api))
     findings += check_unique(valid)
     by_name = {api.name: api for _, api in valid}
+    # APIs of the file that did not validate have their own errors: a splitter naming one
+    # is not told it is undefined.
+    named = [item.get("name") for item in raw or [] if isinstance(item, dict)]
+    failed = {name for name in named if isinstance(name, str) and name not in by_name}
     for index, api in valid:
         if isinstance(api, TrafficSplitter):
-            findings += check_splitter(api, ("apis", index), by_name)
+            findings += check_splitter(api, ("apis", index), by_name, failed)
     workloads = [(index, api) for index, api in valid if isinstance(api, WorkloadAPI)]
     findings += check_bundles(workloads, dirs[0], _inside(files, dirs[0]))
     return valid, findings
@@ -264,10 +268,11 @@ def _validate_api(
     if model is None:
         return None, [kind_finding(path, kind, isinstance(item, dict))]
     api, findings = _validate(model, item, path)
+    # Refused at its kind whether or not its fields are valid: fixing them would not deploy it.
+    if kind in NOT_DEPLOYABLE:
+        findings.append(not_deployable(path, kind))
     if api is None:
         return None, findings
-    if api.kind in NOT_DEPLOYABLE:
-        findings.append(not_deployable(path, api.kind))
     if isinstance(api, WorkloadAPI):
         findings += check_api(api, path, dirs[0], dirs[1])
         if profiles is not None:

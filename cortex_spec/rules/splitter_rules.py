@@ -7,7 +7,7 @@ is the whole stack, so every target is an API of the same spec.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Set
 
 from cortex_spec.diagnostics import Finding
 from cortex_spec.models.api import ApiBase
@@ -18,9 +18,13 @@ TOTAL_WEIGHT = 100
 
 
 def check_splitter(
-    splitter: TrafficSplitter, path: Path, apis: Mapping[str, ApiBase]
+    splitter: TrafficSplitter,
+    path: Path,
+    apis: Mapping[str, ApiBase],
+    failed: Set[str] = frozenset(),
 ) -> Iterator[Finding]:
-    """Weights, shadows, duplicates and targets of one splitter."""
+    """Weights, shadows, duplicates and targets of one splitter. `failed` names the APIs of
+    the spec that did not validate: a target among them is not reported again."""
     where = (*path, "apis")
     total = sum(t.weight for t in splitter.primaries)
     if total != TOTAL_WEIGHT:
@@ -49,7 +53,8 @@ def check_splitter(
             )
             continue
         seen[target.name] = index
-        yield from _target(splitter, target.name, (*at, "name"), apis)
+        if target.name not in failed:
+            yield from _target(splitter, target.name, (*at, "name"), apis)
         if target.shadow and target.weight == 0:
             yield Finding(
                 (*at, "weight"),
