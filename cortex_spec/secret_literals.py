@@ -97,7 +97,9 @@ _BOOLEAN_WORDS: Final = frozenset({"true", "false", "yes", "no", "on", "off", "n
 _SHAPES: Final = (
     ("an AWS access key ID", re.compile(r"(?<![A-Z0-9])(AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")),
     ("a private key", re.compile(r"-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----")),
-    ("a URL with a password", re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@")),
+    # The scheme is bounded: unbounded, a long run of letters without "://" (a megabyte
+    # instance type, say) is rescanned from every position, quadratic in its length.
+    ("a URL with a password", re.compile(r"[A-Za-z][A-Za-z0-9+.-]{0,63}://[^/\s:@]+:[^/\s@]+@")),
     ("a JSON Web Token", re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.")),
 )
 _RUN: Final = re.compile(r"[A-Za-z0-9+/=_-]{24,}")
