@@ -2,10 +2,13 @@
 
 Every command lives in its own module under `cortex_cli.commands` and exposes
 `register(app)`; modules are discovered here, so adding a command touches no other file.
+A command's module is imported only when that command runs (or `--help` lists them all):
+`plan` does not pay for boto3, and `preflight` not for Pulumi.
 """
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import pkgutil
@@ -14,7 +17,7 @@ import traceback
 from typing import Any
 
 import typer
-from typer._click.core import Context  # typer 0.29 vendors click; its Group takes this
+from typer._click.core import Command, Context  # typer 0.29 vendors click
 from typer.core import TyperGroup
 
 from cortex_cli import commands, output
@@ -52,8 +55,31 @@ def _report(error: CortexError) -> None:
     output.echo(f"error: {text}" if not isinstance(error, SpecError) else text, err=True)
 
 
+def command_names() -> list[str]:
+    """One command per module of `cortex_cli.commands`, named like it."""
+    return sorted(m.name for m in pkgutil.iter_modules(commands.__path__))
+
+
+def load_command(name: str) -> Command | None:
+    """The command of module `cortex_cli.commands.<name>`, imported now."""
+    if name not in command_names():
+        return None
+    single = typer.Typer(add_completion=False, rich_markup_mode=None)
+    importlib.import_module(f"{commands.__name__}.{name}").register(single)
+    command = typer.main.get_command(single)
+    command.name = name
+    return command
+
+
 class BoundaryGroup(TyperGroup):
-    """Turns every CortexError into a message and an exit code, never a traceback."""
+    """Turns every CortexError into a message and an exit code, never a traceback. Its
+    commands are loaded on demand (`load_command`)."""
+
+    def list_commands(self, ctx: Context) -> list[str]:
+        return command_names()
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+        return load_command(cmd_name)
 
     def invoke(self, ctx: Context) -> Any:
         # Each invocation starts in text mode; a command that takes --json switches it on.
@@ -95,10 +121,18 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-for module in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-    importlib.import_module(f"{commands.__name__}.{module.name}").register(app)
+
+@app.callback()
+def _root() -> None:
+    """From a reviewed cortex.yaml to autoscaled model-serving endpoints on EKS."""
 
 
 def run() -> None:
-    """Console-script entry point."""
-    app(prog_name="cortex-infra")
+    """Console-script entry point: one command, then the process ends."""
+    try:
+        app(prog_name="cortex-infra")
+    finally:
+        # The interpreter's last act would be a full collection over every object left
+        # (a plan's graph, the Pulumi SDK's modules): pointless when the process ends.
+        # Here only: a long-lived caller of `app` keeps its collector as it was.
+        gc.freeze()

@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 _json_mode: ContextVar[bool] = ContextVar("json_mode", default=False)
 
@@ -37,6 +39,9 @@ def echo(text: str = "", *, err: bool = False) -> None:
 
 def console(*, err: bool = False) -> Console:
     """A rich console that never wraps lines (errors carry file:line:col)."""
+    # Imported here: only spec errors use it, and rich takes a tenth of a second to import.
+    from rich.console import Console  # noqa: PLC0415
+
     return Console(stderr=err, soft_wrap=True, highlight=False, emoji=False)
 
 
