@@ -22,6 +22,7 @@ import pulumi
 from pulumi.runtime import settings
 
 from cortex_spec.errors import CortexError
+from offline.evaluation import InlineExecutor, fast_evaluation
 from offline.graph import PlanGraph, PlannedResource, normalize
 from offline.mock_cloud import MockCloud
 from offline.recorder import GraphRecorder, warning_logger
@@ -88,6 +89,8 @@ def evaluate(
     """Evaluate `program` for `stack` of `project` with `config`, in `workdir` (the
     project's folder; relative config paths resolve there); return its recorded graph."""
     loop = asyncio.new_event_loop()
+    # Monitor calls run on the loop's thread (offline/evaluation.py); this loop only.
+    loop.set_default_executor(InlineExecutor())
     asyncio.set_event_loop(loop)
     logger, log = warning_logger()
     cloud = MockCloud(region)
@@ -104,7 +107,7 @@ def evaluate(
             runpy.run_path(str(program), run_name="__main__")
             return pulumi.Output.from_input(_collect_exports(exports))
 
-        with _working_directory(workdir):
+        with _working_directory(workdir), fast_evaluation():
             pulumi.runtime.test(run)()  # type: ignore[no-untyped-call]
     except pulumi.RunError as error:
         # The program reports spec problems as RunError (Pulumi prints those without a

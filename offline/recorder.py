@@ -1,21 +1,34 @@
 """A mock monitor that records every registration with its parent, dependencies and options.
 
 Pulumi's `MockResourceArgs` carries no parent or dependencies (pulumi/pulumi#14421), but
-the raw `RegisterResourceRequest` does; we read it before delegating to the mocks.
+the raw `RegisterResourceRequest` does; we read it and answer it ourselves.
+
+`GraphRecorder` answers registrations and invokes exactly as Pulumi's `MockMonitor` does
+(`pulumi/runtime/mocks.py`: the same URN, the same `Mocks` calls, the same registry of
+resources), with two differences that only save work: the inputs are deserialised once
+and shared between the record and the mocks, and the reply is serialised without pumping
+the event loop (`synchronous`), so a registration can run on the loop's own thread
+(`offline/evaluation.py` runs the SDK's executor calls inline). `tests/offline/
+test_recorder.py` pins both against `MockMonitor` itself.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pulumi.runtime import rpc
-from pulumi.runtime.mocks import MockMonitor, Mocks
+from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
+from pulumi.runtime.proto import provider_pb2, resource_pb2
 
 from offline.graph import configured_inputs
 
 STACK_TYPE = "pulumi:pulumi:Stack"
+# The Struct value Pulumi sends for an unknown (`rpc.UNKNOWN`), as bytes in the request.
+_UNKNOWN_MARK = rpc.UNKNOWN.encode()
+T = TypeVar("T")
 
 
 @dataclass
@@ -30,6 +43,25 @@ class Registration:
     property_dependencies: dict[str, list[str]]
     inputs: dict[str, Any]
     options: dict[str, Any] = field(default_factory=dict)
+
+
+class SuspendedSerializationError(RuntimeError):
+    """A mock returned a value that serialisation had to wait for (an Output, a future)."""
+
+
+def synchronous(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine that never waits (the serialisation of plain data) to its end.
+
+    `rpc.serialize_properties` is a coroutine because inputs may hold Outputs; a mock's
+    state holds plain values only, so it finishes on its first step. If it ever waits,
+    the mock returned something it must not: that is an error, not a reason to block."""
+    try:
+        coroutine.send(None)
+    except StopIteration as finished:
+        result: T = finished.value
+        return result
+    coroutine.close()
+    raise SuspendedSerializationError("a mock's state held a value that is not plain data")
 
 
 def _options(request: Any) -> dict[str, Any]:
@@ -63,6 +95,16 @@ def _options(request: Any) -> dict[str, Any]:
     return options
 
 
+def _inputs(request: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(what the record keeps, what the mocks receive). Outside a preview an unknown
+    reaches the mocks as None and the record as `Unknown`; a request without one (every
+    request of a plan, in practice) is deserialised once for both."""
+    recorded = rpc.deserialize_properties(request.object, keep_unknowns=True)
+    if _UNKNOWN_MARK not in request.object.SerializeToString():
+        return recorded, recorded
+    return recorded, rpc.deserialize_properties(request.object)
+
+
 class GraphRecorder(MockMonitor):
     """Records registrations; the stack's own registration is kept apart."""
 
@@ -72,13 +114,28 @@ class GraphRecorder(MockMonitor):
         self.stack_urn = ""
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
-        reply = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        urn = self.make_urn(request.parent, request.type, request.name)
         if request.type == STACK_TYPE:
-            self.stack_urn = reply.urn
-            return reply
+            self.stack_urn = urn
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+        recorded, inputs = _inputs(request)
+        resource_id, state = self.mocks.new_resource(
+            MockResourceArgs(
+                typ=request.type,
+                name=request.name,
+                inputs=inputs,
+                provider=request.provider,
+                resource_id=request.importId,
+                custom=request.custom or False,
+                # The program registers no transforms (the mock engine would not run them).
+                transforms=[],
+            )
+        )
+        state_proto = synchronous(rpc.serialize_properties(state, {}))
+        self.resources[urn] = MockMonitor.ResourceRegistration(urn, resource_id, state)  # type: ignore[arg-type]
         provider = request.provider.split("::")
-        self.registrations[reply.urn] = Registration(
-            urn=reply.urn,
+        self.registrations[urn] = Registration(
+            urn=urn,
             type=request.type,
             name=request.name,
             custom=request.custom,
@@ -88,12 +145,29 @@ class GraphRecorder(MockMonitor):
             property_dependencies={
                 key: sorted(set(value.urns)) for key, value in request.propertyDependencies.items()
             },
-            inputs=configured_inputs(
-                request.type, rpc.deserialize_properties(request.object, keep_unknowns=True)
-            ),
+            inputs=configured_inputs(request.type, recorded),
             options=_options(request),
         )
-        return reply
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=state_proto)
+
+    def Invoke(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        if request.tok == "pulumi:pulumi:getResource":
+            return super().Invoke(request)  # type: ignore[no-untyped-call]
+        answer = self.mocks.call(
+            MockCallArgs(
+                token=request.tok,
+                args=rpc.deserialize_properties(request.args),
+                provider=request.provider,
+            )
+        )
+        values, failures = (answer, None) if isinstance(answer, dict) else answer
+        checks = (
+            None
+            if failures is None
+            else [provider_pb2.CheckFailure(property=p, reason=r) for p, r in failures]
+        )
+        reply = synchronous(rpc.serialize_properties(values, {}))
+        return resource_pb2.ResourceInvokeResponse(failures=checks, **{"return": reply})
 
 
 class WarningLog(logging.Handler):
