@@ -42,7 +42,7 @@ class InlineExecutor(ThreadPoolExecutor):
         future: Future[T] = Future()
         try:
             future.set_result(fn(*args, **kwargs))
-        except BaseException as error:  # noqa: BLE001 - handed to the awaiting coroutine
+        except BaseException as error:
             future.set_exception(error)
         return future
 
@@ -67,12 +67,12 @@ def paused_collector() -> Iterator[None]:
 @contextlib.contextmanager
 def without_stack_traces() -> Iterator[None]:
     """Registrations carry no stack trace for the block; the SDK's function is put back."""
-    original = resource_runtime._get_stack_trace  # noqa: SLF001 - pinned by a test
-    resource_runtime._get_stack_trace = empty_stack_trace  # noqa: SLF001
+    original = resource_runtime._get_stack_trace
+    resource_runtime._get_stack_trace = empty_stack_trace
     try:
         yield
     finally:
-        resource_runtime._get_stack_trace = original  # noqa: SLF001
+        resource_runtime._get_stack_trace = original
 
 
 @contextlib.contextmanager
