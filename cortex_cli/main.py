@@ -8,7 +8,6 @@ A command's module is imported only when that command runs (or `--help` lists th
 
 from __future__ import annotations
 
-import gc
 import importlib
 import os
 import pkgutil
@@ -20,7 +19,7 @@ import typer
 from typer._click.core import Command, Context  # typer 0.29 vendors click
 from typer.core import TyperGroup
 
-from cortex_cli import commands, output
+from cortex_cli import commands, lifetime, output
 from cortex_cli.exit_codes import ExitCode
 from cortex_spec.errors import CortexError, ProvisionError, SpecError, StateError
 
@@ -129,10 +128,8 @@ def _root() -> None:
 
 def run() -> None:
     """Console-script entry point: one command, then the process ends."""
+    lifetime.one_command_process()
     try:
         app(prog_name="cortex-infra")
     finally:
-        # The interpreter's last act would be a full collection over every object left
-        # (a plan's graph, the Pulumi SDK's modules): pointless when the process ends.
-        # Here only: a long-lived caller of `app` keeps its collector as it was.
-        gc.freeze()
+        lifetime.skip_final_collection()

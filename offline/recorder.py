@@ -148,7 +148,9 @@ class GraphRecorder(MockMonitor):
             inputs=configured_inputs(request.type, recorded),
             options=_options(request),
         )
-        return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id, object=state_proto)
+        return resource_pb2.RegisterResourceResponse(
+            urn=urn, id=resource_id or "", object=state_proto
+        )
 
     def Invoke(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         if request.tok == "pulumi:pulumi:getResource":

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cortex_cli import loading, output
+from cortex_cli import lifetime, loading, output
 from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt, SpecArg
 from cortex_spec import Spec
 
@@ -47,6 +47,8 @@ def plan(
     from offline import engine  # noqa: PLC0415
     from offline.summary import summary, tree  # noqa: PLC0415
 
+    # The graph stays reachable until it is printed and the process ends (lifetime.py).
+    lifetime.collector_off_until_exit()
     graph = engine.evaluate(
         # Paths relative to the project folder, where the program runs: a plan does not
         # depend on where the project is checked out, nor on the current directory.
