@@ -19,20 +19,22 @@ from cortex_aws import (
     network_checks,
     offering_checks,
     quota_checks,
+    serving_quotas,
 )
 from cortex_aws.checks import CheckResult, warned
 from cortex_aws.session import AwsSession
 from cortex_spec import zones
 from cortex_spec.loader import Spec
 
-# Seven independent calls in the second stage; more threads would only invite throttling.
-WORKERS: Final = 7
+# Eight independent calls in the second stage; more threads would only invite throttling.
+WORKERS: Final = 8
 _LATER: Final = (
     "eks",
     "existing-cluster",
     "offerings",
     "vcpu-quota",
     "network-quota",
+    serving_quotas.CHECK,
     "certificate",
     "endpoint-access",
 )
@@ -88,6 +90,7 @@ def run(
         facts = pool.submit(quota_checks.fetch_quotas, session)
         usage = pool.submit(quota_checks.fetch_usage, session)
         access = pool.submit(endpoint_access.run, spec, checkip_url)
+        serving = pool.submit(serving_quotas.fetch, session, spec)
         offer_results, chosen = offering_checks.check(spec, offers.result())
         results = [
             *first,
@@ -96,6 +99,7 @@ def run(
             *offer_results,
             *quota_checks.vcpu(spec, session.region, facts.result()),
             *network_checks.check(spec, chosen, facts.result(), usage.result()),
+            *serving_quotas.check(spec, serving.result()),
             *certificate.result(),
             *access.result(),
         ]

@@ -122,6 +122,10 @@ class AwsSession:
         client: ElasticLoadBalancingv2Client = self._client("elbv2", None)
         return client
 
+    def iam(self) -> Any:
+        """IAM (global; no type stubs are installed for it)."""
+        return self._client("iam", None)
+
     def autoscaling(self) -> AutoScalingClient:
         client: AutoScalingClient = self._client("autoscaling", None)
         return client

@@ -22,7 +22,7 @@ from typing import Annotated
 
 import typer
 
-from cortex_cli import diff_risks, diff_sides, diff_upgrade, loading, output
+from cortex_cli import apply_time_view, diff_risks, diff_sides, diff_upgrade, loading, output
 from cortex_cli.diff_sides import Side
 from cortex_cli.exit_codes import ExitCode
 from cortex_cli.options import ClusterConfigOpt, EnvOpt
@@ -133,16 +133,26 @@ def diff(
         Names.from_specs([base.spec, head.spec]),
         title=title + _qualifiers(base, head, stack),
     )
+    # How long applying the change takes, from the head's graph (apply_time_view.py).
+    duration = apply_time_view.of_diff(head.graph, changes)
     if output_format is Format.json:
         document = diff_upgrade.attach_json(to_json(report), upgrade)
-        output.emit_json(diff_risks.attach_json(document, found))
+        document = diff_risks.attach_json(document, found)
+        output.emit_json(apply_time_view.attach_json(document, duration))
     elif output_format is Format.markdown:
-        limit = max_chars - diff_upgrade.markdown_size(upgrade) - diff_risks.markdown_size(found)
+        limit = (
+            max_chars
+            - diff_upgrade.markdown_size(upgrade)
+            - diff_risks.markdown_size(found)
+            - apply_time_view.markdown_size(duration)
+        )
         text = diff_risks.attach_markdown(render_markdown(report, limit=limit), found)
-        output.echo(diff_upgrade.attach_markdown(text, upgrade).rstrip("\n"))
+        text = diff_upgrade.attach_markdown(text, upgrade)
+        output.echo(apply_time_view.attach_markdown(text, duration).rstrip("\n"))
     else:
         text = diff_risks.attach_text(render_text(report), found)
-        output.echo(diff_upgrade.attach_text(text, upgrade).rstrip("\n"))
+        text = diff_upgrade.attach_text(text, upgrade)
+        output.echo(apply_time_view.attach_text(text, duration).rstrip("\n"))
     if report.simulation.violations:
         raise typer.Exit(ExitCode.CHECKS_FAILED)
 

@@ -71,6 +71,12 @@ def plan(
     output.echo(versions_line(loaded) + "\n")
     # What a change costs and risks comes first; the tree is for those who want detail.
     output.echo(costs_and_risks(loaded, graph).text)
+    from cortex_cli import apply_time_view  # noqa: PLC0415
+
+    output.echo(
+        apply_time_view.text(apply_time_view.of_plan(graph), label="pulumi up of a new stack")
+        + "\n"
+    )
     for line in tree(graph):
         output.echo(f"{'  ' * line.depth}{line.name}  [{line.type}]")
     render_summary(summary(graph))

@@ -36,6 +36,7 @@ def test_feasible_spec_passes(aws: MotoServer, tmp_path: Path, checkip: CheckIp)
         "vcpu-quota",  # standard on-demand: cpu and system
         "vcpu-quota",  # g spot; no g on-demand, the spot mix has no on-demand share
         *["network-quota"] * 4,
+        *["serving-quota"] * 4,  # load balancers, target groups, listeners, IAM roles
         "certificate",
         "endpoint-access",
     ]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from cortex_aws import serving_quotas
 from cortex_spec import load_spec, naming
 from offline import engine
 from offline.graph import PlanGraph
@@ -82,3 +83,12 @@ def test_one_load_balancer_one_target_group_one_binding(plan: PlanGraph) -> None
     endpoints = plan.outputs["api_endpoints"]
     assert len(endpoints) == COUNT
     assert all(url.startswith("https://api.example.com/") for url in endpoints.values())
+
+
+def test_plan_holds_what_preflight_counts(plan: PlanGraph, spec_path: Path) -> None:
+    """The quotas modelled: the load balancer objects do not grow with the APIs, and the IAM
+    roles are the platform's plus one per API (1,006 here, over IAM's default 1,000 roles
+    per account, which preflight reports as a located failure with its fix)."""
+    need = serving_quotas.serving_need(load_spec(spec_path))
+    assert len(of_type(plan, "aws:iam/role:Role")) == need.iam_roles == COUNT + 6
+    assert len(of_type(plan, "lb/listener:Listener")) <= need.listeners
