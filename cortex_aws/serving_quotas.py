@@ -145,4 +145,3 @@ def check(spec: Spec, facts: ServingFacts) -> list[CheckResult]:
             )
         )
     return results
-

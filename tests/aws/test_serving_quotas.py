@@ -8,6 +8,7 @@ from pathlib import Path
 import boto3
 
 from cortex_aws import serving_quotas
+from cortex_aws.checks import CheckResult
 from cortex_aws.session import AwsSession
 from cortex_spec import load_spec, naming
 from cortex_spec.loader import Spec
@@ -22,7 +23,7 @@ def _with_apis(tmp_path: Path, count: int) -> Spec:
     return load_spec(write_spec(tmp_path / f"apis-{count}", count))
 
 
-def _by_subject(spec: Spec) -> dict[str, serving_quotas.CheckResult]:
+def _by_subject(spec: Spec) -> dict[str, CheckResult]:
     facts = serving_quotas.fetch(AwsSession(spec.cluster.region), spec)
     return {r.subject.split(" (")[0]: r for r in serving_quotas.check(spec, facts)}
 
