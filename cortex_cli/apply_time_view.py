@@ -16,9 +16,10 @@ def of_plan(graph: PlanGraph) -> Estimate:
     return apply_time.estimate(graph)
 
 
-def of_diff(head: PlanGraph, diff: GraphDiff) -> Estimate:
-    """An update from base to head: only the changed resources take time."""
-    return apply_time.estimate(head, {c.urn: c.op for c in diff.changes})
+def of_diff(diff: GraphDiff) -> Estimate:
+    """An update from base to head: only the changed resources take time (the diff's head
+    graph, whose URNs are those of the changes)."""
+    return apply_time.estimate(diff.head, {c.urn: c.op for c in diff.changes})
 
 
 def text(found: Estimate, *, label: str) -> str:

@@ -134,7 +134,7 @@ def diff(
         title=title + _qualifiers(base, head, stack),
     )
     # How long applying the change takes, from the head's graph (apply_time_view.py).
-    duration = apply_time_view.of_diff(head.graph, changes)
+    duration = apply_time_view.of_diff(changes)
     if output_format is Format.json:
         document = diff_upgrade.attach_json(to_json(report), upgrade)
         document = diff_risks.attach_json(document, found)
@@ -147,12 +147,12 @@ def diff(
             - apply_time_view.markdown_size(duration)
         )
         text = diff_risks.attach_markdown(render_markdown(report, limit=limit), found)
-        text = diff_upgrade.attach_markdown(text, upgrade)
-        output.echo(apply_time_view.attach_markdown(text, duration).rstrip("\n"))
+        text = apply_time_view.attach_markdown(text, duration)
+        output.echo(diff_upgrade.attach_markdown(text, upgrade).rstrip("\n"))
     else:
         text = diff_risks.attach_text(render_text(report), found)
-        text = diff_upgrade.attach_text(text, upgrade)
-        output.echo(apply_time_view.attach_text(text, duration).rstrip("\n"))
+        text = apply_time_view.attach_text(text, duration)
+        output.echo(diff_upgrade.attach_text(text, upgrade).rstrip("\n"))
     if report.simulation.violations:
         raise typer.Exit(ExitCode.CHECKS_FAILED)
 

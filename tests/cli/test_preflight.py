@@ -41,7 +41,7 @@ def test_feasible_spec_exits_0_with_a_table(
     assert lines[2].split() == ["RESULT", "CHECK", "SUBJECT", "REASON"]
     assert any(line.startswith("PASS    vcpu-quota") for line in lines)
     assert any(line.startswith("PASS    endpoint-access") for line in lines)
-    assert lines[-1] == "16 passed, 0 warnings, 0 failed: ready to deploy"
+    assert lines[-1] == "20 passed, 0 warnings, 0 failed: ready to deploy"
 
 
 def test_quota_shortfall_exits_4_naming_the_family(
@@ -66,7 +66,7 @@ def test_json_lists_every_check(
     result = _run(monkeypatch, stubs.write_spec(tmp_path), stubs.AMPLE, "--json")
     document = json.loads(result.output)
     assert document["ok"] is True
-    assert document["summary"] == {"pass": 16, "warn": 0, "fail": 0}
+    assert document["summary"] == {"pass": 20, "warn": 0, "fail": 0}
     assert {c["check"] for c in document["checks"]} >= {
         "identity",
         "offerings",
