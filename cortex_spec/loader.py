@@ -36,7 +36,7 @@ from cortex_spec.rules.iam_rules import check_policy_scope
 from cortex_spec.rules.kind_rules import kind_finding, not_deployable
 from cortex_spec.rules.splitter_rules import check_splitter
 from cortex_spec.rules.version_rules import check_versions
-from cortex_spec.source import Node, SourceText, to_plain
+from cortex_spec.source import MapNode, Node, SourceText, to_plain
 from cortex_spec.source import Path as Path_
 
 M = TypeVar("M", bound=BaseModel)
@@ -124,11 +124,7 @@ def load_spec(
 ) -> Spec:
     """Read, merge and validate a spec; raise SpecError listing every problem."""
     sources: dict[str, SourceText] = {}
-    api_node = read(path, sources)
-    if cluster_config is not None:
-        root = pair(api_node, read(cluster_config, sources), str(path), str(cluster_config))
-    else:
-        root = combined(api_node, str(path), sources.get(str(path)))
+    root = _read_root(path, cluster_config, sources)
     _raise_if(check_overrides(root) + top_level(root), root, sources)
 
     names = environment_names(root)
@@ -181,11 +177,7 @@ def locate_problem(
     locates its own: the field's line in the file that sets it for `environment`, else the
     nearest parent's."""
     sources: dict[str, SourceText] = {}
-    api_node = read(path, sources)
-    if cluster_config is not None:
-        root = pair(api_node, read(cluster_config, sources), str(path), str(cluster_config))
-    else:
-        root = combined(api_node, str(path), sources.get(str(path)))
+    root = _read_root(path, cluster_config, sources)
     merged = apply_environment(root, environment or "")
     [problem] = to_problems([Finding(field, message, hint)], merged, to_plain(merged), sources)
     return problem
@@ -278,3 +270,14 @@ def _validate_api(
         if profiles is not None:
             findings += check_placement(api, path, profiles)
     return api, findings
+
+
+def _read_root(
+    path: str | Path, cluster_config: str | Path | None, sources: dict[str, SourceText]
+) -> MapNode:
+    """The spec's located tree: the cortex.yaml alone, or paired with a Cortex cluster.yaml;
+    the files' text lands in `sources`."""
+    api_node = read(path, sources)
+    if cluster_config is not None:
+        return pair(api_node, read(cluster_config, sources), str(path), str(cluster_config))
+    return combined(api_node, str(path), sources.get(str(path)))

@@ -157,19 +157,23 @@ class Container(StrictModel):
         return value
 
 
+# The serving container's port, the same field in every kind's pod.
+ServingPort = Annotated[
+    int,
+    Field(
+        default=contract.DEFAULT_PORT,
+        ge=1,
+        le=65535,
+        description="Port the serving container listens on ($CORTEX_PORT); 8888 and 15000 "
+        "are reserved.",
+    ),
+]
+
+
 class Pod(StrictModel):
     """The pod: its port and concurrency limits, and (container form) its containers."""
 
-    port: Annotated[
-        int,
-        Field(
-            default=contract.DEFAULT_PORT,
-            ge=1,
-            le=65535,
-            description="Port the serving container listens on ($CORTEX_PORT); 8888 and 15000 "
-            "are reserved.",
-        ),
-    ]
+    port: ServingPort
     max_concurrency: Annotated[
         int,
         Field(
@@ -214,16 +218,7 @@ class AsyncPod(StrictModel):
     """An AsyncAPI's pod: port and concurrency (Cortex: at most 100), and its containers.
     No `max_queue_length`: requests wait in the API's queue, not in the replica."""
 
-    port: Annotated[
-        int,
-        Field(
-            default=contract.DEFAULT_PORT,
-            ge=1,
-            le=65535,
-            description="Port the serving container listens on ($CORTEX_PORT); 8888 and 15000 "
-            "are reserved.",
-        ),
-    ]
+    port: ServingPort
     max_concurrency: Annotated[
         int,
         Field(
