@@ -7,18 +7,19 @@ Every command lives in its own module under `cortex_cli.commands` and exposes
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import os
 import pkgutil
 import sys
 import traceback
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from typer._click.core import Context  # typer 0.29 vendors click; its Group takes this
 from typer.core import TyperGroup
 
 from cortex_cli import commands, output
-from cortex_cli.exit_codes import ExitCode
+from cortex_cli.exit_codes import EXIT_CODES_HELP, ExitCode
 from cortex_spec.errors import CortexError, ProvisionError, SpecError, StateError
 
 
@@ -89,14 +90,38 @@ app = typer.Typer(
     cls=BoundaryGroup,
     name="cortex-infra",
     help="From a reviewed cortex.yaml to autoscaled model-serving endpoints on EKS.",
+    epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
 
+
+def _version(value: bool) -> None:
+    if value:
+        output.echo(f"cortex-infra {importlib.metadata.version('cortex-infra')}")
+        raise typer.Exit(ExitCode.OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """From a reviewed cortex.yaml to autoscaled model-serving endpoints on EKS."""
+
+
 for module in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
     importlib.import_module(f"{commands.__name__}.{module.name}").register(app)
+
+# Every command's --help ends with the exit codes, as the top-level help does.
+for info in app.registered_commands:
+    info.epilog = info.epilog or EXIT_CODES_HELP
 
 
 def run() -> None:

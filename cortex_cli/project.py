@@ -25,6 +25,8 @@ from cortex_spec.reading import read_spec_text
 from cortex_spec.source import parse_yaml, to_plain
 
 PROJECT_FILES: Final = ("Pulumi.yaml", "Pulumi.yml")
+# What a folder given as SPEC stands for, first match wins.
+SPEC_FILES: Final = ("cortex.yaml", "cortex.yml")
 # The program's config namespace (infra/program.py), whatever the project is named.
 NAMESPACE: Final = "cortex"
 # Without --stack and --env, commands plan the stack Pulumi users start with.
@@ -275,6 +277,8 @@ def resolve(
     """
     project = find_project(spec, within=within)
     name = stack or env or DEFAULT_STACK
+    if spec.is_dir():
+        spec = _spec_in(spec, project, stack)
     if project is None:
         if stack is not None and stack_required:
             raise ProjectError(
@@ -294,4 +298,24 @@ def resolve(
         stack=settings,
         project=project,
         stack_given=stack is not None,
+    )
+
+
+def _spec_in(folder: Path, project: Project | None, stack: str | None) -> Path:
+    """The spec a folder stands for: its cortex.yaml, else the stack's (or project's)
+    `cortex:spec` when the folder is the project's own, as `pulumi up` there would use."""
+    for name in SPEC_FILES:
+        if (folder / name).is_file():
+            return folder / name
+    if project is not None and project.root == folder.resolve():
+        settings = (
+            project.stack(stack, required=False)
+            if stack is not None
+            else Stack(DEFAULT_STACK, None, dict(project.values), project.root)
+        )
+        if settings.spec is not None:
+            return settings.spec
+    raise ProjectError(
+        f"{folder} is a folder without {' or '.join(SPEC_FILES)}",
+        hint=f"pass the spec file itself, e.g. {folder / SPEC_FILES[0]}",
     )

@@ -25,6 +25,7 @@ from cortex_spec.inputs import combined, pair, read, top_level, undefined_enviro
 from cortex_spec.models.api import CORTEX_KINDS, SUPPORTED_KINDS, RealtimeAPI
 from cortex_spec.models.cluster import ClusterConfig
 from cortex_spec.node_profiles import NodeProfile, profile, system_profile
+from cortex_spec.override_names import check_override_names
 from cortex_spec.rules.api_rules import check_api, check_unique
 from cortex_spec.rules.cluster_rules import check_cluster
 from cortex_spec.rules.compute_fit import check_placement
@@ -97,6 +98,8 @@ def load_spec(
     else:
         root = combined(api_node, str(path), sources.get(str(path)))
     _raise_if(check_overrides(root) + top_level(root), root, sources)
+    # Located in the overrides (not in the merged tree), and reported with every other error.
+    renamed = to_problems(check_override_names(root), root, to_plain(root), sources)
 
     names = environment_names(root)
     if environment is not None and environment not in names and environment_required:
@@ -112,6 +115,8 @@ def load_spec(
         findings += check_cluster(cluster)
         findings += check_versions(cluster, apis)
     errors = [f for f in findings if f.severity == "error"]
+    if renamed:
+        raise SpecError(in_file_order([*renamed, *to_problems(errors, merged, data, sources)]))
     _raise_if(errors, merged, sources, data)
     warnings = [f for f in findings if f.severity == "warning"]
     assert cluster is not None

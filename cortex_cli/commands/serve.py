@@ -20,13 +20,16 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated
 
 import typer
 
 from cortex_cli import output
 from cortex_cli.loading import load
+from cortex_cli.log_lines import human
 from cortex_cli.options import ClusterConfigOpt, EnvOpt, SpecArg
 from cortex_spec import Problem, Spec, SpecError
 from cortex_spec.api_bundles import build_api_bundle, bundle_root
@@ -40,6 +43,22 @@ from runtime.bundle import Bundle, BundleError
 ApiOpt = Annotated[str, typer.Option("--api", help="Name of the API to serve.", show_default=False)]
 PortOpt = Annotated[int, typer.Option("--port", min=1, max=65535, help="Local port to listen on.")]
 HostOpt = Annotated[str, typer.Option("--host", help="Local address to bind.")]
+
+
+class LogFormat(StrEnum):
+    auto = "auto"
+    json = "json"
+    human = "human"
+
+
+LogFormatOpt = Annotated[
+    LogFormat,
+    typer.Option(
+        "--log-format",
+        help="The runtime's log lines: json as the pod writes them, human for reading "
+        "(tracebacks on their own lines), auto: human on a terminal, else json.",
+    ),
+]
 
 
 def _select(spec: Spec, name: str) -> RealtimeAPI:
@@ -123,10 +142,27 @@ def _environment(spec: Spec, api: RealtimeAPI, work: Path, port: int) -> dict[st
     return env
 
 
-def _run(command: list[str], env: dict[str, str]) -> int:
+def _relay(stream: IO[str]) -> None:
+    """The runtime's JSON lines, rewritten for a person, as they come."""
+    for line in stream:
+        sys.stdout.write(human(line) + "\n")
+        sys.stdout.flush()
+
+
+def _run(command: list[str], env: dict[str, str], *, readable: bool = False) -> int:
     # Its own process group: the terminal's Ctrl-C reaches this process only, which passes
     # it on once per press (the first drains, a second one forces the exit).
-    child = subprocess.Popen(command, env=env, process_group=0)  # noqa: S603 - our interpreter
+    child = subprocess.Popen(  # noqa: S603 - our interpreter
+        command,
+        env=env,
+        process_group=0,
+        stdout=subprocess.PIPE if readable else None,
+        text=True,
+    )
+    relay = None
+    if child.stdout is not None:
+        relay = threading.Thread(target=_relay, args=(child.stdout,), daemon=True)
+        relay.start()
     previous = signal.signal(signal.SIGTERM, lambda *_: child.send_signal(signal.SIGTERM))
     try:
         while True:
@@ -137,6 +173,8 @@ def _run(command: list[str], env: dict[str, str]) -> int:
                 child.send_signal(signal.SIGINT)
     finally:
         signal.signal(signal.SIGTERM, previous)
+    if relay is not None:
+        relay.join()
     return code if code >= 0 else 128 - code
 
 
@@ -148,6 +186,7 @@ def serve(
     host: HostOpt = "127.0.0.1",
     cluster_config: ClusterConfigOpt = None,
     env: EnvOpt = None,
+    log_format: LogFormatOpt = LogFormat.auto,
 ) -> None:
     """Serve the predictor of API NAME from its bundle on localhost, as its pod would."""
     loaded = load(spec, cluster_config, env)
@@ -160,7 +199,10 @@ def serve(
             err=True,
         )
         command = [sys.executable, "-m", "runtime.main", "serve", "--host", host]
-        code = _run(command, {**os.environ, **environment})
+        readable = log_format is LogFormat.human or (
+            log_format is LogFormat.auto and sys.stdout.isatty()
+        )
+        code = _run(command, {**os.environ, **environment}, readable=readable)
     if code:
         raise typer.Exit(code)
 
