@@ -93,7 +93,7 @@ def accelerators(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [totals[model] for model in sorted(totals)]
 
 
-def _cost(spec: Spec) -> dict[str, Any] | None:
+def offline_cost(spec: Spec) -> dict[str, Any] | None:
     """The offline estimate from the packaged, dated table only: no cache, no network and
     the EKS calendar's read date for "today", so a plan is the same on every machine."""
     try:
@@ -149,7 +149,7 @@ def plan_summary(spec: Spec, graph: PlanGraph) -> dict[str, Any]:
         "node_groups": groups,
         "accelerators": accelerators(groups),
     }
-    cost = _cost(spec)
+    cost = offline_cost(spec)
     if cost is not None:
         data["cost"] = cost
     return data

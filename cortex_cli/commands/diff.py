@@ -23,7 +23,7 @@ from urllib.parse import urlparse
 
 import typer
 
-from cortex_cli import diff_sides, diff_upgrade, loading, output
+from cortex_cli import diff_cost, diff_sides, diff_upgrade, loading, output
 from cortex_cli.diff_sides import Side
 from cortex_cli.exit_codes import ExitCode
 from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt
@@ -137,14 +137,17 @@ def diff(
         Names.from_specs([base.spec, head.spec]),
         title=title + _qualifiers(base, head, stack),
     )
+    cost = diff_cost.cost_change(base.spec, head_spec, base_exists=base.note is None)
     if output_format is Format.json:
-        output.emit_json(diff_upgrade.attach_json(to_json(report), upgrade))
+        document = diff_upgrade.attach_json(to_json(report), upgrade)
+        output.emit_json(diff_cost.attach_json(document, cost))
     elif output_format is Format.markdown:
-        limit = max_chars - diff_upgrade.markdown_size(upgrade)
+        limit = max_chars - diff_upgrade.markdown_size(upgrade) - diff_cost.markdown_size(cost)
         text = diff_upgrade.attach_markdown(render_markdown(report, limit=limit), upgrade)
-        output.echo(text.rstrip("\n"))
+        output.echo(diff_cost.attach_markdown(text, cost).rstrip("\n"))
     else:
-        output.echo(diff_upgrade.attach_text(render_text(report), upgrade).rstrip("\n"))
+        text = diff_upgrade.attach_text(render_text(report), upgrade)
+        output.echo(diff_cost.attach_text(text, cost).rstrip("\n"))
     if report.simulation.violations:
         raise typer.Exit(ExitCode.CHECKS_FAILED)
 
