@@ -24,6 +24,7 @@ from cortex_spec.errors import Problem, SpecError, in_file_order
 from cortex_spec.inputs import combined, pair, read, top_level, undefined_environment
 from cortex_spec.models.api import CORTEX_KINDS, SUPPORTED_KINDS, RealtimeAPI
 from cortex_spec.models.cluster import ClusterConfig
+from cortex_spec.models.node_group import NodeGroup
 from cortex_spec.node_profiles import NodeProfile, profile, system_profile
 from cortex_spec.override_names import check_override_names
 from cortex_spec.rules.api_rules import check_api, check_unique
@@ -109,7 +110,8 @@ def load_spec(
     project_dir = Path(path).resolve().parent
     cluster, findings = _validate(ClusterConfig, data.get("cluster"), ("cluster",))
     dirs = (project_dir, Path(path).parent)
-    apis, api_findings = _validate_apis(data.get("apis"), cluster, dirs, tuple(sources))
+    profiles = _profiles(cluster, data.get("cluster"))
+    apis, api_findings = _validate_apis(data.get("apis"), profiles, dirs, tuple(sources))
     findings += api_findings
     if cluster is not None:
         findings += check_cluster(cluster)
@@ -179,15 +181,35 @@ def _validate(
         return None, findings_from_validation(exc, model, data, prefix)
 
 
+def _profiles(cluster: ClusterConfig | None, raw: Any) -> list[NodeProfile] | None:
+    """The worker node groups the APIs are fitted to. When the cluster has a mistake of its
+    own elsewhere (a typo in `nat_gateway`, say), its node groups are read one by one, so
+    that the compute fit is still reported in the same run; None (no fit checked) only when
+    a node group itself is broken, since a fit against the rest would be misleading."""
+    if cluster is not None:
+        return [profile(g) for g in cluster.worker_groups]
+    groups = raw.get("node_groups") if isinstance(raw, dict) else None
+    if groups is None:
+        return None if isinstance(raw, dict) and "node_groups" in raw else []
+    if not isinstance(groups, list):
+        return None
+    try:
+        return [profile(NodeGroup.model_validate(item)) for item in groups]
+    except ValidationError:
+        return None
+
+
 def _validate_apis(
-    raw: Any, cluster: ClusterConfig | None, dirs: tuple[Path, Path], files: tuple[str, ...]
+    raw: Any,
+    profiles: list[NodeProfile] | None,
+    dirs: tuple[Path, Path],
+    files: tuple[str, ...],
 ) -> tuple[list[RealtimeAPI], list[Finding]]:
     """Each API alone, then across APIs, then the project folder as the bundle the predictor
     form ships; `dirs` is the spec's folder, resolved and as given; `files`, the spec's."""
     findings: list[Finding] = []
     errors = 0
     valid: list[tuple[int, RealtimeAPI]] = []
-    profiles = [profile(g) for g in cluster.worker_groups] if cluster is not None else None
     for index, item in enumerate(raw or []):
         path = ("apis", index)
         if errors >= limits.MAX_PROBLEMS:

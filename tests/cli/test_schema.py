@@ -101,3 +101,54 @@ def test_a_reader_that_stops_early_is_not_an_error() -> None:
     process.wait(timeout=120)
     assert process.returncode == 0, errors
     assert errors == b""
+
+
+@pytest.mark.parametrize("spec", _specs(), ids=lambda p: str(p).split("/")[-2] + "/" + p.name)
+def test_each_file_satisfies_the_root_schema(spec: Path, schema: dict[str, Any]) -> None:
+    """An editor applies the whole schema to every file: a cortex.yaml, and both files of a
+    Cortex v0.42 pair (the API list, and cluster.yaml), validate at the root."""
+    validator = jsonschema.Draft202012Validator(schema)
+    validator.validate(yaml.safe_load(spec.read_text()))
+    cluster = _cluster_file(spec)
+    if cluster is not None:
+        validator.validate(yaml.safe_load(cluster.read_text()))
+
+
+@pytest.mark.parametrize(
+    ("document", "where"),
+    [
+        (
+            {
+                "cluster": {
+                    "region": "us-west-2",
+                    "node_groups": [{"name": "a", "instance_type": "m5.large", "typo": 1}],
+                }
+            },
+            ["cluster", "node_groups", 0],
+        ),
+        (
+            {
+                "cluster": {"region": "us-west-2"},
+                "apis": [{"name": "a", "kind": "RealtimeAPI", "autoscaling": {"max_replicaz": 3}}],
+            },
+            ["apis", 0, "autoscaling"],
+        ),
+        ([{"name": "a", "kind": "RealtimeAPI", "pod": {"portt": 80}}], [0, "pod"]),
+        (
+            {
+                "region": "us-west-2",
+                "node_groups": [{"name": "a", "instance_type": "m5.large", "spott": True}],
+            },
+            ["node_groups", 0],
+        ),
+    ],
+)
+def test_errors_land_on_the_offending_key(
+    schema: dict[str, Any], document: Any, where: list[Any]
+) -> None:
+    """A typo inside an optional field is reported where it is (an unknown key of that very
+    mapping), not as "not valid under any of the given schemas" on the list holding it."""
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(document))
+    assert [(list(e.absolute_path), e.validator) for e in errors] == [
+        (where, "additionalProperties")
+    ]
