@@ -16,6 +16,7 @@ from cortex_aws import money
 from cortex_cli import loading, output
 from cortex_cli.loading import load
 from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt, SpecArg, StackOpt
+from cortex_cli.progress import progress
 
 OfflineOpt = Annotated[
     bool,
@@ -36,7 +37,8 @@ def cost(
     output.use_json(json_output)
     loaded = load(spec, cluster_config, env, stack)
     session = None if offline else loading.optional_session_for(loaded)
-    found = pricing.estimate(loaded, live=not offline, session=session)
+    with progress("pricing"):
+        found = pricing.estimate(loaded, live=not offline, session=session)
     if json_output:
         output.emit_json(found.to_dict())
         return
