@@ -7,12 +7,13 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import boto3
 import pytest
 from typer.testing import CliRunner, Result
 
 from cortex_cli.exit_codes import ExitCode
 from cortex_cli.main import app
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, MotoServer
 from tests.kube import documents
 from tests.kube.fake_api import Cluster, serving
 
@@ -134,3 +135,31 @@ def test_refused_credentials_are_a_cloud_error(tmp_path: Path) -> None:
     assert result.exit_code == ExitCode.CLOUD_ERROR
     assert "HTTP 401" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_the_stack_kubeconfig_comes_from_the_live_cluster(aws: MotoServer) -> None:
+    """Without --kubeconfig: the stack's own kubeconfig (infra/kubeconfig.py), for the live
+    cluster's endpoint and CA, authenticating with `aws eks get-token` for that cluster."""
+    from cortex_cli.kube_access import stack_kubeconfig
+    from cortex_spec import load_spec
+
+    spec = load_spec(MIXED, environment="prod")
+    eks = boto3.client("eks", region_name="us-west-2")
+    eks.create_cluster(
+        name="mixed-prod",
+        roleArn="arn:aws:iam::123456789012:role/eks",
+        resourcesVpcConfig={"subnetIds": []},
+    )
+    live = eks.describe_cluster(name="mixed-prod")["cluster"]
+    document = stack_kubeconfig(spec)
+    assert document["clusters"][0]["cluster"]["server"] == live["endpoint"]
+    exec_ = document["users"][0]["user"]["exec"]
+    assert exec_["command"] == "aws"
+    assert exec_["args"][:4] == ["eks", "get-token", "--cluster-name", "mixed-prod"]
+
+
+def test_an_undeployed_cluster_is_a_clear_cloud_error(aws: MotoServer) -> None:
+    """No such EKS cluster: exit 3 saying it is not deployed, before any Kubernetes call."""
+    result = CliRunner().invoke(app, ["get", str(MIXED), "--env", "prod"])
+    assert result.exit_code == ExitCode.CLOUD_ERROR
+    assert "EKS cluster mixed-prod does not exist in us-west-2: not deployed" in result.stderr
