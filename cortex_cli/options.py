@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -39,5 +40,21 @@ StackOpt = Annotated[
         "Pulumi.yaml above it) supplies cortex:environment, cortex:clusterConfig and "
         "cortex:admins.",
         show_default=False,
+    ),
+]
+
+
+class LogFormat(StrEnum):
+    auto = "auto"
+    json = "json"
+    human = "human"
+
+
+LogFormatOpt = Annotated[
+    LogFormat,
+    typer.Option(
+        "--log-format",
+        help="The runtime's log lines: json as the pod writes them, human for reading "
+        "(tracebacks on their own lines), auto: human on a terminal, else json.",
     ),
 ]

@@ -15,11 +15,17 @@ from typing import Annotated
 import typer
 
 from cortex_cli import kube_access, output
-from cortex_cli.commands.serve import LogFormat, LogFormatOpt
 from cortex_cli.kube_access import ContextOpt, KubeconfigOpt
 from cortex_cli.loading import load
 from cortex_cli.log_lines import human
-from cortex_cli.options import ClusterConfigOpt, EnvOpt, SpecArg, StackOpt
+from cortex_cli.options import (
+    ClusterConfigOpt,
+    EnvOpt,
+    LogFormat,
+    LogFormatOpt,
+    SpecArg,
+    StackOpt,
+)
 
 ApiArg = Annotated[str, typer.Argument(help="The API whose replicas to read.", show_default=False)]
 FollowOpt = Annotated[bool, typer.Option("--follow", "-f", help="Keep streaming new lines.")]

@@ -21,7 +21,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-from enum import StrEnum
 from pathlib import Path
 from typing import IO, Annotated
 
@@ -30,7 +29,7 @@ import typer
 from cortex_cli import output
 from cortex_cli.loading import load
 from cortex_cli.log_lines import human
-from cortex_cli.options import ClusterConfigOpt, EnvOpt, SpecArg
+from cortex_cli.options import ClusterConfigOpt, EnvOpt, LogFormat, LogFormatOpt, SpecArg
 from cortex_spec import Problem, Spec, SpecError
 from cortex_spec.api_bundles import build_api_bundle, bundle_root
 from cortex_spec.api_dependencies import SCRIPT, read_dependencies, required_distributions
@@ -43,22 +42,6 @@ from runtime.bundle import Bundle, BundleError
 ApiOpt = Annotated[str, typer.Option("--api", help="Name of the API to serve.", show_default=False)]
 PortOpt = Annotated[int, typer.Option("--port", min=1, max=65535, help="Local port to listen on.")]
 HostOpt = Annotated[str, typer.Option("--host", help="Local address to bind.")]
-
-
-class LogFormat(StrEnum):
-    auto = "auto"
-    json = "json"
-    human = "human"
-
-
-LogFormatOpt = Annotated[
-    LogFormat,
-    typer.Option(
-        "--log-format",
-        help="The runtime's log lines: json as the pod writes them, human for reading "
-        "(tracebacks on their own lines), auto: human on a terminal, else json.",
-    ),
-]
 
 
 def _select(spec: Spec, name: str) -> RealtimeAPI:
