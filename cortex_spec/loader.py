@@ -199,6 +199,26 @@ def _profiles(cluster: ClusterConfig | None, raw: Any) -> list[NodeProfile] | No
         return None
 
 
+# What an API's placement and compute fit depend on: a mistake elsewhere in the API (its
+# autoscaling, say) does not change whether it fits, so it is checked without that part.
+_PLACEMENT_FIELDS = frozenset({"name", "kind", "predictor", "pod", "compute", "node_groups"})
+
+
+def _placement_probe(item: Any, problems: list[Finding], depth: int) -> RealtimeAPI | None:
+    """The API without its broken fields, when none of them bears on where it runs."""
+    if not isinstance(item, dict):
+        return None
+    broken = {f.path[depth] for f in problems if len(f.path) > depth}
+    if not broken or broken & _PLACEMENT_FIELDS:
+        return None
+    if any(len(f.path) <= depth for f in problems):
+        return None
+    try:
+        return RealtimeAPI.model_validate({k: v for k, v in item.items() if k not in broken})
+    except ValidationError:
+        return None
+
+
 def _validate_apis(
     raw: Any,
     profiles: list[NodeProfile] | None,
@@ -251,6 +271,9 @@ def _validate_api(
         ]
     api, findings = _validate(RealtimeAPI, item, path)
     if api is None:
+        probe = _placement_probe(item, findings, len(path))
+        if probe is not None and profiles is not None:
+            findings += check_placement(probe, path, profiles)
         return None, findings
     findings += check_api(api, path, dirs[0], dirs[1])
     if profiles is not None:
