@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cortex_cli.progress import progress
-from cortex_cli.project import Target, resolve
+from cortex_cli.project import Target, resolve, spec_path
 from cortex_cli.revision import Revision
 from cortex_spec import Spec, SpecError, load_spec
 from offline import engine
@@ -77,7 +77,7 @@ def from_file(path: Path, cluster_config: Path | None, env: str | None, head: Ta
     differ, wherever the file lies."""
     target = replace(
         head,
-        spec=path,
+        spec=spec_path(path),
         cluster_config=cluster_config or head.stack.cluster_config,
         environment=env or head.stack.environment,
     )

@@ -11,7 +11,8 @@ import typer
 SpecArg = Annotated[
     Path,
     typer.Argument(
-        help="The spec: cortex.yaml (or a Cortex v0.42 API list with --cluster-config).",
+        help="The spec: cortex.yaml, or the folder holding it (or a Cortex v0.42 API list with "
+        "--cluster-config).",
         show_default=False,
     ),
 ]

@@ -277,8 +277,7 @@ def resolve(
     """
     project = find_project(spec, within=within)
     name = stack or env or DEFAULT_STACK
-    if spec.is_dir():
-        spec = _spec_in(spec, project, stack)
+    spec = spec_path(spec, project, stack)
     if project is None:
         if stack is not None and stack_required:
             raise ProjectError(
@@ -301,9 +300,13 @@ def resolve(
     )
 
 
-def _spec_in(folder: Path, project: Project | None, stack: str | None) -> Path:
-    """The spec a folder stands for: its cortex.yaml, else the stack's (or project's)
-    `cortex:spec` when the folder is the project's own, as `pulumi up` there would use."""
+def spec_path(path: Path, project: Project | None = None, stack: str | None = None) -> Path:
+    """The spec file `path` stands for: itself, or for a folder its cortex.yaml, else the
+    stack's (or project's) `cortex:spec` when the folder is the project's own, as `pulumi
+    up` there would use."""
+    if not path.is_dir():
+        return path
+    folder = path
     for name in SPEC_FILES:
         if (folder / name).is_file():
             return folder / name

@@ -99,7 +99,8 @@ def test_a_malformed_backend_url_is_a_usage_error(tmp_path: Path, url: str) -> N
 
 @pytest.mark.slow
 def test_diff_json_is_format_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`diff --json` prints the same document as `diff --format json`."""
+    """`diff --json` prints the same document as `diff --format json`; folders stand for
+    their cortex.yaml on both sides."""
     monkeypatch.setattr(engine, "PROGRAM", DIFF_PROGRAM)
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
@@ -111,6 +112,9 @@ def test_diff_json_is_format_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert alias[0] == full[0] == ExitCode.OK, alias[2]
     assert json.loads(alias[1]) == json.loads(full[1])
     assert _run("diff", *both, "--json", "--format", "markdown")[0] == ExitCode.USAGE
+    folders = _run("diff", tmp_path / "a", tmp_path / "b", "--json")
+    assert folders[0] == ExitCode.OK, folders[2]
+    assert json.loads(folders[1])["changes"] == json.loads(full[1])["changes"]
 
 
 @pytest.mark.parametrize(
