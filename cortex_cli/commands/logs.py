@@ -8,6 +8,7 @@ they arrive until Ctrl-C. On a terminal the runtime's JSON lines read as text
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from typing import Annotated
@@ -37,6 +38,13 @@ ContainerOpt = Annotated[
     str | None,
     typer.Option("--container", help="Only this container of each pod.", show_default=False),
 ]
+JsonLinesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--json",
+        help="One JSON object per line: pod, container, time (the API server's) and line.",
+    ),
+]
 _DURATION = re.compile(r"(\d+)([smh])")
 _SECONDS = {"s": 1, "m": 60, "h": 3600}
 
@@ -63,10 +71,12 @@ def logs(
     kubeconfig: KubeconfigOpt = None,
     context: ContextOpt = None,
     log_format: LogFormatOpt = LogFormat.auto,
+    json_output: JsonLinesOpt = False,
 ) -> None:
     """Print the logs of every replica of API, each line prefixed with its pod."""
     from cortex_kube.pod_logs import followed, merged, sources  # noqa: PLC0415
 
+    output.use_json(json_output)
     seconds = since_seconds(since)
     loaded = load(spec, cluster_config, env, stack)
     kube_access.known_api(loaded, api)
@@ -81,6 +91,11 @@ def logs(
     width = max(len(source.label) for source in found)
     lines = followed(kube, found, seconds) if follow else merged(kube, found, seconds)
     for line in lines:
+        if json_output:
+            pod, _, name = line.source.partition("/")
+            record = {"pod": pod, "container": name or None, "time": line.when, "line": line.text}
+            output.echo(json.dumps(record, sort_keys=True))
+            continue
         text = human(line.text) if readable else line.text
         pad = f"{line.source:<{width}} | "
         output.echo(pad + text.replace("\n", "\n" + " " * len(pad)))

@@ -3,6 +3,7 @@ server: every replica's lines, prefixed with its pod, merged or followed."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,17 @@ def test_an_unknown_api_is_bad_input(tmp_path: Path) -> None:
     )
     assert result.exit_code == ExitCode.INVALID_INPUT
     assert "known: sentiment, image-classifier, embedder" in result.stderr
+
+
+def test_json_is_one_object_per_line_with_pod_time_and_text(tmp_path: Path) -> None:
+    """--json: JSON Lines for machines, the pod, the API server's time and the raw line."""
+    with serving(_cluster(), tmp_path) as kubeconfig:
+        result = _logs(kubeconfig, "--json")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert records[0] == {
+        "pod": A,
+        "container": None,
+        "time": "2026-12-03T10:01:00.000000001Z",
+        "line": "a first",
+    }
+    assert [r["pod"] for r in records] == [A, B, A, B]
