@@ -13,12 +13,13 @@ from typing import Any
 
 import typer
 
-from cortex_cli import kube_access, output
+from cortex_cli import kube_access, loading, output
 from cortex_cli.kube_access import ContextOpt, KubeconfigOpt
 from cortex_cli.loading import load
 from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt, SpecArg, StackOpt
 from cortex_cli.plan_summary import endpoints
 from cortex_cli.progress import progress
+from cortex_spec.loader import Spec
 
 
 def get(
@@ -40,7 +41,7 @@ def get(
     with progress(f"reading cluster {loaded.cluster.name}"):
         kube = kube_access.connect(loaded, kubeconfig, context)
         state = read_state(kube, loaded)
-    urls = {api["name"]: api["url"] for api in endpoints(loaded)["apis"]}
+        urls = _urls(loaded, live=kubeconfig is None)
     document = state.to_dict()
     for api in document["apis"]:
         api["url"] = urls.get(api["api"])
@@ -49,6 +50,20 @@ def get(
         output.emit_json(document)
         return
     render(document)
+
+
+def _urls(spec: Spec, *, live: bool) -> dict[str, str]:
+    """Each API's URL: on the domain, else (reaching AWS anyway for the stack's kubeconfig)
+    on the live load balancer's DNS name, else with a placeholder for it."""
+    if live and spec.cluster.domain is None:
+        from cortex_aws.endpoints import apis, load_balancer  # noqa: PLC0415 - boto3
+
+        session = loading.optional_session_for(spec)
+        if session is not None:
+            balancer, _ = load_balancer(session, spec)
+            if balancer.found:
+                return {found.api: found.url for found in apis(spec, balancer) if found.url}
+    return {api["name"]: api["url"] for api in endpoints(spec)["apis"]}
 
 
 def _number(value: Any) -> str:

@@ -163,3 +163,32 @@ def test_an_undeployed_cluster_is_a_clear_cloud_error(aws: MotoServer) -> None:
     result = CliRunner().invoke(app, ["get", str(MIXED), "--env", "prod"])
     assert result.exit_code == ExitCode.CLOUD_ERROR
     assert "EKS cluster mixed-prod does not exist in us-west-2: not deployed" in result.stderr
+
+
+def test_without_a_domain_urls_are_on_the_live_load_balancer(aws: MotoServer) -> None:
+    """No cluster.domain: the URL is on the stack's load balancer as AWS names it (found by
+    its cortex.dev tags), not a placeholder."""
+    from cortex_cli.commands.get import _urls
+    from cortex_spec import load_spec, naming
+
+    spec = load_spec(MIXED, environment="dev")
+    ec2 = boto3.client("ec2", region_name="us-west-2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{i}.0/24", AvailabilityZone=zone)["Subnet"][
+            "SubnetId"
+        ]
+        for i, zone in enumerate(("us-west-2a", "us-west-2b"))
+    ]
+    balancer = boto3.client("elbv2", region_name="us-west-2").create_load_balancer(
+        Name="serving-lb-alb-0abc12",
+        Subnets=subnets,
+        Type="application",
+        Tags=[
+            {"Key": naming.CLUSTER_TAG, "Value": "mixed-dev"},
+            {"Key": naming.LOAD_BALANCER_TAG, "Value": "api"},
+        ],
+    )["LoadBalancers"][0]
+    urls = _urls(spec, live=True)
+    assert urls["sentiment"] == f"http://{balancer['DNSName']}/sentiment"
+    assert _urls(spec, live=False)["sentiment"] == "http://<load balancer DNS name>/sentiment"
