@@ -14,6 +14,7 @@ import copy
 from typing import Any
 
 from cortex_spec.models.document import SpecDocument
+from cortex_spec.override_names import NAMED_LISTS
 
 SCHEMA_ID = "https://cortex-infra.dev/schema/cortex.json"
 
@@ -37,25 +38,20 @@ def json_schema() -> dict[str, Any]:
         "description": "Cortex v0.42 spelling of `name`.",
         "deprecated": True,
     }
-    defs["ClusterOverride"] = _partial(
-        cluster, keep=(), list_item=("node_groups", "NodeGroupOverride")
-    )
-    defs["NodeGroupOverride"] = _partial(defs["NodeGroup"], keep=("name",))
-    defs["RealtimeAPIOverride"] = _partial(defs["RealtimeAPI"], keep=("name",))
+    overrides = _Overrides(defs)
     override = defs["EnvironmentOverride"]["properties"]
     override["cluster"] = {
-        "anyOf": [{"$ref": "#/$defs/ClusterOverride"}, {"type": "null"}],
+        "anyOf": [{"$ref": overrides.ref("ClusterConfig")}, {"type": "null"}],
         "description": override["cluster"].get("description", ""),
     }
     override["apis"] = {
         "anyOf": [
-            {"type": "array", "items": {"$ref": "#/$defs/RealtimeAPIOverride"}},
+            {"type": "array", "items": {"$ref": overrides.ref("RealtimeAPI", item=True)}},
             {"type": "null"},
         ],
         "description": override["apis"].get("description", ""),
     }
-    for name in ("NodeGroupOverride", "RealtimeAPIOverride"):
-        defs[name]["properties"]["add"] = {"type": "boolean", "description": ADD_DESCRIPTION}
+    defs.update(overrides.made)
     defs["SpecDocument"] = schema
     root = {
         "title": "cortex.yaml, or a Cortex v0.42 API list or cluster.yaml",
@@ -92,17 +88,48 @@ def precise(node: Any) -> Any:
     return out
 
 
-def _partial(
-    definition: dict[str, Any], keep: tuple[str, ...], list_item: tuple[str, str] | None = None
-) -> dict[str, Any]:
-    out = copy.deepcopy(definition)
-    out["required"] = [k for k in out.get("required", []) if k in keep]
-    if not out["required"]:
-        del out["required"]
-    if list_item is not None:
-        field, ref = list_item
-        out["properties"][field] = {
-            "anyOf": [{"type": "array", "items": {"$ref": f"#/$defs/{ref}"}}, {"type": "null"}]
-        }
-    out["title"] = f"{out.get('title', '')} (override)"
-    return out
+class _Overrides:
+    """`<Def>Override`: what an environment may write where the base has `<Def>`. Mappings
+    merge key by key, so nothing in them is required; items of the named lists (`apis`,
+    `node_groups`, `containers`) merge by name, so they need `name`, and one marked
+    `add: true` is new and needs everything its definition does; any other list replaces
+    the base's whole, so its items stay complete."""
+
+    def __init__(self, defs: dict[str, Any]) -> None:
+        self.defs = defs
+        self.made: dict[str, Any] = {}
+
+    def ref(self, name: str, *, item: bool = False) -> str:
+        target = f"{name}Override"
+        if target not in self.made:
+            self.made[target] = {}  # reserved first: definitions may refer to themselves
+            self.made[target] = self._partial(self.defs[name], item)
+        return f"#/$defs/{target}"
+
+    def _partial(self, definition: dict[str, Any], item: bool) -> dict[str, Any]:
+        out = copy.deepcopy(definition)
+        complete = out.pop("required", [])
+        if item:
+            out["required"] = ["name"]
+            out["properties"]["add"] = {"type": "boolean", "description": ADD_DESCRIPTION}
+            out["if"] = {"properties": {"add": {"const": True}}, "required": ["add"]}
+            out["then"] = {"required": complete}
+        for key, value in out.get("properties", {}).items():
+            out["properties"][key] = self._rewrite(value, key)
+        out["title"] = f"{out.get('title', '')} (override)"
+        return out
+
+    def _rewrite(self, schema: Any, key: str) -> Any:
+        if not isinstance(schema, dict):
+            return schema
+        reference = schema.get("$ref")
+        if isinstance(reference, str) and reference.startswith("#/$defs/"):
+            return {**schema, "$ref": self.ref(reference.removeprefix("#/$defs/"))}
+        if "anyOf" in schema:
+            return {**schema, "anyOf": [self._rewrite(b, key) for b in schema["anyOf"]]}
+        items = schema.get("items")
+        if schema.get("type") == "array" and key in NAMED_LISTS and isinstance(items, dict):
+            target = str(items.get("$ref", "")).removeprefix("#/$defs/")
+            if target in self.defs:
+                return {**schema, "items": {"$ref": self.ref(target, item=True)}}
+        return schema

@@ -152,3 +152,40 @@ def test_errors_land_on_the_offending_key(
     assert [(list(e.absolute_path), e.validator) for e in errors] == [
         (where, "additionalProperties")
     ]
+
+
+OVERRIDES = """
+cluster: {region: us-west-2, node_groups: [{name: cpu, instance_type: m5.large}]}
+apis:
+  - name: ranker
+    kind: RealtimeAPI
+    pod: {containers: [{name: api, image: "x:1"}]}
+environments:
+  prod:
+    cluster:
+      node_groups:
+        - {name: cpu, max_instances: 4, spot_config: {on_demand_base_capacity: 1}}
+        - {name: batch, add: true, instance_type: c5.xlarge}
+    apis:
+      - name: ranker
+        pod: {containers: [{name: api, env: {MODE: safe}}]}
+        autoscaling: {max_replicas: 4}
+"""
+
+
+def test_overrides_are_partial_at_every_depth(schema: dict[str, Any]) -> None:
+    """An override names only what it changes, down to a container found by name; an item
+    marked `add: true` is new and complete."""
+    jsonschema.Draft202012Validator(schema).validate(yaml.safe_load(OVERRIDES))
+
+
+def test_an_added_item_must_be_complete(schema: dict[str, Any]) -> None:
+    """`add: true` without a field its definition requires is flagged on that item."""
+    document = yaml.safe_load(OVERRIDES.replace(", instance_type: c5.xlarge", ""))
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(document))
+    assert [(list(e.absolute_path), e.message) for e in errors] == [
+        (
+            ["environments", "prod", "cluster", "node_groups", 1],
+            "'instance_type' is a required property",
+        )
+    ]
