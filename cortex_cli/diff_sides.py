@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cortex_cli.progress import progress
-from cortex_cli.project import Target, resolve, spec_path
+from cortex_cli.project import Target, resolve
 from cortex_cli.revision import Revision
+from cortex_cli.spec_folder import spec_path
 from cortex_spec import Spec, SpecError, load_spec
 from offline import engine
 from offline.graph import PlanGraph

@@ -20,13 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from cortex_cli import spec_folder
 from cortex_spec.errors import CortexError, SpecError
 from cortex_spec.reading import read_spec_text
 from cortex_spec.source import parse_yaml, to_plain
 
 PROJECT_FILES: Final = ("Pulumi.yaml", "Pulumi.yml")
-# What a folder given as SPEC stands for, first match wins.
-SPEC_FILES: Final = ("cortex.yaml", "cortex.yml")
 # The program's config namespace (infra/program.py), whatever the project is named.
 NAMESPACE: Final = "cortex"
 # Without --stack and --env, commands plan the stack Pulumi users start with.
@@ -277,7 +276,7 @@ def resolve(
     """
     project = find_project(spec, within=within)
     name = stack or env or DEFAULT_STACK
-    spec = spec_path(spec, project, stack)
+    spec = spec_folder.spec_path(spec, project, stack)
     if project is None:
         if stack is not None and stack_required:
             raise ProjectError(
@@ -297,28 +296,4 @@ def resolve(
         stack=settings,
         project=project,
         stack_given=stack is not None,
-    )
-
-
-def spec_path(path: Path, project: Project | None = None, stack: str | None = None) -> Path:
-    """The spec file `path` stands for: itself, or for a folder its cortex.yaml, else the
-    stack's (or project's) `cortex:spec` when the folder is the project's own, as `pulumi
-    up` there would use."""
-    if not path.is_dir():
-        return path
-    folder = path
-    for name in SPEC_FILES:
-        if (folder / name).is_file():
-            return folder / name
-    if project is not None and project.root == folder.resolve():
-        settings = (
-            project.stack(stack, required=False)
-            if stack is not None
-            else Stack(DEFAULT_STACK, None, dict(project.values), project.root)
-        )
-        if settings.spec is not None:
-            return settings.spec
-    raise ProjectError(
-        f"{folder} is a folder without {' or '.join(SPEC_FILES)}",
-        hint=f"pass the spec file itself, e.g. {folder / SPEC_FILES[0]}",
     )
