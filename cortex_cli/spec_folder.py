@@ -1,7 +1,8 @@
 """What a folder given as SPEC stands for: its cortex.yaml (or cortex.yml), else, for a Pulumi
 project's own folder, the stack's (or the project's) `cortex:spec`, as `pulumi up` run there
-would deploy. Every command resolves SPEC through `project.resolve`, which calls this, and
-the base side of `diff BASE HEAD` calls it directly.
+would deploy. A folder named like a YAML file (`cortex.yaml/`) was meant as the file: the
+loader reports it as "a folder, not a regular file". Every command resolves SPEC through
+`project.resolve`, which calls this; the base side of `diff BASE HEAD` calls it directly.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def spec_path(
     """The spec file `path` stands for: itself, or for a folder its cortex.yaml, else the
     stack's (or project's) `cortex:spec` when the folder is the project's own, as `pulumi
     up` there would use."""
-    if not path.is_dir():
+    if not path.is_dir() or path.suffix in (".yaml", ".yml"):
         return path
     folder = path
     for name in SPEC_FILES:
