@@ -41,6 +41,9 @@ class SpecDocument(StrictModel):
         Field(default_factory=list, description="The APIs to serve (null: none)."),
     ]
     environments: Annotated[
-        dict[str, EnvironmentOverride] | None,
-        Field(default=None, description="Overrides per environment, e.g. dev, staging, prod."),
+        dict[str, EnvironmentOverride | None] | None,
+        Field(
+            default=None,
+            description="Overrides per environment, e.g. dev, staging, prod (empty: the base).",
+        ),
     ]

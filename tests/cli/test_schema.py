@@ -189,3 +189,9 @@ def test_an_added_item_must_be_complete(schema: dict[str, Any]) -> None:
             "'instance_type' is a required property",
         )
     ]
+
+
+def test_an_empty_environment_is_the_base(schema: dict[str, Any]) -> None:
+    """`prod:` with nothing under it loads as the base spec, and the schema accepts it."""
+    document = {"cluster": {"region": "us-west-2"}, "environments": {"prod": None}}
+    jsonschema.Draft202012Validator(schema).validate(document)
