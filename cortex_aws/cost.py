@@ -218,9 +218,10 @@ def summary(estimate: CostEstimate) -> str:
     """A few lines for `plan`: totals at min and max, what they leave out, price sources."""
     low, high = estimate.at_min, estimate.at_max
     lines = [
-        f"estimated cost in {estimate.region}: {money.text(low)}/hour at minimum size "
-        f"({money.text(low.monthly(), digits=0)}/month), {money.text(high)}/hour at maximum "
-        f"({money.text(high.monthly(), digits=0)}/month)"
+        f"estimated cost in {estimate.region}:",
+        f"  at minimum size: {money.text(low)}/hour ({money.text(low.monthly(), digits=0)}/month)",
+        f"  at maximum size: {money.text(high)}/hour "
+        f"({money.text(high.monthly(), digits=0)}/month)",
     ]
     if estimate.excluded:
         lines.append(f"  not priced (unknown): {', '.join(estimate.excluded)}")

@@ -64,3 +64,17 @@ class PriceCache:
             os.replace(temporary, self.path(region))
         except OSError:
             Path(temporary).unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class NoCache(PriceCache):
+    """No cache at all: `plan` prices from the packaged table only, so that the same spec
+    gives the same plan on every machine, whatever `cost` fetched there before."""
+
+    root: Path = Path()
+
+    def load(self, region: str) -> dict[str, tuple[float, str]]:
+        return {}
+
+    def store(self, region: str, prices: dict[str, float], fetched: str) -> None:
+        return None

@@ -2,8 +2,10 @@
 
 Order (never an invented number): 1. live, from the AWS Price List API, written to a disk
 cache with the fetch date (a cached price is still a Price List price, labelled with the day
-it was fetched); 2. the dated table Cortex v0.42.1 embedded (2022-04-24); 3. "unknown".
-`live=False` skips step 1's network call but still reads the cache.
+it was fetched); 2. a table captured from the same API and shipped with the package
+(`captured_prices.py`), labelled with its capture date; 3. the dated table Cortex v0.42.1
+embedded (2022-04-24); 4. "unknown". `live=False` skips step 1's network call but still
+reads the cache.
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final, Literal
 
-from cortex_aws import price_list, price_table
+from cortex_aws import captured_prices, price_list, price_table
 from cortex_aws.price_cache import PriceCache
 from cortex_aws.session import AwsSession
 
-Source = Literal["live", "cache", "table", "spot", "unknown"]
+Source = Literal["live", "cache", "captured", "table", "spot", "unknown"]
 Kind = Literal[
     "instance", "eks", "eks-extended", "nat", "alb", "ebs-gb", "ebs-iops", "ebs-throughput"
 ]
@@ -62,6 +64,8 @@ class Price:
             return f"AWS Price List API, fetched {self.date}"
         if self.source == "cache":
             return f"AWS Price List API, fetched {self.date} (cached)"
+        if self.source == "captured":
+            return captured_prices.label(str(self.date))
         if self.source == "table":
             return price_table.LABEL
         if self.source == "spot":
@@ -118,6 +122,8 @@ class PriceBook:
             elif key.id in cached:
                 usd, day = cached[key.id]
                 self._prices[key.id] = Price(usd, unit, "cache", day)
+            elif (packaged := captured_prices.lookup(self.region, key.id)) is not None:
+                self._prices[key.id] = Price(packaged[0], unit, "captured", packaged[1])
             else:
                 self._prices[key.id] = self._table(key, unit)
 

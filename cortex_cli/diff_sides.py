@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from cortex_cli.progress import progress
 from cortex_cli.project import Target, resolve
 from cortex_cli.revision import Revision
+from cortex_cli.spec_folder import spec_path
 from cortex_spec import Spec, SpecError, load_spec
 from offline import engine
 from offline.graph import PlanGraph
@@ -32,14 +34,15 @@ class Side:
 def evaluate(target: Target, spec: Spec) -> PlanGraph:
     """The offline plan of the program for the target, as `cortex-infra plan` computes it."""
     # engine.PROGRAM is read at call time so that tests can point it at a stand-in.
-    return engine.evaluate(
-        target.pulumi_config(),
-        stack=target.stack_name,
-        region=spec.cluster.region,
-        program=engine.PROGRAM,
-        project=target.project_name,
-        workdir=target.workdir,
-    )
+    with progress(f"planning stack {target.stack_name} ({spec.cluster.name})"):
+        return engine.evaluate(
+            target.pulumi_config(),
+            stack=target.stack_name,
+            region=spec.cluster.region,
+            program=engine.PROGRAM,
+            project=target.project_name,
+            workdir=target.workdir,
+        )
 
 
 def empty(target: Target) -> PlanGraph:
@@ -75,7 +78,7 @@ def from_file(path: Path, cluster_config: Path | None, env: str | None, head: Ta
     differ, wherever the file lies."""
     target = replace(
         head,
-        spec=path,
+        spec=spec_path(path),
         cluster_config=cluster_config or head.stack.cluster_config,
         environment=env or head.stack.environment,
     )

@@ -9,18 +9,19 @@ A command's module is imported only when that command runs (or `--help` lists th
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import os
 import pkgutil
 import sys
 import traceback
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from typer._click.core import Command, Context  # typer 0.29 vendors click
 from typer.core import TyperGroup
 
 from cortex_cli import commands, lifetime, output
-from cortex_cli.exit_codes import ExitCode
+from cortex_cli.exit_codes import EXIT_CODES_HELP, ExitCode
 from cortex_spec.errors import CortexError, ProvisionError, SpecError, StateError
 
 
@@ -67,6 +68,8 @@ def load_command(name: str) -> Command | None:
     importlib.import_module(f"{commands.__name__}.{name}").register(single)
     command = typer.main.get_command(single)
     command.name = name
+    # Every command's --help ends with the exit codes, as the top-level help does.
+    command.epilog = command.epilog or EXIT_CODES_HELP
     return command
 
 
@@ -114,6 +117,7 @@ app = typer.Typer(
     cls=BoundaryGroup,
     name="cortex-infra",
     help="From a reviewed cortex.yaml to autoscaled model-serving endpoints on EKS.",
+    epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -121,8 +125,21 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        output.echo(f"cortex-infra {importlib.metadata.version('cortex-infra')}")
+        raise typer.Exit(ExitCode.OK)
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
     """From a reviewed cortex.yaml to autoscaled model-serving endpoints on EKS."""
 
 

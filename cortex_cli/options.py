@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +11,8 @@ import typer
 SpecArg = Annotated[
     Path,
     typer.Argument(
-        help="The spec: cortex.yaml (or a Cortex v0.42 API list with --cluster-config).",
+        help="The spec: cortex.yaml, or the folder holding it (or a Cortex v0.42 API list with "
+        "--cluster-config).",
         show_default=False,
     ),
 ]
@@ -39,5 +41,27 @@ StackOpt = Annotated[
         "Pulumi.yaml above it) supplies cortex:environment, cortex:clusterConfig and "
         "cortex:admins.",
         show_default=False,
+    ),
+]
+
+
+class TreeMode(StrEnum):
+    auto = "auto"
+    full = "full"
+    components = "components"
+
+
+class LogFormat(StrEnum):
+    auto = "auto"
+    json = "json"
+    human = "human"
+
+
+LogFormatOpt = Annotated[
+    LogFormat,
+    typer.Option(
+        "--log-format",
+        help="The runtime's log lines: json as the pod writes them, human for reading "
+        "(tracebacks on their own lines), auto: human on a terminal, else json.",
     ),
 ]

@@ -1,31 +1,34 @@
-"""The "costs and risks" section `cortex-infra plan` shows above its tree.
+"""The summary `cortex-infra plan` shows above its tree, and puts in `plan --json`.
 
-Given the spec and its offline plan: every managed node group with its node-count range and
-instance types, the accelerators that range buys, where the APIs will answer (the domain),
-the spec's risks (`cortex_spec.risks`),
-and the offline cost estimate when `cortex_aws.cost` is installed. Returns text and a
-JSON-ready dict; the command prints them.
+Given the spec and its offline plan: what the plan creates, every managed node group with
+its node-count range and instance types, the accelerators that range buys, where each API
+will answer, the offline cost at minimum and maximum size (when `cortex_aws.cost` is
+installed), and the risks (`cortex_spec.risks`) with the program's warnings. One JSON-ready
+dict; `plan_view.py` renders it for a person.
 """
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from cortex_spec import Spec
+from cortex_spec.kubernetes_versions import calendar
 from cortex_spec.node_profiles import GPU_RESOURCE, NEURON_RESOURCE, NodeProfile
 from cortex_spec.risks import risks
 from offline import summary
 from offline.graph import PlanGraph
 
 _UNITS = {"gpu": "GPUs", "neuron": "Neuron devices"}
-
-
-@dataclass(frozen=True)
-class PlanSummary:
-    text: str
-    data: dict[str, Any]
+# What "creates" names, in this order: the things a reviewer counts.
+_HEADLINE_TYPES = (
+    ("aws:eks/cluster:Cluster", "EKS cluster", "EKS clusters"),
+    (summary.NODE_GROUP_TYPE, "node group", "node groups"),
+    (summary.HELM_RELEASE_TYPE, "Helm release", "Helm releases"),
+    ("aws:ec2/natGateway:NatGateway", "NAT gateway", "NAT gateways"),
+    ("aws:lb/loadBalancer:LoadBalancer", "load balancer", "load balancers"),
+)
 
 
 def _per_node(profile: NodeProfile) -> tuple[str, str, int] | None:
@@ -90,58 +93,63 @@ def accelerators(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [totals[model] for model in sorted(totals)]
 
 
-def _cost(spec: Spec) -> tuple[str, dict[str, Any]] | None:
+def offline_cost(spec: Spec) -> dict[str, Any] | None:
+    """The offline estimate from the packaged, dated table only: no cache, no network and
+    the EKS calendar's read date for "today", so a plan is the same on every machine."""
     try:
-        module = importlib.import_module("cortex_aws.cost")
+        cost = importlib.import_module("cortex_aws.cost")
+        prices = importlib.import_module("cortex_aws.prices")
+        caches = importlib.import_module("cortex_aws.price_cache")
     except ImportError:
         return None
-    found = module.estimate(spec, live=False)
-    return str(module.summary(found)), dict(found.to_dict())
+    today = date.fromisoformat(calendar().read_on)
+    book = prices.PriceBook(spec.cluster.region, live=False, cache=caches.NoCache(), today=today)
+    found = cost.estimate(spec, live=False, book=book, today=today)
+    return dict(found.to_dict())
 
 
 def endpoints(spec: Spec) -> dict[str, Any]:
-    """Where the APIs will answer: the domain when there is one (known before `pulumi up`),
-    else the load balancer's DNS name (known only after)."""
+    """Where the APIs will answer: on the domain when there is one (known before `pulumi
+    up`), else on the load balancer's DNS name (known only after)."""
     cluster = spec.cluster
     scheme = "https" if cluster.serves_https else "http"
     host = cluster.domain or "<load balancer DNS name>"
-    return {"base": f"{scheme}://{host}", "domain": cluster.domain, "apis": len(spec.entries)}
-
-
-def costs_and_risks(spec: Spec, graph: PlanGraph) -> PlanSummary:
-    groups = node_groups(spec, graph)
-    totals = accelerators(groups)
-    found = risks(spec)
-    lines = ["costs and risks", "  node groups:"]
-    for g in groups:
-        capacity = str(g["capacity_type"]).lower().replace("_", "-")
-        accel = f"  {g['accelerator']} x{g['accelerators_per_node']}" if g["accelerator"] else ""
-        taints = f"  taints {', '.join(g['taints'])}" if g["taints"] else ""
-        lines.append(
-            f"    {g['name']:<22} {', '.join(g['instance_types']):<26} {capacity:<10} "
-            f"{g['min']}-{g['max']} nodes  {g['ami_type']}{accel}{taints}"
-        )
-    if totals:
-        lines.append(
-            "  accelerators: "
-            + "; ".join(f"{t['model']}: {t['min']}-{t['max']} {t['unit']}" for t in totals)
-        )
-    served = endpoints(spec)
-    lines.append(f"  endpoints: {served['base']}/<endpoint> ({served['apis']} APIs)")
-    cost = _cost(spec)
-    if cost is not None:
-        lines.append("  cost (offline prices):")
-        lines.extend(f"    {line}" for line in cost[0].splitlines())
-    lines.append("  risks:" if found else "  risks: none found")
-    for risk in found:
-        lines.append(f"    ! {risk.path}: {risk.message}")
-        lines.append(f"        why: {risk.reason}")
-    data: dict[str, Any] = {
-        "node_groups": groups,
-        "accelerators": totals,
-        "endpoints": served,
-        "risks": [risk.as_dict() for risk in found],
+    base = f"{scheme}://{host}"
+    return {
+        "base": base,
+        "domain": cluster.domain,
+        "apis": [
+            {"name": api.name, "url": f"{base}/{api.endpoint.lstrip('/')}"}
+            for api in spec.entries
+        ],
     }
+
+
+def changes(spec: Spec, graph: PlanGraph) -> dict[str, Any]:
+    """What `pulumi up` of this plan creates (a plan starts from nothing)."""
+    counted = []
+    for type_token, one, many in _HEADLINE_TYPES:
+        count = len(graph.by_type(type_token))
+        if count:
+            counted.append({"what": one if count == 1 else many, "count": count})
+    if spec.entries:
+        count = len(spec.entries)
+        counted.insert(2, {"what": "API" if count == 1 else "APIs", "count": count})
+    return {"create": len(graph.resources), "items": counted}
+
+
+def plan_summary(spec: Spec, graph: PlanGraph) -> dict[str, Any]:
+    """Everything a reviewer reads before the tree, as data (`plan --json` carries it)."""
+    groups = node_groups(spec, graph)
+    data: dict[str, Any] = {
+        "changes": changes(spec, graph),
+        "endpoints": endpoints(spec),
+        "risks": [risk.as_dict() for risk in risks(spec)],
+        "warnings": list(graph.warnings),
+        "node_groups": groups,
+        "accelerators": accelerators(groups),
+    }
+    cost = offline_cost(spec)
     if cost is not None:
-        data["cost"] = cost[1]
-    return PlanSummary("\n".join(lines) + "\n", data)
+        data["cost"] = cost
+    return data

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from cortex_cli import spec_folder
 from cortex_spec.errors import CortexError, SpecError
 from cortex_spec.reading import read_spec_text
 from cortex_spec.source import parse_yaml, to_plain
@@ -275,6 +276,7 @@ def resolve(
     """
     project = find_project(spec, within=within)
     name = stack or env or DEFAULT_STACK
+    spec = spec_folder.spec_path(spec, project, stack)
     if project is None:
         if stack is not None and stack_required:
             raise ProjectError(

@@ -1,8 +1,11 @@
 """`environments:` overrides, deep-merged over the base spec on located trees.
 
 Mappings merge key by key; lists of named items (`apis`, `node_groups`, `containers`) merge
-item by item on `name`, appending new names; any other value is replaced. Every merged
-node keeps its own location, so an error in an override points at the override's line.
+item by item on `name`; an item the base lacks is appended only when marked `add: true`
+(an unmarked one is a typo, reported by `override_names.check_override_names` and left out
+here, so that it causes no second, misleading error); any other value is replaced. Every
+merged node keeps its own location, so an error in an override points at the override's
+line.
 """
 
 from __future__ import annotations
@@ -10,9 +13,8 @@ from __future__ import annotations
 from cortex_spec.diagnostics import Finding
 from cortex_spec.models.base import shown
 from cortex_spec.models.cluster import ClusterConfig
+from cortex_spec.override_names import NAMED_LISTS, marked_added, name_of, without_mark
 from cortex_spec.source import Entry, MapNode, Node, ScalarNode, SeqNode
-
-_NAMED_LISTS = frozenset({"apis", "node_groups", "containers"})
 
 
 def environment_names(root: MapNode) -> list[str]:
@@ -85,7 +87,7 @@ def apply_environment(root: MapNode, env: str) -> MapNode:
 def _merge(base: Node, over: Node, key: str | None) -> Node:
     if isinstance(base, MapNode) and isinstance(over, MapNode):
         return _merge_map(base, over)
-    if key in _NAMED_LISTS and isinstance(base, SeqNode) and isinstance(over, SeqNode):
+    if key in NAMED_LISTS and isinstance(base, SeqNode) and isinstance(over, SeqNode):
         return _merge_named(base, over)
     return over
 
@@ -96,23 +98,22 @@ def _merge_map(base: MapNode, over: MapNode) -> MapNode:
         if key in entries:
             merged = _merge(entries[key].value, entry.value, key)
             entries[key] = Entry(entry.key_loc, merged)
+        elif key in NAMED_LISTS and isinstance(entry.value, SeqNode):
+            # A list the base lacks: every item is new, so the same rule applies.
+            empty = SeqNode(entry.value.loc, ())
+            entries[key] = Entry(entry.key_loc, _merge_named(empty, entry.value))
         else:
             entries[key] = entry
     return MapNode(base.loc, entries)
 
 
-def _name_of(node: Node) -> str | None:
-    name = node.get("name") if isinstance(node, MapNode) else None
-    return name.value if isinstance(name, ScalarNode) and isinstance(name.value, str) else None
-
-
 def _merge_named(base: SeqNode, over: SeqNode) -> SeqNode:
     items = list(base.items)
-    index = {name: i for i, item in enumerate(items) if (name := _name_of(item)) is not None}
+    index = {name: i for i, item in enumerate(items) if (name := name_of(item)) is not None}
     for item in over.items:
-        name = _name_of(item)
+        name = name_of(item)
         if name is not None and name in index:
-            items[index[name]] = _merge(items[index[name]], item, None)
-        else:
-            items.append(item)
+            items[index[name]] = _merge(items[index[name]], without_mark(item), None)
+        elif name is None or marked_added(item):
+            items.append(without_mark(item))
     return SeqNode(base.loc, tuple(items))

@@ -25,8 +25,10 @@ from cortex_spec.inputs import combined, pair, read, top_level, undefined_enviro
 from cortex_spec.models.api import ApiBase, WorkloadAPI
 from cortex_spec.models.cluster import ClusterConfig
 from cortex_spec.models.kinds import NOT_DEPLOYABLE, model_for
+from cortex_spec.models.node_group import NodeGroup
 from cortex_spec.models.traffic_splitter import TrafficSplitter
 from cortex_spec.node_profiles import NodeProfile, profile, system_profile
+from cortex_spec.override_names import check_override_names
 from cortex_spec.rules.api_rules import check_api, check_unique
 from cortex_spec.rules.cluster_rules import check_cluster
 from cortex_spec.rules.compute_fit import check_placement
@@ -126,6 +128,8 @@ def load_spec(
     sources: dict[str, SourceText] = {}
     root = _read_root(path, cluster_config, sources)
     _raise_if(check_overrides(root) + top_level(root), root, sources)
+    # Located in the overrides (not in the merged tree), and reported with every other error.
+    renamed = to_problems(check_override_names(root), root, to_plain(root), sources)
 
     names = environment_names(root)
     if environment is not None and environment not in names and environment_required:
@@ -135,7 +139,8 @@ def load_spec(
     project_dir = Path(path).resolve().parent
     cluster, findings = _validate(ClusterConfig, data.get("cluster"), ("cluster",))
     dirs = (project_dir, Path(path).parent)
-    entries, api_findings = _validate_apis(data.get("apis"), cluster, dirs, tuple(sources))
+    profiles = _profiles(cluster, data.get("cluster"))
+    entries, api_findings = _validate_apis(data.get("apis"), profiles, dirs, tuple(sources))
     findings += api_findings
     if cluster is not None:
         workloads = [a for _, a in entries if isinstance(a, WorkloadAPI)]
@@ -146,6 +151,8 @@ def load_spec(
             indexed = [(i, a) for i, a in entries if isinstance(a, WorkloadAPI)]
             findings += cortex_pair_differences(cluster, indexed)
     errors = [f for f in findings if f.severity == "error"]
+    if renamed:
+        raise SpecError(in_file_order([*renamed, *to_problems(errors, merged, data, sources)]))
     _raise_if(errors, merged, sources, data)
     warnings = [f for f in findings if f.severity == "warning"]
     assert cluster is not None
@@ -207,8 +214,52 @@ def _validate(
         return None, findings_from_validation(exc, model, data, prefix)
 
 
+def _profiles(cluster: ClusterConfig | None, raw: Any) -> list[NodeProfile] | None:
+    """The worker node groups the APIs are fitted to. When the cluster has a mistake of its
+    own elsewhere (a typo in `nat_gateway`, say), its node groups are read one by one, so
+    that the compute fit is still reported in the same run; None (no fit checked) only when
+    a node group itself is broken, since a fit against the rest would be misleading."""
+    if cluster is not None:
+        return [profile(g) for g in cluster.worker_groups]
+    groups = raw.get("node_groups") if isinstance(raw, dict) else None
+    if groups is None:
+        return None if isinstance(raw, dict) and "node_groups" in raw else []
+    if not isinstance(groups, list):
+        return None
+    try:
+        return [profile(NodeGroup.model_validate(item)) for item in groups]
+    except ValidationError:
+        return None
+
+
+# What an API's placement and compute fit depend on: a mistake elsewhere in the API (its
+# autoscaling, say) does not change whether it fits, so it is checked without that part.
+_PLACEMENT_FIELDS = frozenset({"name", "kind", "predictor", "pod", "compute", "node_groups"})
+
+
+def _placement_probe(item: Any, problems: list[Finding], depth: int) -> WorkloadAPI | None:
+    """The API without its broken fields, when none of them bears on where it runs."""
+    if not isinstance(item, dict):
+        return None
+    model = model_for(item.get("kind"))
+    if model is None or not issubclass(model, WorkloadAPI):
+        return None
+    broken = {f.path[depth] for f in problems if len(f.path) > depth}
+    if not broken or broken & _PLACEMENT_FIELDS:
+        return None
+    if any(len(f.path) <= depth for f in problems):
+        return None
+    try:
+        return model.model_validate({k: v for k, v in item.items() if k not in broken})
+    except ValidationError:
+        return None
+
+
 def _validate_apis(
-    raw: Any, cluster: ClusterConfig | None, dirs: tuple[Path, Path], files: tuple[str, ...]
+    raw: Any,
+    profiles: list[NodeProfile] | None,
+    dirs: tuple[Path, Path],
+    files: tuple[str, ...],
 ) -> tuple[list[tuple[int, ApiBase]], list[Finding]]:
     """Each API alone (with its kind's model), then across APIs, then the project folder as
     the bundle the predictor form ships; `dirs` is the spec's folder, resolved and as given;
@@ -216,7 +267,6 @@ def _validate_apis(
     findings: list[Finding] = []
     errors = 0
     valid: list[tuple[int, ApiBase]] = []
-    profiles = [profile(g) for g in cluster.worker_groups] if cluster is not None else None
     for index, item in enumerate(raw or []):
         path = ("apis", index)
         if errors >= limits.MAX_PROBLEMS:
@@ -264,6 +314,9 @@ def _validate_api(
     if kind in NOT_DEPLOYABLE:
         findings.append(not_deployable(path, kind))
     if api is None:
+        probe = _placement_probe(item, findings, len(path))
+        if probe is not None and profiles is not None:
+            findings += check_placement(probe, path, profiles)
         return None, findings
     if isinstance(api, WorkloadAPI):
         findings += check_api(api, path, dirs[0], dirs[1])

@@ -8,6 +8,7 @@ summaries alone, and it says so when it had to drop detail.
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from offline.diff import ResourceChange
@@ -21,17 +22,23 @@ _LEVELS: Final = ((120, True), (40, True), (0, False))
 
 
 def _code(value: str) -> str:
-    """`value` as inline code inside a table cell."""
+    """`value` as inline code inside a table cell (CommonMark code spans: the fence is one
+    backtick longer than the longest run inside, and a value that starts or ends with a
+    backtick is padded with a space, which the renderer strips)."""
     text = value.replace("|", "\\|").replace("\n", " ")
-    fence = "``" if "`" in text else "`"
-    return f"{fence}{text}{fence}" if text else "` `"
+    if not text:
+        return "` `"
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text[0] == "`" or text[-1] == "`" else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _change(change: ResourceChange, warning: str | None, limit: int, fields: bool) -> list[str]:
     lines = []
     if warning:
-        lines.extend(["> [!WARNING]", f"> {warning}", ""])
-    lines.append(f"**`{SYMBOL[change.op]}` {change.op}** `{change.type}` `{change.name}`")
+        lines.extend(["> [!WARNING]", f"> {_escape(warning)}", ""])
+    lines.append(f"**`{SYMBOL[change.op]}` {change.op}** {_code(change.type)} {_code(change.name)}")
     if fields and change.op in ("update", "replace") and change.fields:
         lines.extend(["", "| field | before | after | |", "|---|---|---|---|"])
         for item in change.fields:
@@ -84,7 +91,7 @@ def _head(report: DiffReport) -> list[str]:
         lines.extend(f"> - {_escape(error)}" for error in errors)
         lines.append("")
     for warning in warnings:
-        lines.extend(["> [!WARNING]", f"> {warning}", ""])
+        lines.extend(["> [!WARNING]", f"> {_escape(warning)}", ""])
     lines.extend(f"_Note: {note}_" for note in report.notes)
     if report.notes:
         lines.append("")

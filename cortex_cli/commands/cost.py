@@ -6,6 +6,7 @@ cached with its fetch date), the dated 2022 table Cortex v0.42.1 embedded, or "u
 
 from __future__ import annotations
 
+import textwrap
 from typing import Annotated
 
 import typer
@@ -15,6 +16,7 @@ from cortex_aws import money
 from cortex_cli import loading, output
 from cortex_cli.loading import load
 from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt, SpecArg, StackOpt
+from cortex_cli.progress import progress
 
 OfflineOpt = Annotated[
     bool,
@@ -35,18 +37,27 @@ def cost(
     output.use_json(json_output)
     loaded = load(spec, cluster_config, env, stack)
     session = None if offline else loading.optional_session_for(loaded)
-    found = pricing.estimate(loaded, live=not offline, session=session)
+    with progress("pricing"):
+        found = pricing.estimate(loaded, live=not offline, session=session)
     if json_output:
         output.emit_json(found.to_dict())
         return
     render(found)
 
 
+# The table stays within this many columns, whatever the prices (spot ranges included).
+MAX_WIDTH = 100
+
+
 def render(found: pricing.CostEstimate) -> None:
+    """Per item: count, price of one per hour, total per month at min and max size, and
+    where its prices come from; the detail (types, volumes) on a line of its own, so that
+    the table fits 100 columns (hourly totals are in the summary below it)."""
     mode = "live prices" if found.live else "offline"
     output.echo(f"cost of {found.cluster} in {found.region} ({mode}), USD\n")
     legend: dict[str, int] = {}
-    rows = []
+    rows: list[list[str]] = []
+    details: list[str] = []
     for line in found.lines:
         marks = [legend.setdefault(p.label, len(legend) + 1) for _, p in line.prices]
         count = (
@@ -57,27 +68,42 @@ def render(found: pricing.CostEstimate) -> None:
         rows.append(
             [
                 line.name,
-                line.detail,
                 count,
                 money.text(line.unit, digits=4),
-                money.text(line.at_min),
-                money.text(line.at_max),
                 money.text(line.at_min.monthly(), digits=0),
                 money.text(line.at_max.monthly(), digits=0),
                 ",".join(f"[{m}]" for m in dict.fromkeys(marks)),
             ]
         )
-    headers = ["ITEM", "DETAIL", "COUNT", "EACH/HOUR", "MIN/HOUR", "MAX/HOUR", "MIN/MONTH"]
-    headers += ["MAX/MONTH", "PRICES"]
-    for text in output.table(headers, rows):
+        details.append(line.detail)
+    headers = ["ITEM", "COUNT", "EACH/HOUR", "MIN/MONTH", "MAX/MONTH", "PRICES"]
+    table = output.table(headers, rows)
+    output.echo(table[0])
+    for text, detail in zip(table[1:], details, strict=True):
         output.echo(text)
+        if detail:
+            output.echo(f"    {detail}")
     output.echo("")
-    output.echo(pricing.summary(found))
+    for text in pricing.summary(found).splitlines():
+        indent = " " * (len(text) - len(text.lstrip()))
+        _prose(text.strip(), indent, indent + "  ")
     output.echo("\nprice sources:")
     for label, mark in legend.items():
-        output.echo(f"  [{mark}] {label}")
+        _prose(label, f"  [{mark}] ", "      ")
     for note in found.notes:
-        output.echo(f"note: {note}")
+        _prose(note, "note: ", "  ")
+
+
+def _prose(text: str, first: str, rest: str) -> None:
+    for row in textwrap.wrap(
+        text,
+        MAX_WIDTH,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ):
+        output.echo(row)
 
 
 def register(app: typer.Typer) -> None:

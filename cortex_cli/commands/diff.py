@@ -19,13 +19,22 @@ import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlparse
 
 import typer
 
-from cortex_cli import apply_time_view, diff_risks, diff_sides, diff_upgrade, loading, output
+from cortex_cli import (
+    apply_time_view,
+    diff_cost,
+    diff_risks,
+    diff_sides,
+    diff_upgrade,
+    loading,
+    output,
+)
 from cortex_cli.diff_sides import Side
 from cortex_cli.exit_codes import ExitCode
-from cortex_cli.options import ClusterConfigOpt, EnvOpt
+from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt
 from cortex_cli.project import Target
 from cortex_cli.revision import Revision
 from offline.diff import diff_graphs
@@ -95,6 +104,7 @@ def diff(
     against_state: StateOpt = None,
     stack: StackOpt = None,
     output_format: FormatOpt = Format.text,
+    json_output: JsonOpt = False,
     max_chars: MaxCharsOpt = DEFAULT_LIMIT,
 ) -> None:
     """Show what changes between two specs, or between a spec and what is deployed.
@@ -103,6 +113,10 @@ def diff(
     code is 4 when a step breaks what AWS or Kubernetes enforce (a name or port taken twice,
     a node group size out of range) or leaves an API or node group without capacity.
     """
+    if json_output:
+        if output_format not in (Format.text, Format.json):
+            raise typer.BadParameter(f"--json is --format json, not --format {output_format}")
+        output_format = Format.json
     output.use_json(output_format is Format.json)
     _check_usage(specs, base_ref, against_state, stack)
     head_path = specs[-1]
@@ -135,24 +149,29 @@ def diff(
     )
     # How long applying the change takes, from the head's graph (apply_time_view.py).
     duration = apply_time_view.of_diff(changes)
+    cost = diff_cost.cost_change(base.spec, head_spec, base_exists=base.note is None)
     if output_format is Format.json:
         document = diff_upgrade.attach_json(to_json(report), upgrade)
         document = diff_risks.attach_json(document, found)
-        output.emit_json(apply_time_view.attach_json(document, duration))
+        document = apply_time_view.attach_json(document, duration)
+        output.emit_json(diff_cost.attach_json(document, cost))
     elif output_format is Format.markdown:
         limit = (
             max_chars
             - diff_upgrade.markdown_size(upgrade)
             - diff_risks.markdown_size(found)
             - apply_time_view.markdown_size(duration)
+            - diff_cost.markdown_size(cost)
         )
         text = diff_risks.attach_markdown(render_markdown(report, limit=limit), found)
         text = apply_time_view.attach_markdown(text, duration)
-        output.echo(diff_upgrade.attach_markdown(text, upgrade).rstrip("\n"))
+        text = diff_upgrade.attach_markdown(text, upgrade)
+        output.echo(diff_cost.attach_markdown(text, cost).rstrip("\n"))
     else:
         text = diff_risks.attach_text(render_text(report), found)
         text = apply_time_view.attach_text(text, duration)
-        output.echo(diff_upgrade.attach_text(text, upgrade).rstrip("\n"))
+        text = diff_upgrade.attach_text(text, upgrade)
+        output.echo(diff_cost.attach_text(text, cost).rstrip("\n"))
     if report.simulation.violations:
         raise typer.Exit(ExitCode.CHECKS_FAILED)
 
@@ -180,6 +199,15 @@ def _check_usage(
         raise typer.BadParameter(f"expected {shape}, got {len(specs)} path(s)")
     if against_state and not stack:
         raise typer.BadParameter("--against-state needs --stack NAME")
+    if against_state:
+        # A malformed URL is a usage mistake (exit 2), not unreadable state (exit 5).
+        parsed = urlparse(against_state)
+        if parsed.scheme != "s3" or not parsed.netloc:
+            raise typer.BadParameter(
+                f"{against_state!r} is not an S3 backend URL; write it like "
+                "s3://my-pulumi-state or s3://my-pulumi-state/cortex",
+                param_hint="--against-state",
+            )
 
 
 def _deployed(url: str, target: Target) -> PlanGraph:

@@ -7,12 +7,14 @@ the golden tests and `cortex-infra diff` read.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import json
+from typing import Annotated
 
 import typer
 
 from cortex_cli import lifetime, loading, output
-from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt, SpecArg
+from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt, SpecArg, TreeMode
+from cortex_cli.progress import progress
 from cortex_spec import Spec
 
 StackOpt = Annotated[
@@ -27,14 +29,31 @@ StackOpt = Annotated[
 ]
 
 
+TreeOpt = Annotated[
+    TreeMode,
+    typer.Option(
+        "--tree",
+        help="The resource tree: full, components (folded, with how many resources each "
+        "holds), or auto: full when it fits the terminal's height, else components.",
+    ),
+]
+
+
 def plan(
     spec: SpecArg,
+    *,
     cluster_config: ClusterConfigOpt = None,
     env: EnvOpt = None,
     stack: StackOpt = None,
     json_output: JsonOpt = False,
+    tree_mode: TreeOpt = TreeMode.auto,
 ) -> None:
-    """Plan SPEC offline: every resource `pulumi up` would declare, without AWS."""
+    """Plan SPEC offline: every resource `pulumi up` would declare, without AWS.
+
+    The text reads top-down: what the plan creates, the endpoints, the cost at minimum and
+    maximum size, the risks and warnings, then the versions, the node groups and the resource tree.
+    `--json` is the byte-stable plan document with the same summary under `summary`.
+    """
     output.use_json(json_output)
     target = loading.target(spec, cluster_config, env, stack)
     # Without --stack the stack is named like the environment, else dev; the program picks
@@ -43,43 +62,62 @@ def plan(
     loaded = loading.load_target(target, as_program=True, show_warnings=False)
     # Imported late: pulumi and the providers take a second to import, and `--help` or a
     # spec error should not wait for them.
-    from cortex_cli.plan_summary import costs_and_risks  # noqa: PLC0415
+    from cortex_cli.plan_summary import plan_summary  # noqa: PLC0415
     from offline import engine  # noqa: PLC0415
-    from offline.summary import summary, tree  # noqa: PLC0415
+    from offline.summary import summary  # noqa: PLC0415
 
     # The graph stays reachable until it is printed and the process ends (lifetime.py).
     lifetime.collector_off_until_exit()
-    graph = engine.evaluate(
-        # Paths relative to the project folder, where the program runs: a plan does not
-        # depend on where the project is checked out, nor on the current directory.
-        target.pulumi_config(),
-        stack=target.stack_name,
-        region=loaded.cluster.region,
-        # Looked up at call time, so that tests can point the plan at another program.
-        program=engine.PROGRAM,
-        project=target.project_name,
-        workdir=target.workdir,
-    )
+    with progress(f"planning stack {target.stack_name} under the mock engine"):
+        graph = engine.evaluate(
+            # Paths relative to the project folder, where the program runs: a plan does not
+            # depend on where the project is checked out, nor on the current directory.
+            target.pulumi_config(),
+            stack=target.stack_name,
+            region=loaded.cluster.region,
+            # Looked up at call time, so that tests can point the plan at another program.
+            program=engine.PROGRAM,
+            project=target.project_name,
+            workdir=target.workdir,
+        )
+        data = plan_summary(loaded, graph)
     if json_output:
-        typer.echo(graph.to_json(), nl=False)
+        document = graph.to_dict()
+        document["summary"] = data
+        typer.echo(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
         return
+    console = output.console()
     source = f", config from {target.stack.file.name}" if target.stack.file else ""
-    output.echo(
-        f"plan of stack {target.stack_name} ({loaded.cluster.name}, {loaded.cluster.region})"
-        f"{source}"
-    )
-    output.echo(versions_line(loaded) + "\n")
-    # What a change costs and risks comes first; the tree is for those who want detail.
-    output.echo(costs_and_risks(loaded, graph).text)
-    from cortex_cli import apply_time_view  # noqa: PLC0415
+    # Imported here: rich is for a person; `--json` does without it.
+    from rich.text import Text  # noqa: PLC0415
 
-    output.echo(
-        apply_time_view.text(apply_time_view.of_plan(graph), label="pulumi up of a new stack")
-        + "\n"
-    )
-    for line in tree(graph):
-        output.echo(f"{'  ' * line.depth}{line.name}  [{line.type}]")
-    render_summary(summary(graph))
+    from cortex_cli import apply_time_view, plan_view  # noqa: PLC0415
+
+    estimate = apply_time_view.text(apply_time_view.of_plan(graph), label="pulumi up of a new stack")
+    counts = summary(graph)
+    lines = [
+        Text(
+            f"plan of stack {target.stack_name} ({loaded.cluster.name}, "
+            f"{loaded.cluster.region}){source}",
+            style="bold",
+        ),
+        Text(""),
+        *plan_view.summary_lines(data, console.width),
+        Text(""),
+        *[Text(line) for line in estimate.splitlines()],
+        Text(""),
+        *plan_view.wrap(versions_line(loaded), console.width, "", "  "),
+        Text(""),
+        *plan_view.node_group_lines(data["node_groups"], console.width),
+        Text(""),
+        *plan_view.route_lines(counts["routes"]),
+        Text(""),
+        *plan_view.tree_lines(graph, tree_mode, console.height),
+        Text(""),
+        *plan_view.count_lines(counts),
+    ]
+    for line in lines:
+        console.print(line)
 
 
 def versions_line(spec: Spec) -> str:
@@ -88,31 +126,16 @@ def versions_line(spec: Spec) -> str:
     from cortex_spec.overview import versions  # noqa: PLC0415
 
     found = versions(spec)
+    calendar, table = found["eks_calendar_read_on"], found["version_matrix_read_on"]
+    read = (
+        f"EKS calendar and version matrix read on {calendar}"
+        if calendar == table
+        else f"EKS calendar read on {calendar}, version matrix read on {table}"
+    )
     return (
         f"Kubernetes {spec.cluster.kubernetes_version}, upgrade policy "
-        f"{spec.cluster.upgrade_policy}; EKS calendar read on {found['eks_calendar_read_on']}, "
-        f"version matrix read on {found['version_matrix_read_on']}"
+        f"{spec.cluster.upgrade_policy} ({read})"
     )
-
-
-def render_summary(data: dict[str, Any]) -> None:
-    output.echo(f"\n{data['resources']} resources:")
-    for kind, count in data["counts"].items():
-        output.echo(f"  {count:>4}  {kind}")
-    output.echo("\nhelm releases:")
-    for release in data["helm_releases"]:
-        output.echo(f"  {release['name']:<24} {release['chart']} {release['version']}")
-    output.echo("\nroutes (first match wins):")
-    for route in data["routes"]:
-        split = ", ".join(
-            f"{b['upstream']} {b['weight']}%" if len(route["backends"]) > 1 else b["upstream"]
-            for b in route["backends"]
-        )
-        mirrors = "".join(f", mirror {m['upstream']} {m['percent']}%" for m in route["mirrors"])
-        output.echo(f"  {route['endpoint']:<24} → {split}{mirrors}  (timeout {route['timeout']})")
-    output.echo(f"\nwarnings ({len(data['warnings'])}):")
-    for warning in data["warnings"]:
-        output.echo(f"  {warning}")
 
 
 def register(app: typer.Typer) -> None:

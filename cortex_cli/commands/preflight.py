@@ -14,6 +14,7 @@ from cortex_cli import loading, output
 from cortex_cli.exit_codes import ExitCode
 from cortex_cli.loading import load
 from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt, SpecArg, StackOpt
+from cortex_cli.progress import progress
 
 _MARK = {"pass": "PASS", "warn": "WARN", "fail": "FAIL"}
 
@@ -28,7 +29,8 @@ def preflight(
     """Check SPEC against your AWS account: quotas, zones, certificate, name. Exit 4 on failure."""
     output.use_json(json_output)
     loaded = load(spec, cluster_config, env, stack)
-    report = checks.run(loaded, loading.session_for(loaded))
+    with progress(f"checking {loaded.cluster.name} against your AWS account"):
+        report = checks.run(loaded, loading.session_for(loaded))
     if json_output:
         output.emit_json(report.to_dict())
     else:

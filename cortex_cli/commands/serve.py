@@ -24,14 +24,16 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated
 
 import typer
 
 from cortex_cli import output, split_proxy
 from cortex_cli.loading import load
-from cortex_cli.options import ClusterConfigOpt, EnvOpt, SpecArg
+from cortex_cli.log_lines import human
+from cortex_cli.options import ClusterConfigOpt, EnvOpt, LogFormat, LogFormatOpt, SpecArg
 from cortex_spec import Problem, Spec, SpecError
 from cortex_spec.api_bundles import build_api_bundle, bundle_root
 from cortex_spec.api_dependencies import SCRIPT, read_dependencies, required_distributions
@@ -137,10 +139,27 @@ def _environment(spec: Spec, api: WorkloadAPI, work: Path, port: int) -> dict[st
     return env
 
 
-def _run(command: list[str], env: dict[str, str]) -> int:
+def _relay(stream: IO[str]) -> None:
+    """The runtime's JSON lines, rewritten for a person, as they come."""
+    for line in stream:
+        sys.stdout.write(human(line) + "\n")
+        sys.stdout.flush()
+
+
+def _run(command: list[str], env: dict[str, str], *, readable: bool = False) -> int:
     # Its own process group: the terminal's Ctrl-C reaches this process only, which passes
     # it on once per press (the first drains, a second one forces the exit).
-    child = subprocess.Popen(command, env=env, process_group=0)  # noqa: S603 - our interpreter
+    child = subprocess.Popen(  # noqa: S603 - our interpreter
+        command,
+        env=env,
+        process_group=0,
+        stdout=subprocess.PIPE if readable else None,
+        text=True,
+    )
+    relay = None
+    if child.stdout is not None:
+        relay = threading.Thread(target=_relay, args=(child.stdout,), daemon=True)
+        relay.start()
     previous = signal.signal(signal.SIGTERM, lambda *_: child.send_signal(signal.SIGTERM))
     try:
         while True:
@@ -151,6 +170,8 @@ def _run(command: list[str], env: dict[str, str]) -> int:
                 child.send_signal(signal.SIGINT)
     finally:
         signal.signal(signal.SIGTERM, previous)
+    if relay is not None:
+        relay.join()
     return code if code >= 0 else 128 - code
 
 
@@ -162,6 +183,7 @@ def serve(
     host: HostOpt = "127.0.0.1",
     cluster_config: ClusterConfigOpt = None,
     env: EnvOpt = None,
+    log_format: LogFormatOpt = LogFormat.auto,
 ) -> None:
     """Serve the predictor of API NAME from its bundle on localhost, as its pod would."""
     loaded = load(spec, cluster_config, env)
@@ -179,7 +201,10 @@ def serve(
             err=True,
         )
         command = [sys.executable, "-m", "runtime.main", "serve", "--host", host]
-        code = _run(command, {**os.environ, **environment})
+        readable = log_format is LogFormat.human or (
+            log_format is LogFormat.auto and sys.stdout.isatty()
+        )
+        code = _run(command, {**os.environ, **environment}, readable=readable)
     if code:
         raise typer.Exit(code)
 

@@ -14,6 +14,7 @@ from cortex_aws import status as live
 from cortex_cli import loading, output
 from cortex_cli.loading import load
 from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt, SpecArg, StackOpt
+from cortex_cli.progress import progress
 
 
 def status(
@@ -26,7 +27,8 @@ def status(
     """Show the deployed cluster of SPEC: state, node groups, load balancer, router and API URLs."""
     output.use_json(json_output)
     loaded = load(spec, cluster_config, env, stack)
-    found = live.status(loaded, loading.session_for(loaded))
+    with progress(f"reading the state of {loaded.cluster.name}"):
+        found = live.status(loaded, loading.session_for(loaded))
     if json_output:
         output.emit_json(found.to_dict())
         return

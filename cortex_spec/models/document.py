@@ -16,11 +16,19 @@ class EnvironmentOverride(StrictModel):
 
     cluster: Annotated[
         dict[str, Any] | None,
-        Field(default=None, description="Cluster fields to override; node_groups merge by name."),
+        Field(
+            default=None,
+            description="Cluster fields to override; node_groups merge by name (a name the "
+            "base lacks needs `add: true`).",
+        ),
     ]
     apis: Annotated[
         list[dict[str, Any]] | None,
-        Field(default=None, description="API overrides, matched by name; new names are added."),
+        Field(
+            default=None,
+            description="API overrides, matched by name; a name the base lacks is an error "
+            "unless the API is complete and marked `add: true`.",
+        ),
     ]
 
 
@@ -29,13 +37,17 @@ class SpecDocument(StrictModel):
 
     cluster: Annotated[ClusterConfig, Field(description="The EKS cluster and its node groups.")]
     apis: Annotated[
-        list[AnyAPI],
+        list[AnyAPI] | None,
         Field(
             default_factory=list,
-            description="The APIs to serve: RealtimeAPI, AsyncAPI and TrafficSplitter.",
+            description="The APIs to serve: RealtimeAPI, AsyncAPI and TrafficSplitter "
+            "(null: none).",
         ),
     ]
     environments: Annotated[
-        dict[str, EnvironmentOverride] | None,
-        Field(default=None, description="Overrides per environment, e.g. dev, staging, prod."),
+        dict[str, EnvironmentOverride | None] | None,
+        Field(
+            default=None,
+            description="Overrides per environment, e.g. dev, staging, prod (empty: the base).",
+        ),
     ]

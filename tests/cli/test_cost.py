@@ -33,14 +33,15 @@ def test_offline_table_labels_every_row() -> None:
     assert result.exit_code == ExitCode.OK, result.output
     lines = result.output.splitlines()
     header = next(i for i, line in enumerate(lines) if line.startswith("ITEM"))
-    rows = lines[header + 1 : lines.index("", header)]
+    rows = [r for r in lines[header + 1 : lines.index("", header)] if not r.startswith("    ")]
     assert rows
     assert all(row.rstrip().endswith("]") for row in rows)
     assert "  [1] AWS list price as of 2022-04-24, from Cortex v0.42.1" in lines
     assert any(
         "unknown: the 2022-04-24 table has no Application Load Balancer price" in x for x in lines
     )
-    assert any(line.startswith("estimated cost in us-west-2: ") for line in lines)
+    assert "estimated cost in us-west-2:" in lines
+    assert all(len(line) <= 100 for line in lines)
 
 
 def test_offline_json_carries_source_and_date_per_price() -> None:
@@ -82,3 +83,24 @@ def test_live_cost_labels_prices_with_the_fetch_date(
         f"EC2 spot price history, {today}",
     }
     assert document["total"]["excluded"] == []
+
+
+def test_live_table_with_spot_ranges_fits_100_columns(
+    aws: MotoServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With live prices (spot as a low - high range, the widest cells), no line of the
+    text output is longer than 100 columns, and each item's detail is on its own line."""
+
+    def session_for(loaded: Spec) -> AwsSession:
+        session = AwsSession(loaded.cluster.region)
+        stub_gpu_spot_prices(session)
+        return session
+
+    monkeypatch.setattr(prices, "WORKERS", 1)  # the Stubber answers in call order
+    monkeypatch.setattr(loading, "session_for", session_for)
+    result = CliRunner().invoke(app, ["cost", str(EXAMPLES / "gpu-spot" / "cortex.yaml")])
+    assert result.exit_code == ExitCode.OK, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    assert any(" - $" in line for line in lines if line.endswith("]"))  # a spot range
+    assert "    on-demand t3.medium" in lines

@@ -87,6 +87,8 @@ def test_json_lists_only_the_changed_autoscaler(tmp_path: Path) -> None:
     assert document["changes"][0]["fields"] == [
         {"path": "spec.maxReplicas", "before": 10, "after": 25, "replaces": False}
     ]
+    # More replicas at max on the same node group: the nodes, not the cost, bound them.
+    assert document["cost"]["change"] == {"at_min": 0, "at_max": 0}
 
 
 @pytest.mark.slow
@@ -102,6 +104,7 @@ def test_markdown_stays_within_max_chars(tmp_path: Path) -> None:
     )
     assert result.exit_code == ExitCode.OK, result.output
     assert result.stdout.startswith("### cortex-infra diff:")
+    assert "**Cost per month** (USD, offline prices)" in result.stdout
     assert len(result.stdout) <= 3001
 
 

@@ -31,40 +31,55 @@ def _plan(*args: str | Path) -> Result:
 def prod_text() -> Iterator[str]:
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(REPO)
+        patch.setenv("COLUMNS", "100")
+        patch.setenv("LINES", "1000")  # taller than the tree: printed in full
         result = CliRunner().invoke(app, ["plan", str(MIXED), "--env", "prod"])
         assert result.exit_code == 0, result.output
         yield result.stdout
 
 
-def test_human_plan_is_costs_and_risks_then_a_tree_then_counts(prod_text: str) -> None:
-    """The text plan opens with costs and risks, nests resources under components, and ends
-    with counts per type, the Helm releases and the warnings."""
+def test_human_plan_is_summary_then_a_tree_then_counts(prod_text: str) -> None:
+    """The text plan opens with the summary, endpoints, cost and risks, nests resources under
+    components, and ends with counts per type and the Helm releases."""
     lines = prod_text.splitlines()
     assert lines[0] == "plan of stack prod (mixed-prod, us-west-2)"
-    risks_at = lines.index("costs and risks")
-    platform = lines.index("platform  [cortex:infra:Platform]")
-    assert risks_at < platform
-    assert lines[platform + 1].startswith("  platform-")
-    assert "    platform-eks-cluster  [aws:eks/cluster:Cluster]" in lines
-    assert lines.index("helm releases:") > platform
+    order = [
+        "summary",
+        "endpoints",
+        "cost, USD (offline)",
+        "risks and warnings: none found",
+        "node groups (nodes min-max)",
+        "resources (",
+        "helm releases",
+    ]
+    found = [next(i for i, line in enumerate(lines) if line.startswith(h)) for h in order]
+    assert found == sorted(found)
+    platform = lines.index("  platform  [cortex:infra:Platform]")
+    assert lines[platform + 1].startswith("    platform-")
+    assert "      platform-eks-cluster  [aws:eks/cluster:Cluster]" in lines
     assert any(line.startswith("  accelerators: AWS Neuron (inf2.xlarge)") for line in lines)
     assert "     3  aws:ec2/natGateway:NatGateway" in lines
 
 
-def test_human_plan_lists_node_group_ranges_types_and_warnings(prod_text: str) -> None:
+def test_human_plan_lists_node_group_ranges_types_and_versions(prod_text: str) -> None:
     """Node groups show their capacity, size range, instance types, AMI type and taints;
-    program warnings are listed (none for the default minor: no version warning), and the
-    dates the version data were read are printed."""
-    spot = next(line for line in prod_text.splitlines() if line.startswith("    gpu-spot  "))
-    assert spot.split()[:5] == ["gpu-spot", "g5.2xlarge,", "g6.2xlarge", "spot", "0-7"]
-    assert "AL2023_x86_64_NVIDIA" in spot
-    assert "taints nvidia.com/gpu=true:NO_SCHEDULE" in spot
-    assert "warnings (0):" in prod_text
+    no version warning for the default minor, and the dates the version data were read."""
+    lines = prod_text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("  gpu-spot  "))
+    assert lines[at].split()[:6] == [
+        "gpu-spot",
+        "g5.2xlarge,",
+        "g6.2xlarge",
+        "spot",
+        "0-7",
+        "AL2023_x86_64_NVIDIA",
+    ]
+    assert "taints nvidia.com/gpu=true:NO_SCHEDULE" in lines[at + 1]
     assert "no cited release" not in prod_text
     assert (
-        "Kubernetes 1.35, upgrade policy standard; EKS calendar read on 2026-12-03, "
-        "version matrix read on 2026-12-03"
-    ) in prod_text.splitlines()
+        "Kubernetes 1.35, upgrade policy standard (EKS calendar and version matrix read on "
+        "2026-12-03)"
+    ) in lines
 
 
 def test_json_plan_document(tmp_path: Path) -> None:
@@ -72,7 +87,7 @@ def test_json_plan_document(tmp_path: Path) -> None:
     result = _plan("examples/cpu/cortex.yaml", "--json")
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    assert sorted(document) == ["outputs", "resources", "stack", "warnings"]
+    assert sorted(document) == ["outputs", "resources", "stack", "summary", "warnings"]
     assert document["stack"] == "dev"
     urns = [r["urn"] for r in document["resources"]]
     assert urns == sorted(urns)

@@ -1,10 +1,13 @@
-"""The plan's "costs and risks" section: node-count ranges, accelerators, risks, cost."""
+"""The plan's summary data: node-count ranges, accelerators, endpoints, risks, cost."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from cortex_cli.plan_summary import accelerators, costs_and_risks, node_groups
+from cortex_aws.price_cache import PriceCache
+from cortex_cli.plan_summary import accelerators, node_groups, plan_summary
 from cortex_spec import Spec, load_spec
 from offline.graph import PlanGraph, PlannedResource
 from tests.conftest import EXAMPLES
@@ -59,28 +62,42 @@ def test_accelerator_totals_multiply_nodes_by_devices(prod: Spec) -> None:
 
 
 def test_dev_summary_names_the_plain_http_risk_with_its_reason() -> None:
-    """The section lists each risk with its field and a `why` line (dev's public endpoint
-    first, open to all as by default)."""
-    summary = costs_and_risks(load_spec(MIXED, environment="dev"), _graph())
-    assert (
-        "    ! cluster.ssl_certificate_arn: the API load balancer serves plain HTTP" in summary.text
-    )
-    codes = [risk["code"] for risk in summary.data["risks"]]
+    """Dev of the mixed example (no domain) carries its risks with field and reason: the
+    public endpoint (open to all, as by default) first, then plain HTTP."""
+    summary = plan_summary(load_spec(MIXED, environment="dev"), _graph())
+    codes = [risk["code"] for risk in summary["risks"]]
     assert codes == ["public-api-endpoint", "plain-http-to-internet"]
+    assert summary["risks"][1]["path"] == "cluster.ssl_certificate_arn"
+    assert all(risk["reason"] for risk in summary["risks"])
 
 
 def test_prod_summary_has_no_risks_and_an_offline_cost(prod: Spec) -> None:
-    """Prod of the mixed example: `risks: none found`, and the offline cost estimate."""
-    summary = costs_and_risks(prod, _graph())
-    assert "  risks: none found" in summary.text
-    assert summary.data["risks"] == []
-    assert summary.data["cost"]["live"] is False
+    """Prod of the mixed example: no risks, and the offline estimate at min and max."""
+    summary = plan_summary(prod, _graph())
+    assert summary["risks"] == []
+    assert summary["cost"]["live"] is False
+    total = summary["cost"]["total"]["hourly"]
+    assert total["at_min"]["high"] <= total["at_max"]["high"]
 
 
-def test_summary_says_where_the_apis_answer(prod: Spec) -> None:
-    """With a domain the URLs are known before deploying; without, the ALB's name stands in."""
-    summary = costs_and_risks(prod, _graph())
-    assert "  endpoints: https://api.example.com/<endpoint> (3 APIs)" in summary.text
-    assert summary.data["endpoints"]["domain"] == "api.example.com"
-    dev = costs_and_risks(load_spec(MIXED, environment="dev"), _graph())
-    assert "  endpoints: http://<load balancer DNS name>/<endpoint> (3 APIs)" in dev.text
+def test_plan_cost_ignores_the_price_cache(
+    prod: Spec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan's prices come from the packaged table only: a cached live price (written by
+    `cost` on this machine) does not change the plan, so plans are the same everywhere."""
+    before = plan_summary(prod, _graph())["cost"]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    PriceCache.default().store("us-west-2", {"instance:m6i.xlarge": 99.0}, "2026-12-01")
+    assert plan_summary(prod, _graph())["cost"] == before
+
+
+def test_summary_says_where_each_api_answers(prod: Spec) -> None:
+    """With a domain each API's URL is known before deploying; without, the ALB's name
+    stands in."""
+    summary = plan_summary(prod, _graph())
+    assert summary["endpoints"]["domain"] == "api.example.com"
+    assert {"name": "sentiment", "url": "https://api.example.com/sentiment"} in summary[
+        "endpoints"
+    ]["apis"]
+    dev = plan_summary(load_spec(MIXED, environment="dev"), _graph())
+    assert dev["endpoints"]["apis"][0]["url"] == "http://<load balancer DNS name>/sentiment"

@@ -62,7 +62,7 @@ def test_spec_satisfies_the_schema(spec: Path, schema: dict[str, Any]) -> None:
     if cluster is None:
         jsonschema.Draft202012Validator(schema).validate(data)
         return
-    _check(schema, {"type": "array", "items": schema["properties"]["apis"]["items"]}, data)
+    _check(schema, {"type": "array", "items": {"$ref": "#/$defs/AnyAPI"}}, data)
     _check(schema, {"$ref": "#/$defs/ClusterConfig"}, yaml.safe_load(cluster.read_text()))
 
 
@@ -114,6 +114,100 @@ def test_a_reader_that_stops_early_is_not_an_error() -> None:
     "name", sorted(p.name for p in (REPO / "tests/spec/cortex_files").glob("*.yaml"))
 )
 def test_cortex_files_satisfy_the_schema(name: str, schema: dict[str, Any]) -> None:
-    """Cortex's own API files of every supported kind validate against `apis` items."""
+    """Cortex's own API files of every supported kind validate at the root (an API list)."""
     data = yaml.safe_load((REPO / "tests/spec/cortex_files" / name).read_text())
-    _check(schema, {"type": "array", "items": schema["properties"]["apis"]["items"]}, data)
+    jsonschema.Draft202012Validator(schema).validate(data)
+
+
+@pytest.mark.parametrize("spec", _specs(), ids=lambda p: str(p).split("/")[-2] + "/" + p.name)
+def test_each_file_satisfies_the_root_schema(spec: Path, schema: dict[str, Any]) -> None:
+    """An editor applies the whole schema to every file: a cortex.yaml, and both files of a
+    Cortex v0.42 pair (the API list, and cluster.yaml), validate at the root."""
+    validator = jsonschema.Draft202012Validator(schema)
+    validator.validate(yaml.safe_load(spec.read_text()))
+    cluster = _cluster_file(spec)
+    if cluster is not None:
+        validator.validate(yaml.safe_load(cluster.read_text()))
+
+
+@pytest.mark.parametrize(
+    ("document", "where"),
+    [
+        (
+            {
+                "cluster": {
+                    "region": "us-west-2",
+                    "node_groups": [{"name": "a", "instance_type": "m5.large", "typo": 1}],
+                }
+            },
+            ["cluster", "node_groups", 0],
+        ),
+        (
+            {
+                "cluster": {"region": "us-west-2"},
+                "apis": [{"name": "a", "kind": "RealtimeAPI", "autoscaling": {"max_replicaz": 3}}],
+            },
+            ["apis", 0, "autoscaling"],
+        ),
+        ([{"name": "a", "kind": "RealtimeAPI", "pod": {"portt": 80}}], [0, "pod"]),
+        (
+            {
+                "region": "us-west-2",
+                "node_groups": [{"name": "a", "instance_type": "m5.large", "spott": True}],
+            },
+            ["node_groups", 0],
+        ),
+    ],
+)
+def test_errors_land_on_the_offending_key(
+    schema: dict[str, Any], document: Any, where: list[Any]
+) -> None:
+    """A typo inside an optional field is reported where it is (an unknown key of that very
+    mapping), not as "not valid under any of the given schemas" on the list holding it."""
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(document))
+    assert [(list(e.absolute_path), e.validator) for e in errors] == [
+        (where, "additionalProperties")
+    ]
+
+
+OVERRIDES = """
+cluster: {region: us-west-2, node_groups: [{name: cpu, instance_type: m5.large}]}
+apis:
+  - name: ranker
+    kind: RealtimeAPI
+    pod: {containers: [{name: api, image: "x:1"}]}
+environments:
+  prod:
+    cluster:
+      node_groups:
+        - {name: cpu, max_instances: 4, spot_config: {on_demand_base_capacity: 1}}
+        - {name: batch, add: true, instance_type: c5.xlarge}
+    apis:
+      - name: ranker
+        pod: {containers: [{name: api, env: {MODE: safe}}]}
+        autoscaling: {max_replicas: 4}
+"""
+
+
+def test_overrides_are_partial_at_every_depth(schema: dict[str, Any]) -> None:
+    """An override names only what it changes, down to a container found by name; an item
+    marked `add: true` is new and complete."""
+    jsonschema.Draft202012Validator(schema).validate(yaml.safe_load(OVERRIDES))
+
+
+def test_an_added_item_must_be_complete(schema: dict[str, Any]) -> None:
+    """`add: true` without a field its definition requires is flagged on that item."""
+    document = yaml.safe_load(OVERRIDES.replace(", instance_type: c5.xlarge", ""))
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(document))
+    assert [(list(e.absolute_path), e.message) for e in errors] == [
+        (
+            ["environments", "prod", "cluster", "node_groups", 1],
+            "'instance_type' is a required property",
+        )
+    ]
+
+
+def test_an_empty_environment_is_the_base(schema: dict[str, Any]) -> None:
+    """`prod:` with nothing under it loads as the base spec, and the schema accepts it."""
+    document = {"cluster": {"region": "us-west-2"}, "environments": {"prod": None}}
+    jsonschema.Draft202012Validator(schema).validate(document)

@@ -150,12 +150,18 @@ def test_a_container_form_api_is_refused(spec_path: Path) -> None:
     assert "serve runs predictor-form APIs" in result.output
 
 
-def test_serve_runs_the_predictor_locally_and_ctrl_c_stops_it(spec_path: Path) -> None:
-    """The local server answers at / and at the endpoint with python_path and config applied."""
+@pytest.mark.parametrize("log_format", ["json", "human"])
+def test_serve_runs_the_predictor_locally_and_ctrl_c_stops_it(
+    spec_path: Path, log_format: str
+) -> None:
+    """The local server answers at / and at the endpoint with python_path and config applied;
+    its log lines are the pod's JSON, or text for a person (--log-format human, the default
+    on a terminal)."""
     port = _free_port()
     command = [
         *(sys.executable, "-c", "from cortex_cli.main import run; run()"),
         *("serve", str(spec_path), "--api", "echo", "--port", str(port)),
+        *("--log-format", log_format),
     ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
@@ -178,6 +184,12 @@ def test_serve_runs_the_predictor_locally_and_ctrl_c_stops_it(spec_path: Path) -
             process.terminate()  # forwarded to the runtime, which has its own process group
             out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err.decode()
-    events = [json.loads(line).get("event") for line in out.decode().splitlines()]
+    lines = out.decode().splitlines()
+    if log_format == "human":
+        assert not any(line.startswith("{") for line in lines)
+        assert any(line.split()[1:3] == ["INFO", "ready"] for line in lines)
+        assert lines[-1].split()[2] == "stopped"
+        return
+    events = [json.loads(line).get("event") for line in lines]
     assert "ready" in events
     assert events[-1] == "stopped"

@@ -38,6 +38,7 @@ environments:
         - name: gpu
           max_instances: 9
         - name: inf2
+          add: true
           instance_type: inf2.xlarge
     apis:
       - name: ranker
@@ -75,12 +76,24 @@ def test_plain_lists_are_replaced() -> None:
     assert _merged("prod")["cluster"]["availability_zones"] == ["us-west-2c", "us-west-2d"]
 
 
-def test_node_groups_merge_by_name_and_new_names_are_appended() -> None:
-    """`gpu` keeps its instance type and gets the new max; `inf2` is added at the end."""
+def test_node_groups_merge_by_name_and_marked_additions_are_appended() -> None:
+    """`gpu` keeps its instance type and gets the new max; `inf2` (`add: true`) is added at
+    the end, without the mark."""
     groups = _merged("prod")["cluster"]["node_groups"]
     assert [g["name"] for g in groups] == ["cpu", "gpu", "inf2"]
     assert groups[0] == {"name": "cpu", "instance_type": "m5.large", "max_instances": 4}
     assert groups[1] == {"name": "gpu", "instance_type": "g5.xlarge", "max_instances": 9}
+    assert groups[2] == {"name": "inf2", "instance_type": "inf2.xlarge"}
+
+
+def test_unmarked_unknown_names_are_left_out_of_the_merge() -> None:
+    """An override naming no base item and not marked `add: true` adds nothing (the loader
+    reports it as a typo)."""
+    text = BASE.replace("          add: true\n", "")
+    node, _ = parse_yaml(text, "spec.yaml")
+    assert isinstance(node, MapNode)
+    groups = to_plain(apply_environment(node, "prod"))["cluster"]["node_groups"]
+    assert [g["name"] for g in groups] == ["cpu", "gpu"]
 
 
 def test_apis_and_containers_merge_by_name() -> None:

@@ -1,0 +1,100 @@
+"""The logs of every replica of an API, each line prefixed with the replica it came from.
+
+Without `follow`, each container's log is read with the API server's timestamps and the
+lines of all replicas are merged in time order. With `follow`, one reader per container
+streams into a queue and lines are passed on as they arrive. Replicas that start while
+following are not picked up (run the command again).
+"""
+
+from __future__ import annotations
+
+import heapq
+import queue
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Final
+
+from cortex_kube.cluster_state import API_LABEL
+from cortex_kube.connection import Kube
+from cortex_spec import naming
+
+_DONE: Final = object()
+
+
+@dataclass(frozen=True, order=True)
+class LogLine:
+    when: str  # RFC 3339 with nanoseconds, from the API server: sorts as text
+    source: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Source:
+    pod: str
+    container: str
+    label: str
+
+
+def sources(kube: Kube, api: str, container: str | None = None) -> list[Source]:
+    """Every container of every pod of the API (or the one named), oldest pod first."""
+    pods = kube.read(
+        f"listing the pods of {api}",
+        kube.core.list_namespaced_pod,
+        naming.NAMESPACE,
+        label_selector=f"{API_LABEL}={api}",
+    ).get("items", [])
+    found = []
+    for pod in sorted(pods, key=lambda p: str(p["metadata"].get("creationTimestamp", ""))):
+        name = str(pod["metadata"]["name"])
+        names = [str(c["name"]) for c in pod.get("spec", {}).get("containers", [])]
+        chosen = [c for c in names if container is None or c == container]
+        found += [Source(name, c, name if len(names) == 1 else f"{name}/{c}") for c in chosen]
+    return found
+
+
+def _split(raw: bytes) -> tuple[str, str]:
+    text = raw.decode("utf-8", errors="replace")
+    when, _, rest = text.partition(" ")
+    return (when, rest) if when[:2].isdigit() else ("", text)
+
+
+def _read(kube: Kube, source: Source, follow: bool, since: int | None) -> Iterator[LogLine]:
+    for raw in kube.stream_log(
+        source.pod, naming.NAMESPACE, source.container, follow=follow, since_seconds=since
+    ):
+        when, text = _split(raw)
+        yield LogLine(when, source.label, text)
+
+
+def merged(kube: Kube, found: list[Source], since: int | None) -> Iterator[LogLine]:
+    """All lines so far, in time order across replicas (each replica's own order kept)."""
+    streams = [list(_read(kube, source, False, since)) for source in found]
+    yield from heapq.merge(*streams, key=lambda line: line.when)
+
+
+def followed(kube: Kube, found: list[Source], since: int | None) -> Iterator[LogLine]:
+    """Lines as they arrive from every replica, until every stream ends."""
+    lines: queue.Queue[Any] = queue.Queue(maxsize=1000)
+    failures: list[BaseException] = []
+
+    def pump(source: Source) -> None:
+        try:
+            for line in _read(kube, source, True, since):
+                lines.put(line)
+        except Exception as error:
+            failures.append(error)
+        finally:
+            lines.put(_DONE)
+
+    for source in found:
+        threading.Thread(target=pump, args=(source,), daemon=True).start()
+    running = len(found)
+    while running:
+        item = lines.get()
+        if item is _DONE:
+            running -= 1
+            continue
+        yield item
+    if failures:
+        raise failures[0]
