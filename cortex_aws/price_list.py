@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
-from cortex_aws.checks import Outcome, attempt
-
 if TYPE_CHECKING:
     from mypy_boto3_ec2 import EC2Client
     from mypy_boto3_pricing import PricingClient
+
+    from cortex_aws.checks import Outcome
 
 # EBS throughput is priced per GiB/s-month; gp3 throughput is set in MiB/s.
 _MIB_PER_GIB: Final = 1024
@@ -132,6 +132,9 @@ def fetch(
             items.extend(page.get("PriceList", []))
         return select(items, spec)
 
+    # Imported here: botocore (its errors) is needed only when AWS is called.
+    from cortex_aws.checks import attempt  # noqa: PLC0415
+
     return attempt(call, f"Price List GetProducts({spec.service})", attempts)
 
 
@@ -156,5 +159,7 @@ def spot(
                 if name not in lowest or price < lowest[name]:
                     lowest[name] = price
         return lowest
+
+    from cortex_aws.checks import attempt  # noqa: PLC0415
 
     return attempt(call, "EC2 DescribeSpotPriceHistory", attempts)

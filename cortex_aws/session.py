@@ -11,11 +11,6 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any, Final
 
-import boto3
-import botocore.session
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError
-
 from cortex_spec import catalog
 from cortex_spec.errors import ProvisionError
 
@@ -54,6 +49,13 @@ class AwsSession:
     """Clients for one region, created once and shared between threads."""
 
     def __init__(self, region: str, *, max_attempts: int | None = None) -> None:
+        # Imported here: the offline cost (`plan --json`) builds no session, and boto3 takes
+        # a third of a second to import.
+        import boto3  # noqa: PLC0415
+        import botocore.session  # noqa: PLC0415
+        from botocore.config import Config  # noqa: PLC0415
+        from botocore.exceptions import BotoCoreError  # noqa: PLC0415
+
         self.region = region
         try:
             core = botocore.session.get_session()
@@ -79,6 +81,8 @@ class AwsSession:
             )
 
     def has_credentials(self) -> bool:
+        from botocore.exceptions import BotoCoreError  # noqa: PLC0415
+
         try:
             return self._session.get_credentials() is not None
         except BotoCoreError as error:  # a profile whose SSO or process source is broken

@@ -119,8 +119,7 @@ def endpoints(spec: Spec) -> dict[str, Any]:
         "base": base,
         "domain": cluster.domain,
         "apis": [
-            {"name": api.name, "url": f"{base}/{api.endpoint.lstrip('/')}"}
-            for api in spec.entries
+            {"name": api.name, "url": f"{base}/{api.endpoint.lstrip('/')}"} for api in spec.entries
         ],
     }
 

@@ -12,6 +12,7 @@ Lines are rich `Text`, styled for a terminal; rich drops the styles where colour
 
 from __future__ import annotations
 
+import re
 import textwrap
 from typing import Any, Final
 
@@ -25,6 +26,8 @@ from offline.graph import PlanGraph, PlannedResource
 MAX_ENDPOINTS: Final = 8
 RISK: Final = "yellow"
 HEADING: Final = "bold"
+# Stands for a space that must not break a line (never in a plan's text).
+_KEEP: Final = "\x00"
 
 
 def wrap(text: str, width: int, first: str, rest: str, style: str = "") -> list[Text]:
@@ -114,12 +117,35 @@ def risk_lines(risks: list[dict[str, Any]], warnings: list[str], width: int) -> 
     count = len(risks) + len(warnings)
     if not count:
         return [Text("risks and warnings: none found", style=HEADING)]
-    lines = [Text(f"risks and warnings ({count})", style=HEADING)]
+    # One entry per risk here, so that all of them fit the first screen; why each is a risk
+    # and its fix come later (reason_lines).
+    note = " (why and the fix: below)" if risks else ""
+    lines = [Text(f"risks and warnings ({count}){note}", style=HEADING)]
     for risk in risks:
         lines += wrap(f"{risk['path']}: {risk['message']}", width, "  ! risk ", "    ", RISK)
-        lines += wrap(risk["reason"], width, "    why: ", "    ")
     for warning in warnings:
         lines += wrap(warning, width, "  ! warning ", "    ", RISK)
+    return lines
+
+
+def reason_lines(risks: list[dict[str, Any]], width: int) -> list[Text]:
+    """Why each risk is one, and how to remove it."""
+    lines = [Text("why these are risks", style=HEADING)]
+    for risk in risks:
+        lines += wrap(risk["path"], width, "  ", "    ", RISK)
+        lines += wrap(risk["reason"], width, "    ", "    ")
+    return lines
+
+
+def estimate_lines(text: str, width: int) -> list[Text]:
+    """The apply-time estimate (apply_time_view.text), wrapped to the terminal."""
+    lines: list[Text] = []
+    for row in text.splitlines():
+        indent = row[: len(row) - len(row.lstrip())]
+        # A step's duration, "(15 min 00 s)", stays on one line with its step.
+        kept = re.sub(r"\([^()]*\)", lambda m: m.group(0).replace(" ", _KEEP), row.strip())
+        for line in wrap(kept, width, indent, indent + "    "):
+            lines.append(Text(line.plain.replace(_KEEP, " ")))
     return lines
 
 

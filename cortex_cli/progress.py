@@ -19,7 +19,9 @@ DELAY_SECONDS: Final = 1.0
 @contextmanager
 def progress(message: str, *, delay: float = DELAY_SECONDS) -> Iterator[None]:
     """Show `message` with a spinner once the block has run for `delay` seconds."""
-    if not (sys.stderr.isatty() or os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE")):
+    if not (
+        sys.stderr.isatty() or os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE")
+    ):
         # Surely not a terminal: rich (a tenth of a second to import) is not needed.
         yield
         return

@@ -93,7 +93,9 @@ def plan(
 
     from cortex_cli import apply_time_view, plan_view  # noqa: PLC0415
 
-    estimate = apply_time_view.text(apply_time_view.of_plan(graph), label="pulumi up of a new stack")
+    estimate = apply_time_view.text(
+        apply_time_view.of_plan(graph), label="pulumi up of a new stack"
+    )
     counts = summary(graph)
     lines = [
         Text(
@@ -104,8 +106,13 @@ def plan(
         Text(""),
         *plan_view.summary_lines(data, console.width),
         Text(""),
-        *[Text(line) for line in estimate.splitlines()],
+        *plan_view.estimate_lines(estimate, console.width),
         Text(""),
+        *(
+            [*plan_view.reason_lines(data["risks"], console.width), Text("")]
+            if data["risks"]
+            else []
+        ),
         *plan_view.wrap(versions_line(loaded), console.width, "", "  "),
         Text(""),
         *plan_view.node_group_lines(data["node_groups"], console.width),

@@ -48,7 +48,8 @@ def test_first_screen_at_80_columns_has_summary_endpoints_costs_and_risks(
     dev_text: str,
 ) -> None:
     """At 80x24 the mixed example's plan shows, before anything scrolls: what it creates,
-    each API's endpoint, the cost at min and max, and its risk (plain HTTP)."""
+    each API's endpoint, the cost at min and max, and its risks (a public Kubernetes API
+    endpoint, plain HTTP) with its warning."""
     screen = "\n".join(_first_screen(dev_text))
     assert "summary\n  creates " in screen
     for api in ("sentiment", "image-classifier", "embedder"):
@@ -56,7 +57,8 @@ def test_first_screen_at_80_columns_has_summary_endpoints_costs_and_risks(
     assert "at min size  at max size" in screen
     assert "  per hour " in screen
     assert "  per month " in screen
-    assert "risks and warnings (2)" in screen
+    assert "risks and warnings (3) (why and the fix: below)" in screen
+    assert "! risk cluster.endpoint_public_access_cidrs: the Kubernetes API endpoint" in screen
     assert "! risk cluster.ssl_certificate_arn: the API load balancer serves plain HTTP" in screen
 
 
@@ -89,7 +91,10 @@ def test_json_carries_costs_risks_and_endpoints() -> None:
     document = json.loads(_plan("--json"))
     summary = document["summary"]
     assert summary["cost"]["total"]["monthly"]["at_min"]["low"] > 0
-    assert [r["code"] for r in summary["risks"]] == ["plain-http-to-internet"]
+    assert [r["code"] for r in summary["risks"]] == [
+        "public-api-endpoint",
+        "plain-http-to-internet",
+    ]
     assert summary["warnings"] == document["warnings"]
     assert [a["name"] for a in summary["endpoints"]["apis"]] == [
         "sentiment",
