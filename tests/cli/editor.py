@@ -36,7 +36,10 @@ def _read(stdout: IO[bytes], into: queue.Queue[dict[str, Any]]) -> None:
             for line in header.split(b"\r\n")
             if line.lower().startswith(b"content-length")
         )
-        into.put(json.loads(stdout.read(length)))
+        body = stdout.read(length)
+        if len(body) < length:  # the server was stopped mid-message: the session is over
+            return
+        into.put(json.loads(body))
 
 
 class Editor:
