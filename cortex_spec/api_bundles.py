@@ -60,6 +60,8 @@ def bundle_root(predictor: Predictor) -> PurePosixPath:
     root = normal(predictor.path).parent
     if predictor.python_path is not None:
         root = _common(root, normal(predictor.python_path))
+    if predictor.model_path is not None:  # type: onnx ships its model in the bundle
+        root = _common(root, normal(predictor.model_path).parent)
     return root
 
 

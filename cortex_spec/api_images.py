@@ -29,8 +29,9 @@ from cortex_spec.models.cluster import ClusterConfig
 from cortex_spec.node_profiles import NodeProfile
 from cortex_spec.rules.compute_fit import placements
 
-Variant = Literal["cpu", "cuda", "neuron"]
-VARIANTS: Final[tuple[Variant, ...]] = ("cpu", "cuda", "neuron")
+# `onnx`: the CPU image with ONNX Runtime, for `type: onnx` predictors (CPU nodes only).
+Variant = Literal["cpu", "cuda", "neuron", "onnx"]
+VARIANTS: Final[tuple[Variant, ...]] = ("cpu", "cuda", "neuron", "onnx")
 _VARIANT: Final[dict[str, Variant]] = {"none": "cpu", "nvidia": "cuda", "neuron": "neuron"}
 _PLATFORM: Final = {"x86_64": "linux/amd64", "arm64": "linux/arm64"}
 DEFAULT_PLATFORM: Final = "linux/amd64"
@@ -38,11 +39,15 @@ BUILD_HASH_LABEL: Final = "cortex.dev/build-hash"
 # The runtime package's files the Dockerfile copies (runtime/Dockerfile.dockerignore).
 RUNTIME_PACKAGE: Final = "runtime"
 RUNTIME_LOCK: Final = "requirements.lock"
+# The onnx variant's lock: requirements.lock plus ONNX Runtime (runtime/requirements-onnx.in).
+RUNTIME_LOCKS: Final = frozenset({RUNTIME_LOCK, "requirements-onnx.lock"})
 DOCKERFILE: Final = "Dockerfile"
 
 
 def variant_of(api: WorkloadAPI) -> Variant:
     """The base an API runs on: its accelerator's, or `cpu` for the container form's proxy."""
+    if api.predictor is not None and api.predictor.type == "onnx":
+        return "onnx"
     return _VARIANT[api.accelerator] if api.form == "predictor" else "cpu"
 
 
@@ -80,7 +85,7 @@ def runtime_files() -> dict[str, bytes]:
     package = resources.files(RUNTIME_PACKAGE)
     files = {}
     for entry in package.iterdir():
-        if entry.is_file() and (entry.name.endswith(".py") or entry.name == RUNTIME_LOCK):
+        if entry.is_file() and (entry.name.endswith(".py") or entry.name in RUNTIME_LOCKS):
             files[f"{RUNTIME_PACKAGE}/{entry.name}"] = entry.read_bytes()
     return dict(sorted(files.items()))
 

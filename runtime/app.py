@@ -15,7 +15,7 @@ from time import perf_counter
 
 from runtime import bundle, contract
 from runtime.connections import REFUSED
-from runtime.executors import Executor, ThreadExecutor
+from runtime.executors import BatchExecutor, Executor, ThreadExecutor
 from runtime.front import CLIENT_CLOSED, DRAINING, NOT_READY, OVERLOADED, Front
 from runtime.journal import Journal
 from runtime.limiter import DrainedError, OverloadedError
@@ -38,6 +38,8 @@ def _executor(settings: Settings, journal: Journal) -> Executor | Placement:
     assert settings.predictor is not None
     timeout = settings.limits.request_timeout
     project, predictor = settings.project_dir, settings.predictor
+    if settings.processes == 1 and predictor.batching is not None:
+        return BatchExecutor(project, predictor, timeout=timeout, journal=journal)
     if settings.processes == 1 and settings.threads == 1:
         return Placement(project, predictor, timeout, journal)
     if settings.processes == 1:

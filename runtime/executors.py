@@ -22,6 +22,7 @@ from pathlib import Path
 from time import perf_counter
 from typing import Protocol
 
+from runtime.batching import gather
 from runtime.journal import Journal
 from runtime.predictor import Outcome, Predictor, Request, error_outcome, load_predictor
 from runtime.settings import PredictorSettings
@@ -58,6 +59,15 @@ def call_guarded(predictor: Predictor, request: Request) -> Outcome:
         return predictor(request)
     except BaseException as error:  # a predictor calling sys.exit() must not hang or stop us
         return error_outcome(500, type(error).__name__, traceback.format_exc())
+
+
+def batch_guarded(predictor: Predictor, requests: list[Request]) -> list[Outcome]:
+    """One batch call; whatever escapes it answers every request of the batch with a 500."""
+    try:
+        return predictor.batch(requests)
+    except BaseException as error:
+        failed = error_outcome(500, type(error).__name__, traceback.format_exc())
+        return [failed] + [failed._replace(traceback=None)] * (len(requests) - 1)
 
 
 def timeout_outcome(seconds: float) -> Outcome:
@@ -209,3 +219,42 @@ class ThreadExecutor:
         deadline = perf_counter() + seconds
         for thread in self._threads:
             await asyncio.to_thread(thread.join, max(0.0, deadline - perf_counter()))
+
+
+class BatchExecutor(ThreadExecutor):
+    """Server-side batching in the front process (runtime.batching): one thread gathers
+    what the event loop hands over into batches and runs them one at a time, as Cortex's
+    batcher did; `threads_per_process` (equal to max_batch_size) is how many requests of
+    the process may wait in one batch, not how many threads call `predict`."""
+
+    def __init__(
+        self, project_dir: Path, predictor: PredictorSettings, *, timeout: float, journal: Journal
+    ) -> None:
+        assert predictor.batching is not None, "BatchExecutor without server_side_batching"
+        super().__init__(project_dir, predictor, 1, timeout=timeout, journal=journal)
+        self._batching = predictor.batching
+
+    def _work(self, index: int, predictor: Predictor) -> None:
+        assert self._loop is not None
+        name = threading.current_thread().name
+        waiting: list[Job] = []
+        ended = False
+        while not ended:
+            batch, ended = gather(self._queue, waiting, self._batching)
+            live: list[Job] = []
+            for future, request in batch:
+                if future.done():  # answered while it waited (timed out, or the drain ended)
+                    self._finished.append((future, None, 0.0))
+                else:
+                    live.append((future, request))
+            if live:
+                start = perf_counter()
+                self._running[index] = (start, name)
+                outcomes = batch_guarded(predictor, [request for _, request in live])
+                self._running[index] = None
+                seconds = perf_counter() - start
+                for (future, _), outcome in zip(live, outcomes, strict=True):
+                    self._finished.append((future, outcome, seconds))
+            if batch and not self._signalled:  # same hand-back as ThreadExecutor._work
+                self._signalled = True
+                self._loop.call_soon_threadsafe(self._deliver)

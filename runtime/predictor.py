@@ -17,14 +17,17 @@ import inspect
 import json
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
+from runtime.onnx_client import OnnxClient
 from runtime.settings import PredictorSettings
 
 MODULE_NAME = "cortex_predictor"
+# The class each predictor type defines (Cortex v0.20-v0.32 docs/deployments/predictors.md).
+CLASS_NAMES = {"python": "PythonPredictor", "onnx": "ONNXPredictor"}
 _OPTIONAL_ARGUMENTS = ("query_params", "headers")
 _MESSAGE_LIMIT = 500
 JSON = b"application/json"
@@ -117,6 +120,60 @@ class Predictor:
         except Exception as error:
             return error_outcome(500, _short(error), traceback.format_exc())
 
+    def batch(self, requests: Sequence[Request]) -> list[Outcome]:
+        """One `predict` call on a batch (server-side batching): lists in, a list out.
+
+        A payload that cannot be read gets its 400 and stays out of the batch; whatever
+        goes wrong with the call itself answers every request of the batch with a 500.
+        """
+        outcomes: list[Outcome | None] = [None] * len(requests)
+        payloads: list[Any] = []
+        taken: list[int] = []
+        for index, request in enumerate(requests):
+            try:
+                payloads.append(_decode(request))
+                taken.append(index)
+            except ValueError as error:
+                outcomes[index] = error_outcome(400, f"cannot read the payload: {error}")
+        if taken:
+            for index, outcome in zip(
+                taken, self._batch_call(requests, taken, payloads), strict=True
+            ):
+                outcomes[index] = outcome
+        return [outcome for outcome in outcomes if outcome is not None]
+
+    def _batch_call(
+        self, requests: Sequence[Request], taken: list[int], payloads: list[Any]
+    ) -> list[Outcome]:
+        try:
+            if self._extra:
+                each = [self._arguments(requests[index]) for index in taken]
+                lists = {name: [arguments[name] for arguments in each] for name in self._extra}
+                results = self._predict(payloads, **lists)
+            else:
+                results = self._predict(payloads)
+        except Exception as error:
+            failed = error_outcome(500, _short(error), traceback.format_exc())
+            # The traceback is logged once for the batch, not once per request.
+            return [failed] + [failed._replace(traceback=None)] * (len(taken) - 1)
+        # Cortex's words (batching.py, v0.33.0) for a result that is not a list.
+        if not isinstance(results, list):
+            message = (
+                "please return a list when using server side batching, got "
+                f"{type(results).__name__}"
+            )
+            return [error_outcome(500, message)] * len(taken)
+        if len(results) != len(taken):
+            message = f"predict() returned {len(results)} results for {len(taken)} payloads"
+            return [error_outcome(500, message)] * len(taken)
+        outcomes = []
+        for result in results:
+            try:
+                outcomes.append(_encode(result))
+            except ValueError as error:
+                outcomes.append(error_outcome(500, _short(error)))
+        return outcomes
+
     def _arguments(self, request: Request) -> dict[str, Any]:
         arguments: dict[str, Any] = {}
         if "query_params" in self._extra:
@@ -186,12 +243,26 @@ def load_predictor(project_dir: Path, settings: PredictorSettings) -> Predictor:
         spec.loader.exec_module(module)
     except Exception as error:
         raise LoadError(f"importing {settings.path} failed: {_short(error)}") from error
-    found = getattr(module, "PythonPredictor", None)
+    name = CLASS_NAMES[settings.type]
+    found = getattr(module, name, None)
     if not inspect.isclass(found):
-        raise LoadError(f"{settings.path} does not define a class PythonPredictor")
+        raise LoadError(f"{settings.path} does not define a class {name}")
     predictor_class: Callable[..., Any] = found
+    arguments: dict[str, Any] = {"config": settings.config}
+    if settings.type == "onnx":
+        assert settings.model_path is not None
+        arguments["onnx_client"] = _onnx_client(root / settings.model_path)
     try:
-        instance = predictor_class(config=settings.config)
+        instance = predictor_class(**arguments)
     except Exception as error:
-        raise LoadError(f"PythonPredictor(config) failed: {_short(error)}") from error
+        raise LoadError(f"{name}({', '.join(arguments)}) failed: {_short(error)}") from error
     return Predictor(instance)
+
+
+def _onnx_client(model_file: Path) -> Any:
+    if not model_file.is_file():
+        raise LoadError(f"predictor.model_path {model_file.name} is not in the project bundle")
+    try:
+        return OnnxClient(model_file)
+    except Exception as error:
+        raise LoadError(f"loading the ONNX model failed: {_short(error)}") from error

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from runtime import contract
+from runtime.batching import Batching, BatchingError, read_batching
 
 
 class SettingsError(Exception):
@@ -22,6 +23,11 @@ class PredictorSettings:
     path: str
     config: dict[str, Any] = field(default_factory=dict)
     python_path: str | None = None
+    # Cortex's server_side_batching: predict() then takes lists (runtime.batching).
+    batching: Batching | None = None
+    # `onnx`: an ONNXPredictor given an onnx_client over `model_path` (runtime.onnx_client).
+    type: str = "python"
+    model_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,7 +140,22 @@ def read_predictor(spec_path: Path) -> PredictorSettings:
     python_path = predictor.get("python_path")
     if not isinstance(config, dict) or not (python_path is None or isinstance(python_path, str)):
         raise SettingsError(f"{spec_path}: api.predictor.config or python_path is malformed")
-    return PredictorSettings(path=predictor["path"], config=config, python_path=python_path)
+    try:
+        batching = read_batching(predictor.get("server_side_batching"))
+    except BatchingError as error:
+        raise SettingsError(f"{spec_path}: api.predictor.{error}") from None
+    kind = predictor.get("type") or "python"
+    model_path = predictor.get("model_path")
+    if kind not in ("python", "onnx") or (kind == "onnx") != isinstance(model_path, str):
+        raise SettingsError(f"{spec_path}: api.predictor.type or model_path is malformed")
+    return PredictorSettings(
+        path=predictor["path"],
+        config=config,
+        python_path=python_path,
+        batching=batching,
+        type=kind,
+        model_path=model_path,
+    )
 
 
 def _common(environ: Mapping[str, str], port_default: int) -> dict[str, Any]:

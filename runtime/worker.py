@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import queue
 import signal
 import socket
 import sys
@@ -20,6 +21,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from runtime.batching import Batching, gather
+from runtime.executors import batch_guarded
 from runtime.predictor import LoadError, Predictor, Request, error_outcome, load_predictor
 from runtime.processes import FRAME_HEADER, frame
 
@@ -54,11 +57,44 @@ def serve(channel: socket.socket) -> int:
         with lock:
             channel.sendall(frame((request_id, outcome)))
 
+    if settings.batching is not None:
+        jobs: queue.SimpleQueue[list[tuple[int, Request]] | None] = queue.SimpleQueue()
+        batcher = threading.Thread(
+            target=_batches,
+            args=(channel, jobs, predictor, settings.batching),
+            name="predict-batches",
+            daemon=True,
+        )
+        batcher.start()
+        while (message := _read(stream)) is not None:
+            jobs.put([message])
+        return 0
     pool = ThreadPoolExecutor(threads, thread_name_prefix="predict")
     while (message := _read(stream)) is not None:
         request_id, request = message
         pool.submit(answer, request_id, request, predictor)
     return 0
+
+
+def _batches(
+    channel: socket.socket,
+    jobs: queue.SimpleQueue[list[tuple[int, Request]] | None],
+    predictor: Predictor,
+    batching: Batching,
+) -> None:
+    """Server-side batching in a worker: batches of the requests read, one at a time."""
+    waiting: list[tuple[int, Request]] = []
+    ended = False
+    while not ended:
+        batch, ended = gather(jobs, waiting, batching)
+        if batch:
+            outcomes = batch_guarded(predictor, [request for _, request in batch])
+            channel.sendall(
+                b"".join(
+                    frame((request_id, outcome))
+                    for (request_id, _), outcome in zip(batch, outcomes, strict=True)
+                )
+            )
 
 
 def main() -> None:

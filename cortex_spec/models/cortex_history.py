@@ -17,7 +17,7 @@ from pydantic.fields import FieldInfo
 
 from cortex_spec.models.base import fail
 
-Status = Literal["mapped", "ignored", "unsupported"]
+Status = Literal["supported", "mapped", "ignored", "unsupported"]
 CORTEX_KEY: Final = "x-cortex"
 REPO: Final = "https://github.com/cortexlabs/cortex"
 

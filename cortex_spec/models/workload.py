@@ -27,6 +27,7 @@ from cortex_spec.models.cortex_history import (
     unsupported,
 )
 from cortex_spec.models.env import EnvName, EnvValue, check_env_name
+from cortex_spec.models.predictor_types import check_model_path
 from cortex_spec.models.probes import Exec, HttpGet, PreStop, Probe
 from cortex_spec.project_files import check_relative
 from cortex_spec.quantities import Duration, Quantity
@@ -289,7 +290,12 @@ class Predictor(StrictModel):
     """The predictor form (Cortex's original): a PythonPredictor served by the runtime image."""
 
     type: Annotated[
-        Literal["python"], Field(description="Predictor kind; only python is supported.")
+        Literal["python", "onnx"],
+        Field(
+            description="Predictor kind: python (a PythonPredictor) or onnx (an ONNXPredictor "
+            "given an onnx_client for model_path, Cortex v0.20-v0.32; served by the runtime "
+            "image's onnx variant, on CPU nodes)."
+        ),
     ]
     path: Annotated[
         str, Field(description="Python file defining PythonPredictor, relative to the spec.")
@@ -341,14 +347,15 @@ class Predictor(StrictModel):
         ServerSideBatching | None,
         Field(
             default=None,
-            description="Cortex v0.20-v0.35 server-side batching; checked as Cortex did "
-            "(max_batch_size equal to threads_per_process), then refused.",
+            description="Cortex v0.20-v0.35 server-side batching: each process gathers up "
+            "to max_batch_size requests (or what arrives within batch_interval of the first) "
+            "and predict() gets lists (payload, query_params, headers) and returns a list, one "
+            "answer per request. max_batch_size must equal threads_per_process, as in Cortex.",
             json_schema_extra=history(
                 "v0.20-v0.35",
-                "unsupported",
-                "checked as Cortex did, then refused: the runtime passes one payload per "
-                "predict() call; instead: drop it, threads_per_process still runs requests "
-                "concurrently",
+                "supported",
+                "served by the runtime as Cortex's batcher did: predict() gets lists and "
+                "returns one answer per request",
                 API_GO_V033,
             ),
         ),
@@ -414,12 +421,19 @@ class Predictor(StrictModel):
         ),
     ]
     model_path: Annotated[
-        Any,
-        unsupported(
-            "v0.20-v0.24",
-            "Cortex's model downloader",
-            "load the model in PythonPredictor.__init__ from a path in predictor.config",
-            API_GO_V020,
+        str | None,
+        Field(
+            default=None,
+            description="type: onnx: the .onnx file (relative to the spec's folder, shipped "
+            "in the API's bundle) that onnx_client runs. Cortex also downloaded it from S3; "
+            "cortex-infra does not. Refused for type: python, as in Cortex.",
+            json_schema_extra=history(
+                "v0.20-v0.24",
+                "supported",
+                "type: onnx: a .onnx file of the API's bundle (not an S3 URL); refused for "
+                "type: python",
+                API_GO_V020,
+            ),
         ),
     ]
     signature_key: Annotated[
@@ -442,6 +456,12 @@ class Predictor(StrictModel):
     ]
 
     @model_validator(mode="after")
+    def _model(self) -> Self:
+        batching = self.server_side_batching is not None
+        check_model_path(self.type, self.model_path, batching)
+        return self
+
+    @model_validator(mode="after")
     def _batching(self) -> Self:
         batching = self.server_side_batching
         # validations.go (v0.33.0) validatePythonPredictor: each thread of a process serves one
@@ -458,14 +478,13 @@ class Predictor(StrictModel):
     @field_validator("type", mode="before")
     @classmethod
     def _type(cls, value: object) -> object:
-        # pkg/types/userconfig/predictor_type.go: tensorflow v0.20-v0.35, onnx v0.20-v0.32.
-        versions = {"tensorflow": "v0.20-v0.35", "onnx": "v0.20-v0.32"}
-        if isinstance(value, str) and value in versions:
+        # pkg/types/userconfig/predictor_type.go: tensorflow v0.20-v0.35.
+        if value == "tensorflow":
             fail(
-                f"Cortex {versions[str(value)]} predictor type {value}, not supported by "
-                "cortex-infra yet: no TensorFlow Serving or ONNX Runtime server is planned",
-                "use type: python and load the model in predictor.py (onnxruntime, "
-                "tensorflow), or the container form (pod.containers) with a serving image",
+                "Cortex v0.20-v0.35 predictor type tensorflow, not supported by "
+                "cortex-infra yet: no TensorFlow Serving container is planned",
+                "use type: python and load the model in predictor.py (tensorflow), or the "
+                "container form (pod.containers) with a TensorFlow Serving image",
                 code="cortex_unsupported",
             )
         return value

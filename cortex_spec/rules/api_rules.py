@@ -180,21 +180,20 @@ def _update_strategy(strategy: UpdateStrategy, path: Path) -> Iterator[Finding]:
 
 
 def _workload(api: WorkloadAPI, path: Path) -> Iterator[Finding]:
-    if api.predictor is not None and api.predictor.server_side_batching is not None:
-        # Read and checked as Cortex did, then refused: a batching predictor's predict()
-        # takes a list of payloads, and the runtime passes one payload per call.
-        yield Finding(
-            (*path, "predictor", "server_side_batching"),
-            "Cortex v0.20-v0.35 field, not supported by cortex-infra yet: the runtime calls "
-            "predict() with one payload, and a batching predictor expects a list",
-            "drop server_side_batching and make predict() take one payload; "
-            "threads_per_process still runs requests concurrently",
-        )
     if api.predictor is not None:
         compute = api.compute
         where = (*path, "compute")
         if compute is not None:
             yield from _compute(compute.gpu, compute.inf, compute.shm, compute.mem, where)
+        if api.predictor.type == "onnx" and compute is not None and (compute.gpu or compute.inf):
+            # Cortex ran ONNX on GPUs too (onnxruntime-gpu); the onnx image is CPU-only.
+            yield Finding(
+                (*where, "gpu" if compute.gpu else "inf"),
+                "type: onnx runs on CPU nodes only in cortex-infra: its image carries "
+                "onnxruntime, not onnxruntime-gpu or Neuron",
+                "drop compute.gpu/inf, or use type: python with onnxruntime-gpu in the "
+                "bundle's requirements.txt and create the session in predictor.py",
+            )
         return
     seen: dict[str, int] = {}
     containers = api.pod.containers if api.pod and api.pod.containers else []

@@ -27,7 +27,12 @@ def check_files(
     if predictor is None:
         return
     where = (*path, "predictor")
-    for field, value in (("path", predictor.path), ("python_path", predictor.python_path)):
+    named = (
+        ("path", predictor.path),
+        ("python_path", predictor.python_path),
+        ("model_path", predictor.model_path),
+    )
+    for field, value in named:
         if value is not None and escapes(value):
             yield Finding(
                 (*where, field),
@@ -52,6 +57,15 @@ def check_files(
                 "predictor.python_path is relative to the folder of the spec file, and stays "
                 "inside it",
             )
+    if predictor.model_path is not None:
+        reason = missing_in_project(project_dir, predictor.model_path, folder=False)
+        if reason is not None:
+            yield Finding(
+                (*where, "model_path"),
+                f"file {(shown_dir / predictor.model_path).as_posix()} {reason}",
+                "predictor.model_path is the .onnx file, relative to the folder of the spec "
+                "file (cortex-infra ships it in the bundle; it does not download models)",
+            )
     if predictor.bundle_root is not None:
         yield from _bundle_root(predictor, where, project_dir, shown_dir)
     yield from check_imports(predictor, where, project_dir)
@@ -71,7 +85,12 @@ def _bundle_root(
             "bundle_root is a folder relative to the folder of the spec file, and stays inside it",
         )
         return
-    for name, value in (("path", predictor.path), ("python_path", predictor.python_path)):
+    named = (
+        ("path", predictor.path),
+        ("python_path", predictor.python_path),
+        ("model_path", predictor.model_path),
+    )
+    for name, value in named:
         if value is not None and not contains(root, normal(value)):
             yield Finding(
                 field,

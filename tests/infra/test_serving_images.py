@@ -84,9 +84,17 @@ def test_an_api_without_requirements_runs_its_base_by_digest(plan: PlanGraph) ->
 
 
 def test_a_base_is_built_once_per_needed_variant_for_its_apis_platforms(plan: PlanGraph) -> None:
-    """cpu (x86 and Graviton groups) and cuda; no neuron base when no API needs one."""
+    """cpu (x86 and Graviton groups), cuda and onnx (a type: onnx API); no neuron base when
+    no API needs one."""
     bases = {n: r for n, r in images(plan).items() if n.startswith("serving-images-base-")}
-    assert sorted(bases) == ["serving-images-base-cpu", "serving-images-base-cuda"]
+    assert sorted(bases) == [
+        "serving-images-base-cpu",
+        "serving-images-base-cuda",
+        "serving-images-base-onnx",
+    ]
+    onnx = bases["serving-images-base-onnx"]
+    assert (onnx.inputs["target"], onnx.inputs["platforms"]) == ("onnx", ["linux/amd64"])
+    assert "FROM ${PYTHON_IMAGE} AS onnx" in onnx.inputs["dockerfile"]["inline"]
     cpu, cuda = bases["serving-images-base-cpu"], bases["serving-images-base-cuda"]
     assert cpu.inputs["target"] == "cpu"
     assert cpu.inputs["platforms"] == ["linux/amd64", "linux/arm64"]

@@ -75,9 +75,10 @@ def test_each_input_of_a_base_image_changes_its_hash() -> None:
 
 
 def test_the_base_context_is_the_runtime_package_and_its_lock() -> None:
-    """What runtime/Dockerfile copies: runtime/*.py and runtime/requirements.lock."""
+    """What runtime/Dockerfile copies: runtime/*.py and its locks (the onnx variant's too)."""
     files = runtime_files()
     assert "runtime/requirements.lock" in files
+    assert "runtime/requirements-onnx.lock" in files
     assert "runtime/main.py" in files
     assert all(name.startswith("runtime/") for name in files)
     assert not [n for n in files if n.endswith(("Dockerfile", ".in", ".pyc"))]
@@ -103,6 +104,7 @@ def test_variants_and_platforms_follow_accelerators_and_node_groups() -> None:
         "gpu-model": "cuda",
         "pinned": "cpu",
         "triton": "cpu",
+        "tabular": "onnx",
     }
     platforms = {api.name: platforms_of(api, spec.profiles) for api in spec.apis}
     assert platforms["vision"] == ("linux/amd64", "linux/arm64")
