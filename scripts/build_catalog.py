@@ -11,6 +11,11 @@ Sources, all read from installed packages or the shared data folder, none typed 
 - g4ad (absent from moto): vCPU, memory and GPU count from Cortex v0.42.1's price table
   (`../shared/data/aws-prices-cortex-v0.42.1.json`, us-east-1); its GPU vendor, AMD Radeon
   Pro V520, from `../shared/reference/eks-reference.md` §1.
+- p3.2xlarge, p3.8xlarge, p3.16xlarge (absent from moto's types and offerings; EKS's
+  AL2023 NVIDIA AMI supports p3, https://docs.aws.amazon.com/eks/latest/userguide/
+  ml-eks-optimized-ami.html): vCPU, memory, GPU count and the regions that list them from
+  the same Cortex price table; GPU NVIDIA V100 (https://aws.amazon.com/ec2/instance-types/p3/).
+  Their offerings per availability zone are unknown (`listed_regions` only).
 - Regions and partitions: botocore's `data/endpoints.json` (the `eks` service endpoints).
 
 The output is reviewed like code: one instance type per line, sorted.
@@ -89,6 +94,23 @@ def _g4ad() -> dict[str, dict[str, Any]]:
     }
 
 
+def _p3() -> dict[str, dict[str, Any]]:
+    """p3 rows of Cortex's price table, with the regions whose table lists them."""
+    regions = json.loads(SHARED_PRICES.read_text())["regions"]
+    rows = regions["us-east-1"]["instances"]
+    return {
+        name: {
+            "vcpu": row["vcpu"],
+            "memory_mib": row["memory_mib"],
+            "arch": "x86_64",
+            "gpu": {"vendor": "NVIDIA", "name": "V100", "count": row["gpu"], "memory_mib": None},
+            "listed_regions": sorted(r for r, v in regions.items() if name in v["instances"]),
+        }
+        for name, row in rows.items()
+        if name.startswith("p3.")
+    }
+
+
 def _read_gz(path: Path) -> Any:
     with gzip.open(path) as handle:
         return json.loads(handle.read())
@@ -104,12 +126,14 @@ def _lines(mapping: dict[str, Any]) -> str:
 def build() -> None:
     raw_types = _read_gz(MOTO_EC2 / "instance_types.json.gz")
     types = {name: _entry(raw) for name, raw in raw_types.items()}
-    for name, entry in _g4ad().items():
+    for name, entry in {**_g4ad(), **_p3()}.items():
         types.setdefault(name, entry)
     source = {
         "instances": f"moto {version('moto')} moto/ec2/resources/instance_types.json.gz",
         "g4ad": "Cortex v0.42.1 price table (shared/data, captured 2022-04-24); "
         "AMD per eks-reference.md",
+        "p3": "Cortex v0.42.1 price table (shared/data, captured 2022-04-24), regions "
+        "listing them; NVIDIA V100 per aws.amazon.com/ec2/instance-types/p3/",
     }
     (CATALOG / "instances.json").write_text(
         '{"source": ' + json.dumps(source, sort_keys=True) + ',\n"types": ' + _lines(types) + "}\n"

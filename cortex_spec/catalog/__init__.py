@@ -51,6 +51,9 @@ class InstanceType:
     neuron: Neuron | None = None
     fpga: bool = False
     media_accelerator: bool = False
+    # Types known from Cortex's price table only (p3): the regions listing them; their
+    # offerings per availability zone are not in the catalog.
+    listed_regions: tuple[str, ...] | None = None
 
     @property
     def family(self) -> str:
@@ -121,6 +124,7 @@ def _types() -> dict[str, InstanceType]:
             else None,
             fpga=row.get("fpga", False),
             media_accelerator=row.get("media_accelerator", False),
+            listed_regions=tuple(row["listed_regions"]) if "listed_regions" in row else None,
         )
     return out
 
@@ -167,6 +171,14 @@ def offered_zones(region_name: str, type_name: str) -> tuple[str, ...] | None:
     per_type = _offerings().get(region_name)
     if per_type is None:
         return None
+    info = instance_type(type_name)
+    if type_name not in per_type and info is not None and info.listed_regions is not None:
+        # Offered per AZ unknown: every AZ of a region whose price table lists the type is
+        # assumed (node_group_rules warns; `preflight` asks DescribeInstanceTypeOfferings).
+        known = region(region_name)
+        if region_name in info.listed_regions and known is not None:
+            return known.zones
+        return ()
     letters = per_type.get(type_name, "")
     return tuple(f"{region_name}{letter}" for letter in letters)
 

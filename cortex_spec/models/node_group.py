@@ -16,9 +16,26 @@ _SIZE_TOO_SMALL = ("nano", "micro")
 _INT32 = f"at most {limits.INT32_MAX:,}: EKS stores it as a 32-bit integer"
 
 
+# NVIDIA generations EC2 still lists but EKS's accelerated AMIs no longer drive: the AL2023
+# and Bottlerocket NVIDIA variants list p3/p3dn and newer, not g3 (M60) or p2 (K80)
+# (https://docs.aws.amazon.com/eks/latest/userguide/ml-eks-optimized-ami.html). Cortex
+# v0.42.1 accepted both (its price table lists them).
+_RETIRED_GPU_FAMILIES = ("g3", "g3s", "p2")
+EKS_GPU_AMIS_DOC = "https://docs.aws.amazon.com/eks/latest/userguide/ml-eks-optimized-ami.html"
+
+
 def check_instance_type(value: str) -> str:
     """Known to the catalog, and of a kind EKS nodes can serve from."""
     info = catalog.instance_type(value)
+    family = value.split(".", 1)[0]
+    if family in _RETIRED_GPU_FAMILIES:
+        fail(
+            f"{family} instances (including {value}) are not supported on EKS's "
+            f"current accelerated AMIs (AL2023 and Bottlerocket NVIDIA: {EKS_GPU_AMIS_DOC}); "
+            "Cortex v0.42 ran them on its older Amazon Linux 2 GPU AMI",
+            "use a current NVIDIA type: g4dn or g5 for one GPU per node (g4dn.xlarge, "
+            "g5.xlarge), p3 for V100s",
+        )
     if info is None:
         close = catalog.suggest(value, catalog.instance_type_names())
         fail(

@@ -66,6 +66,16 @@ def _node_group(
             "prefer inf2",
             severity="warning",
         )
+    if info is not None and info.listed_regions is not None:
+        yield Finding(
+            (*path, "instance_type"),
+            f"{group.instance_type}'s availability zones are not in cortex-infra's catalog "
+            "(its EC2 data lacks p3; Cortex v0.42.1's price table lists it in "
+            f"{cluster.region}): every zone of the region is assumed",
+            "run `cortex-infra preflight`, which asks EC2 where it is offered, or list "
+            "availability_zones that offer it",
+            severity="warning",
+        )
     if group.spot_config is not None and not group.spot:
         yield Finding(
             (*path, "spot_config"),
