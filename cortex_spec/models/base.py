@@ -122,7 +122,9 @@ def check_cidr(value: Any) -> str:
     if not isinstance(value, str):
         fail("must be a CIDR block such as 10.0.0.0/16 (a string)")
     try:
-        network = ipaddress.ip_network(value, strict=True)
+        # Host bits are cleared (10.1.2.3/16 -> 10.1.0.0/16) as Go's net.ParseCIDR, which
+        # Cortex used, accepted them; ClusterConfig warns of each (models/cortex_edges.py).
+        network = ipaddress.ip_network(value, strict=False)
     except ValueError as exc:
         reason = f" ({exc})" if len(value) <= 60 else ""
         fail(f'"{shown(value)}" is not a valid CIDR block{reason}', "write it like 10.0.0.0/16")

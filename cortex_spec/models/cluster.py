@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import AliasChoices, BeforeValidator, Field, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BeforeValidator,
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 from cortex_spec import catalog
 from cortex_spec.kubernetes_versions import DEFAULT_VERSION
 from cortex_spec.models.base import CidrValue, PolicyArn, check_image, fail, shown
+from cortex_spec.models.cortex_edges import host_bits
 from cortex_spec.models.legacy import CortexOnlyClusterFields
 from cortex_spec.models.node_group import (
     NodeGroup,
@@ -196,6 +205,24 @@ class ClusterConfig(CortexOnlyClusterFields):
         list[NodeGroup] | None,
         Field(default=None, max_length=100, description="Worker node groups (at most 100)."),
     ]
+
+    # CIDRs written with host bits set, normalised: (path, as written, normalised); warned
+    # of by rules/cluster_rules.py.
+    _normalised_cidrs: tuple[tuple[tuple[str | int, ...], str, str], ...] = PrivateAttr(default=())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _host_bits(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        model = handler(data)
+        if isinstance(data, dict):  # not when an already-built model is validated again
+            model._normalised_cidrs = tuple(host_bits(data))
+        return model
+
+    @field_validator("availability_zones", mode="before")
+    @classmethod
+    def _empty_zones(cls, value: object) -> object:
+        # cluster_config.go (v0.42.1) lines 579-585: AllowEmpty, so [] meant "choose them".
+        return None if value == [] else value
 
     @model_validator(mode="before")
     @classmethod

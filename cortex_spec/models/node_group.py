@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator
 
 from cortex_spec import catalog, limits
 from cortex_spec.models.base import StrictModel, fail, shown
+from cortex_spec.models.cortex_edges import null_as
 
 _NODE_GROUP_NAME = re.compile(r"[a-zA-Z0-9-]*[a-zA-Z0-9]", re.ASCII)
 _SIZE_TOO_SMALL = ("nano", "micro")
@@ -72,8 +73,10 @@ class SpotConfig(StrictModel):
             "always first. Each must have at least the primary's CPU, memory and accelerators.",
         ),
     ]
+    # cluster_config.go (v0.42.1) lines 833-845 (AllowExplicitNull) and 1512-1518: null is 0.
     on_demand_base_capacity: Annotated[
         int,
+        BeforeValidator(null_as(0), json_schema_input_type=int | None),
         Field(
             default=0,
             ge=0,
@@ -84,6 +87,7 @@ class SpotConfig(StrictModel):
     ]
     on_demand_percentage_above_base_capacity: Annotated[
         int,
+        BeforeValidator(null_as(0), json_schema_input_type=int | None),
         Field(
             default=0,
             ge=0,
@@ -144,9 +148,9 @@ class NodeGroup(StrictModel):
         int,
         Field(
             default=5,
-            ge=1,
+            ge=0,
             le=limits.INT32_MAX,
-            description=f"Maximum nodes the autoscaler may run ({_INT32}).",
+            description=f"Maximum nodes the autoscaler may run, at least 1 ({_INT32}).",
         ),
     ]
     priority: Annotated[
@@ -203,6 +207,23 @@ class NodeGroup(StrictModel):
     @classmethod
     def _instance_type(cls, value: str) -> str:
         return check_instance_type(value)
+
+    @field_validator("max_instances")
+    @classmethod
+    def _max_instances(cls, value: int) -> int:
+        if value == 0:
+            # cluster_config.go (v0.42.1) lines 766-769 accept 0 in the schema, but lines
+            # 1183-1187 refuse it at `cluster up`; Cortex allowed it only when `cluster
+            # configure` scaled an existing group. An EKS managed node group's maxSize is at
+            # least 1 (CreateNodegroup and UpdateNodegroupConfig), on creation and after.
+            fail(
+                "max_instances 0 cannot be a node group: Cortex refused it when creating a "
+                "cluster too ('nodegroups cannot be created with max_instances set to 0'), and "
+                "EKS managed node groups need a maximum of at least 1",
+                "set min_instances: 0 and max_instances: 1 (the autoscaler keeps the group at "
+                "zero nodes while no pod needs it), or remove the node group",
+            )
+        return value
 
 
 class SystemNodeGroup(StrictModel):

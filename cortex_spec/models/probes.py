@@ -4,12 +4,13 @@ with Kubernetes' int32 bounds on every timing and threshold."""
 from __future__ import annotations
 
 import re
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator, Field, model_validator
 
 from cortex_spec import limits
 from cortex_spec.models.base import StrictModel, fail, shown
+from cortex_spec.models.cortex_edges import probe_zeros
 
 _INT32 = f"at most {limits.INT32_MAX:,}: Kubernetes stores it as an int32"
 
@@ -60,7 +61,12 @@ class Probe(StrictModel):
     ]
     timeout_seconds: Annotated[
         int,
-        Field(default=1, ge=1, le=limits.INT32_MAX, description=f"Per-probe timeout ({_INT32})."),
+        Field(
+            default=1,
+            ge=1,
+            le=limits.INT32_MAX,
+            description=f"Per-probe timeout; 0 reads as 1, Kubernetes' default ({_INT32}).",
+        ),
     ]
     period_seconds: Annotated[
         int,
@@ -68,7 +74,7 @@ class Probe(StrictModel):
             default=10,
             ge=1,
             le=limits.INT32_MAX,
-            description=f"Seconds between probes ({_INT32}).",
+            description=f"Seconds between probes; 0 reads as 10 ({_INT32}).",
         ),
     ]
     success_threshold: Annotated[
@@ -77,13 +83,23 @@ class Probe(StrictModel):
             default=1,
             ge=1,
             le=limits.INT32_MAX,
-            description=f"Passes to succeed; 1 for liveness probes ({_INT32}).",
+            description=f"Passes to succeed; 1 for liveness probes; 0 reads as 1 ({_INT32}).",
         ),
     ]
     failure_threshold: Annotated[
         int,
-        Field(default=3, ge=1, le=limits.INT32_MAX, description=f"Failures to fail ({_INT32})."),
+        Field(
+            default=3,
+            ge=1,
+            le=limits.INT32_MAX,
+            description=f"Failures to fail; 0 reads as 3 ({_INT32}).",
+        ),
     ]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _zeros(cls, data: Any) -> Any:
+        return probe_zeros(data)
 
     @model_validator(mode="after")
     def _one_handler(self) -> Self:

@@ -11,6 +11,7 @@ from pydantic import Field, field_validator
 
 from cortex_spec import limits
 from cortex_spec.models.base import DurationValue, StrictModel, fail, shown
+from cortex_spec.models.cortex_edges import quoted_integer
 from cortex_spec.models.cortex_history import (
     DEFAULT_MAX_REPLICA_CONCURRENCY,
     MAX_REPLICA_CONCURRENCY_LIMIT,
@@ -175,12 +176,24 @@ def _check_step(value: int | str) -> int | str:
 
 class UpdateStrategy(StrictModel):
     max_surge: Annotated[
-        int | str, Field(default="25%", description="Extra pods during a rollout (int or N%).")
+        int | str,
+        Field(
+            default="25%",
+            description='Extra pods during a rollout (int or N%; "2" reads as 2, as in Cortex).',
+        ),
     ]
     max_unavailable: Annotated[
         int | str,
-        Field(default="25%", description="Pods that may be down during a rollout (int or N%)."),
+        Field(
+            default="25%",
+            description='Pods that may be down during a rollout (int or N%; "0" reads as 0).',
+        ),
     ]
+
+    @field_validator("max_surge", "max_unavailable", mode="before")
+    @classmethod
+    def _quoted(cls, value: object) -> object:
+        return quoted_integer(value)
 
     @field_validator("max_surge", "max_unavailable")
     @classmethod

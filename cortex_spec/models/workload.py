@@ -6,7 +6,7 @@ import posixpath
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from cortex_spec import catalog, limits
 from cortex_spec.models.base import (
@@ -18,6 +18,7 @@ from cortex_spec.models.base import (
     fail,
     shown,
 )
+from cortex_spec.models.cortex_edges import null_as
 from cortex_spec.models.cortex_history import (
     API_GO_V020,
     API_GO_V033,
@@ -59,7 +60,15 @@ class Compute(StrictModel):
 
     cpu: Annotated[
         QuantityValue,
-        Field(default=_CPU_DEFAULT, description="CPU request, e.g. 500m or 2 (at least 20m)."),
+        # validations.go (v0.42.1) lines 459-466 allowed an explicit null, which left the
+        # container without a CPU request; here every container requests CPU (node fit and
+        # the scheduler need it), so null reads as the default.
+        BeforeValidator(null_as("200m"), json_schema_input_type=str | float | None),
+        Field(
+            default=_CPU_DEFAULT,
+            description="CPU request, e.g. 500m or 2 (at least 20m); null reads as the "
+            "default 200m (Cortex then requested no CPU).",
+        ),
     ]
     mem: Annotated[
         QuantityValue | None,
@@ -161,12 +170,14 @@ class Container(StrictModel):
 # The serving container's port, the same field in every kind's pod.
 ServingPort = Annotated[
     int,
+    # validations.go (v0.42.1) lines 152-160 and 745: AllowExplicitNull, then 8080.
+    BeforeValidator(null_as(contract.DEFAULT_PORT), json_schema_input_type=int | None),
     Field(
         default=contract.DEFAULT_PORT,
         ge=1,
         le=65535,
         description="Port the serving container listens on ($CORTEX_PORT); 8888 and 15000 "
-        "are reserved.",
+        "are reserved; null reads as the default, as in Cortex.",
     ),
 ]
 

@@ -71,6 +71,15 @@ def _network(cluster: ClusterConfig) -> Iterator[Finding]:
     known_zones = region.zones if region else None
     yield from _zones(cluster, known_zones)
     yield from _subnets(cluster, known_zones)
+    for path, written, normalised in cluster._normalised_cidrs:
+        # Cortex (Go's net.ParseCIDR) accepted host bits; AWS and Kubernetes want the
+        # network address, so the block is normalised and the user told.
+        yield Finding(
+            ("cluster", *path),
+            f"{written} has host bits set; read as {normalised}",
+            f"write {normalised} to silence this",
+            severity="warning",
+        )
     network = ipaddress.ip_network(cluster.vpc_cidr)
     prefix = network.prefixlen
     if network.version != 4:
