@@ -3,6 +3,12 @@
 An API without a `node_groups` selector may run on the groups whose accelerator matches
 its own (GPU and Neuron groups are tainted, CPU groups are not). With a selector it may
 run on exactly the groups it names, and tolerates their taints.
+
+Cortex v0.42.1 tolerated the GPU and Neuron taints on every API and let it prefer every node
+group (pkg/workloads/k8s.go, `GenerateResourceTolerations` line 433 and
+`GenerateNodeAffinities` line 457), so a CPU API ran on a cluster of GPU nodes only. Here a
+CPU API stays on CPU groups when there are some; when there are none it runs on the
+accelerator groups, as on Cortex, with a warning (a selector naming them says it is meant).
 """
 
 from __future__ import annotations
@@ -23,7 +29,10 @@ _NEURON_HINT = "add a node group with a Neuron type (inf2, trn1)"
 def eligible(api: WorkloadAPI, profiles: list[NodeProfile]) -> list[NodeProfile]:
     if api.node_groups is not None:
         return [p for p in profiles if p.name in api.node_groups]
-    return [p for p in profiles if p.accelerator == api.accelerator]
+    matching = [p for p in profiles if p.accelerator == api.accelerator]
+    if matching or api.accelerator != "none":
+        return matching
+    return list(profiles)  # no CPU group: a CPU API tolerates the accelerator taints
 
 
 def fits(request: Request, profile: NodeProfile) -> list[str]:
@@ -114,6 +123,17 @@ def check_placement(api: WorkloadAPI, path: Path, profiles: list[NodeProfile]) -
             detail=_fit_table(request, candidates),
         )
         return
+    accelerated = sorted(p.name for p in placements(api, profiles) if p.accelerator != "none")
+    if api.accelerator == "none" and api.node_groups is None and accelerated:
+        yield Finding(
+            path,
+            f"this CPU API may run on accelerator node groups ({', '.join(accelerated)}), "
+            "tolerating their taints as Cortex did: its pods take room there from GPU or "
+            "Neuron APIs and can keep those costlier nodes running",
+            "add a CPU node group (CPU APIs then stay on it), or keep this placement and "
+            "list node_groups explicitly to say it is intended",
+            severity="warning",
+        )
     yield from _processes(api, path, candidates)
 
 
