@@ -45,6 +45,17 @@ def _cluster_defaults(cluster: ClusterConfig) -> Iterator[Finding]:
 
 
 def _containers(api: WorkloadAPI, path: tuple[str | int, ...]) -> Iterator[Finding]:
+    if api.predictor is not None and api.compute is not None and api.compute.mem is not None:
+        # pkg/operator/operator/k8s.go (v0.20.0) lines 118-184: the predictor's container
+        # requested mem, and only GPUs were limits (so through v0.42.1, pkg/workloads/k8s.go).
+        yield Finding(
+            (*path, "compute", "mem"),
+            f"Cortex requested mem ({api.compute.mem}) without a limit; cortex-infra also "
+            "sets it as the memory limit, so the predictor is OOM-killed above it instead of "
+            "using a node's spare memory",
+            "raise mem to the predictor's peak use (all its processes)",
+            severity="warning",
+        )
     containers = api.pod.containers if api.pod and api.pod.containers else []
     for index, container in enumerate(containers):
         where = (*path, "pod", "containers", index)

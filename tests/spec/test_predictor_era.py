@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from cortex_spec import Spec, SpecError, load_spec
-from cortex_spec.serving_env import serving_environment
+from cortex_spec.serving_env import api_spec_document, serving_environment
 from infra.serving.scaling_rules import scaled_object_spec
 
 CLUSTER = {
@@ -187,3 +187,24 @@ def test_monitoring_is_ignored_with_a_warning(tmp_path: Path) -> None:
     assert warning.message.startswith("Cortex v0.20-v0.25 field, ignored")
     assert warning.hint is not None
     assert "/metrics" in warning.hint
+
+
+def test_predictor_memory_request_difference_is_warned(tmp_path: Path) -> None:
+    """pkg/operator/operator/k8s.go (v0.20.0) lines 118-184: a predictor's compute.mem was a
+    request only; here it is also the limit, so a Cortex file relying on it is warned."""
+    spec = _load(tmp_path, {"compute": {"mem": "4G"}})
+    [warning] = [w for w in spec.warnings if w.message.startswith("Cortex requested mem (4G)")]
+    assert warning.path.endswith("compute.mem")
+    assert "OOM-killed" in warning.message
+
+
+def test_server_side_batching_loads_and_reaches_the_runtime(tmp_path: Path) -> None:
+    """A batching predictor (max_batch_size = threads_per_process, as Cortex required) is
+    accepted; the spec file the runtime reads carries its batching as written."""
+    batching = {"max_batch_size": 4, "batch_interval": "100ms"}
+    spec = _load(
+        tmp_path,
+        {"predictor": {"threads_per_process": 4, "server_side_batching": batching}},
+    )
+    document = api_spec_document(spec.api("api"), spec, bundle_uri="s3://b/k", bundle_sha256="a")
+    assert document["api"]["predictor"]["server_side_batching"] == batching
