@@ -54,21 +54,18 @@ def _duration(raw: object) -> Duration:
         fail(str(exc), "write durations like 10s, 60s, 5m or 1h30m")
 
 
+QUANTITY_SCHEMAS: list[dict[str, Any]] = [
+    {
+        "type": "string",
+        "pattern": r"^[+]?(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[mkMGTPE]|[eE][+-]?\d+)?$",
+    },
+    {"type": "number", "minimum": 0},
+]
 QuantityValue = Annotated[
     Quantity,
     BeforeValidator(_quantity),
     PlainSerializer(str, return_type=str),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {
-                    "type": "string",
-                    "pattern": r"^[+]?(\d+(\.\d*)?|\.\d+)([KMGTPE]i|[mkMGTPE]|[eE][+-]?\d+)?$",
-                },
-                {"type": "number", "minimum": 0},
-            ]
-        }
-    ),
+    WithJsonSchema({"anyOf": QUANTITY_SCHEMAS}),
 ]
 
 DurationValue = Annotated[

@@ -63,7 +63,7 @@ class Probe(StrictModel):
         int,
         Field(
             default=1,
-            ge=1,
+            ge=0,
             le=limits.INT32_MAX,
             description=f"Per-probe timeout; 0 reads as 1, Kubernetes' default ({_INT32}).",
         ),
@@ -72,7 +72,7 @@ class Probe(StrictModel):
         int,
         Field(
             default=10,
-            ge=1,
+            ge=0,
             le=limits.INT32_MAX,
             description=f"Seconds between probes; 0 reads as 10 ({_INT32}).",
         ),
@@ -81,7 +81,7 @@ class Probe(StrictModel):
         int,
         Field(
             default=1,
-            ge=1,
+            ge=0,
             le=limits.INT32_MAX,
             description=f"Passes to succeed; 1 for liveness probes; 0 reads as 1 ({_INT32}).",
         ),
@@ -90,7 +90,7 @@ class Probe(StrictModel):
         int,
         Field(
             default=3,
-            ge=1,
+            ge=0,
             le=limits.INT32_MAX,
             description=f"Failures to fail; 0 reads as 3 ({_INT32}).",
         ),

@@ -6,10 +6,11 @@ import posixpath
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
 
 from cortex_spec import catalog, limits
 from cortex_spec.models.base import (
+    QUANTITY_SCHEMAS,
     DurationValue,
     QuantityValue,
     StrictModel,
@@ -63,7 +64,8 @@ class Compute(StrictModel):
         # validations.go (v0.42.1) lines 459-466 allowed an explicit null, which left the
         # container without a CPU request; here every container requests CPU (node fit and
         # the scheduler need it), so null reads as the default.
-        BeforeValidator(null_as("200m"), json_schema_input_type=str | float | None),
+        BeforeValidator(null_as("200m")),
+        WithJsonSchema({"anyOf": [*QUANTITY_SCHEMAS, {"type": "null"}]}),
         Field(
             default=_CPU_DEFAULT,
             description="CPU request, e.g. 500m or 2 (at least 20m); null reads as the "

@@ -7,10 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 
 from cortex_spec import Spec, SpecError, load_spec
+from cortex_spec.models.cortex_edges import PROBE_ZERO_DEFAULTS
+from cortex_spec.schema import json_schema
 
 CLUSTER: dict[str, Any] = {
     "name": "demo",
@@ -18,6 +21,7 @@ CLUSTER: dict[str, Any] = {
     "node_groups": [{"name": "cpu", "instance_type": "m5.large"}],
 }
 CONTAINER: dict[str, Any] = {"name": "s", "image": "ghcr.io/x/y:1", "compute": {"mem": "1Gi"}}
+PROBE_FIELDS = tuple(PROBE_ZERO_DEFAULTS)
 
 
 def _load(tmp_path: Path, cluster: dict[str, Any], api: dict[str, Any]) -> Spec:
@@ -123,3 +127,36 @@ def test_max_instances_zero_is_refused_with_cortex_own_reason(tmp_path: Path) ->
     assert "nodegroups cannot be created with max_instances set to 0" in problem.message
     assert problem.hint is not None
     assert "max_instances: 1" in problem.hint
+
+
+def test_the_editor_schema_accepts_every_edge_value_that_loads(tmp_path: Path) -> None:
+    """What loads satisfies `cortex-infra schema` (editors must not flag a Cortex file that
+    deploys): null port and cpu, zero probe timings, quoted surge, empty zones, host bits,
+    null on_demand_*."""
+    probe = {"http_get": {"path": "/", "port": 8080}, **dict.fromkeys(PROBE_FIELDS, 0)}
+    container = {**CONTAINER, "compute": {"cpu": None, "mem": "1Gi"}, "readiness_probe": probe}
+    group = {
+        "name": "spot",
+        "instance_type": "m5.large",
+        "spot": True,
+        "spot_config": {"on_demand_base_capacity": None},
+    }
+    cluster = {
+        **CLUSTER,
+        "availability_zones": [],
+        "api_load_balancer_cidr_white_list": ["10.1.2.3/16"],
+        "node_groups": [*CLUSTER["node_groups"], group],
+    }
+    api = {
+        "name": "boxed",
+        "kind": "RealtimeAPI",
+        "pod": {"port": None, "containers": [container]},
+        "update_strategy": {"max_surge": "1", "max_unavailable": "0"},
+    }
+    document = {"cluster": cluster, "apis": [api]}
+    (tmp_path / "cortex.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
+    load_spec(tmp_path / "cortex.yaml")
+    errors = [
+        e.message for e in jsonschema.Draft202012Validator(json_schema()).iter_errors(document)
+    ]
+    assert errors == []
