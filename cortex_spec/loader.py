@@ -24,6 +24,7 @@ from cortex_spec.errors import Problem, SpecError, in_file_order
 from cortex_spec.inputs import combined, pair, read, top_level, undefined_environment
 from cortex_spec.models.api import ApiBase, WorkloadAPI
 from cortex_spec.models.cluster import ClusterConfig
+from cortex_spec.models.job_apis import JobAPI
 from cortex_spec.models.kinds import NOT_DEPLOYABLE, model_for
 from cortex_spec.models.node_group import NodeGroup
 from cortex_spec.models.traffic_splitter import TrafficSplitter
@@ -48,8 +49,8 @@ M = TypeVar("M", bound=BaseModel)
 class Spec:
     """A validated spec, resolved for one environment.
 
-    `apis` are the APIs that run pods (RealtimeAPI, AsyncAPI), `splitters` the
-    TrafficSplitters; `positions` maps every API's name to its index in the file's `apis:`.
+    `apis` are the APIs that run replicas (RealtimeAPI, AsyncAPI), `splitters` the
+    TrafficSplitters, `jobs` the BatchAPIs and TaskAPIs; `positions` maps every API's name to its index in the file's `apis:`.
     """
 
     cluster: ClusterConfig
@@ -59,6 +60,8 @@ class Spec:
     files: tuple[str, ...]
     warnings: tuple[Problem, ...]
     splitters: tuple[TrafficSplitter, ...] = ()
+    # BatchAPIs and TaskAPIs: their gateway runs always, their pods only per job.
+    jobs: tuple[JobAPI, ...] = ()
     positions: Mapping[str, int] = field(default_factory=dict)
     # The merged, located tree and the files' text: what `problem` locates paths in.
     tree: Node | None = field(default=None, repr=False, compare=False)
@@ -92,7 +95,7 @@ class Spec:
     @property
     def entries(self) -> tuple[ApiBase, ...]:
         """Every API of every kind, in the file's order."""
-        every: list[ApiBase] = [*self.apis, *self.splitters]
+        every: list[ApiBase] = [*self.apis, *self.splitters, *self.jobs]
         return tuple(sorted(every, key=lambda a: self.positions.get(a.name, len(every))))
 
     @property
@@ -106,6 +109,12 @@ class Spec:
 
     def api(self, name: str) -> WorkloadAPI:
         for api in self.apis:
+            if api.name == name:
+                return api
+        raise KeyError(name)
+
+    def job(self, name: str) -> JobAPI:
+        for api in self.jobs:
             if api.name == name:
                 return api
         raise KeyError(name)
@@ -158,12 +167,15 @@ def load_spec(
     assert cluster is not None
     return Spec(
         cluster=cluster,
-        apis=tuple(a for _, a in entries if isinstance(a, WorkloadAPI)),
+        apis=tuple(
+            a for _, a in entries if isinstance(a, WorkloadAPI) and not isinstance(a, JobAPI)
+        ),
         environment=environment if environment in names else None,
         project_dir=project_dir,
         files=tuple(sources),
         warnings=in_file_order(to_problems(warnings, merged, data, sources)),
         splitters=tuple(a for _, a in entries if isinstance(a, TrafficSplitter)),
+        jobs=tuple(a for _, a in entries if isinstance(a, JobAPI)),
         positions={a.name: index for index, a in reversed(entries)},
         tree=merged,
         sources=sources,

@@ -4,7 +4,8 @@
 by the environment and serve `predictor.py` on `$CORTEX_PORT`. `proxy` is the container
 form's sidecar: admission control and metrics in front of the user's container.
 `resolve-secrets` is the container form's init step: the `secret:` variables of the user's
-containers, resolved into files (runtime/secret_resolver.py).
+containers, resolved into files (runtime/secret_resolver.py). `job-gateway`, `batch-worker`
+and `task` run the job kinds (runtime/job_main.py).
 Exit codes: 0 after a drain, 1 when loading fails, a secret cannot be resolved or the
 process had to be ended at its stop deadline (runtime.watchdog), 2 on a bad environment.
 """
@@ -17,7 +18,7 @@ import os
 import sys
 from pathlib import Path
 
-from runtime import contract, secret_resolver, server
+from runtime import contract, job_contract, job_main, secret_resolver, server
 from runtime.app import PredictorApp
 from runtime.front import Front
 from runtime.journal import Journal
@@ -26,6 +27,7 @@ from runtime.settings import Settings, SettingsError, proxy_settings, serve_sett
 from runtime.watchdog import Watchdog
 
 EXIT_BAD_ENVIRONMENT = 2
+JOB_MODES = (job_contract.GATEWAY_MODE, job_contract.BATCH_WORKER_MODE, job_contract.TASK_MODE)
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -43,6 +45,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     secrets = modes.add_parser("resolve-secrets", help="resolve user containers' secret: env")
     secrets.add_argument("--output", default=contract.SECRETS_DIR, help="folder to write into")
+    gateway = modes.add_parser(job_contract.GATEWAY_MODE, help="a BatchAPI's or TaskAPI's endpoint")
+    gateway.add_argument("--host", default="0.0.0.0", help="address to bind (default all)")  # noqa: S104
+    gateway.add_argument("--local", action="store_true", help="run jobs in this process")
+    modes.add_parser(job_contract.BATCH_WORKER_MODE, help="one worker of a BatchAPI job")
+    modes.add_parser(job_contract.TASK_MODE, help="run a TaskAPI's task once")
     return parser.parse_args(argv)
 
 
@@ -116,6 +123,8 @@ def run(argv: list[str] | None = None) -> None:
     journal = Journal(environ.get(contract.ENV_API_NAME, ""))
     if arguments.mode == "resolve-secrets":
         sys.exit(_resolve_into_files(journal, Path(arguments.output)))
+    if arguments.mode in JOB_MODES:
+        job_main.run(arguments.mode, getattr(arguments, "host", ""), getattr(arguments, "local", False))
     try:
         settings = serve_settings(environ) if arguments.mode == "serve" else proxy_settings(environ)
     except SettingsError as error:

@@ -1,5 +1,8 @@
 """`cortex-infra serve`: run one predictor-form API locally, exactly as its pod would.
 
+A BatchAPI or TaskAPI runs its job gateway with an in-process queue and job runner:
+submit, poll and stop jobs at the API's URL as in the cluster (runtime/local_jobs.py).
+
 A TrafficSplitter runs each API it splits to as below, each on a port of its own (the next
 ones after `--port`), behind `cortex_cli.split_proxy`, which splits and mirrors as the
 router's route does.
@@ -39,10 +42,12 @@ from cortex_spec.api_bundles import build_api_bundle, bundle_root
 from cortex_spec.api_dependencies import SCRIPT, read_dependencies, required_distributions
 from cortex_spec.errors import Location
 from cortex_spec.models.api import WorkloadAPI
+from cortex_spec.models.job_apis import is_job
 from cortex_spec.models.traffic_splitter import TrafficSplitter
 from cortex_spec.serving_env import api_spec_document, serving_environment
 from runtime import contract
 from runtime.bundle import Bundle, BundleError
+from runtime.job_contract import GATEWAY_MODE
 
 ApiOpt = Annotated[str, typer.Option("--api", help="Name of the API to serve.", show_default=False)]
 PortOpt = Annotated[int, typer.Option("--port", min=1, max=65535, help="Local port to listen on.")]
@@ -52,6 +57,10 @@ HostOpt = Annotated[str, typer.Option("--host", help="Local address to bind.")]
 def _select(spec: Spec, name: str) -> WorkloadAPI | TrafficSplitter:
     try:
         return spec.splitter(name)
+    except KeyError:
+        pass
+    try:
+        return _servable(spec.job(name))
     except KeyError:
         pass
     try:
@@ -201,6 +210,9 @@ def serve(
             err=True,
         )
         command = [sys.executable, "-m", "runtime.main", "serve", "--host", host]
+        if is_job(selected):
+            # The job gateway with an in-process queue and runner (runtime/local_jobs.py).
+            command = [sys.executable, "-m", "runtime.main", GATEWAY_MODE, "--local", "--host", host]
         readable = log_format is LogFormat.human or (
             log_format is LogFormat.auto and sys.stdout.isatty()
         )

@@ -26,6 +26,7 @@ from cortex_spec.models.cortex_history import (
     ignored,
 )
 from cortex_spec.models.scaling import Autoscaling, UpdateStrategy
+from cortex_spec.models.job_pods import BatchPod, TaskPod
 from cortex_spec.models.workload import AsyncPod, Compute, Pod, Predictor
 from runtime import contract
 
@@ -152,7 +153,7 @@ class WorkloadAPI(ApiBase):
         Compute | None, Field(default=None, description="Predictor form: replica resources.")
     ]
     pod: Annotated[
-        Pod | AsyncPod | None,
+        Pod | AsyncPod | BatchPod | TaskPod | None,
         Field(default=None, description="Port and concurrency; container form: containers."),
     ]
     iam_policy_arns: Annotated[

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from cortex_spec.models.api import ApiBase, RealtimeAPI, WorkloadAPI
 from cortex_spec.models.async_api import AsyncAPI
+from cortex_spec.models.job_apis import BatchAPI, TaskAPI
 from cortex_spec.models.traffic_splitter import TrafficSplitter
 
 # Every kind Cortex v0.42 had (pkg/types/userconfig/kind.go).
@@ -22,6 +23,8 @@ MODELS: Final[dict[str, type[ApiBase]]] = {
     "RealtimeAPI": RealtimeAPI,
     "AsyncAPI": AsyncAPI,
     "TrafficSplitter": TrafficSplitter,
+    "BatchAPI": BatchAPI,
+    "TaskAPI": TaskAPI,
 }
 SUPPORTED_KINDS: Final = tuple(MODELS)
 
@@ -40,19 +43,12 @@ NOT_DEPLOYABLE: Final[dict[str, str]] = {
 DEPLOYABLE_KINDS: Final = tuple(k for k in SUPPORTED_KINDS if k not in NOT_DEPLOYABLE)
 
 # Cortex kinds that do not load yet, each with what to use meanwhile.
-NOT_YET: Final[dict[str, str]] = {
-    "BatchAPI": (
-        "send each item to a RealtimeAPI (a client loop keeps the results), or keep this "
-        "API on Cortex"
-    ),
-    "TaskAPI": (
-        "run the task as a Kubernetes Job or CronJob outside cortex-infra, or keep this API "
-        "on Cortex"
-    ),
-}
+NOT_YET: Final[dict[str, str]] = {}
 
 # The discriminated union of every supported kind (the JSON Schema's `apis` items).
-AnyAPI = Annotated[RealtimeAPI | AsyncAPI | TrafficSplitter, Field(discriminator="kind")]
+AnyAPI = Annotated[
+    RealtimeAPI | AsyncAPI | TrafficSplitter | BatchAPI | TaskAPI, Field(discriminator="kind")
+]
 
 
 def model_for(kind: object) -> type[ApiBase] | None:
@@ -61,5 +57,6 @@ def model_for(kind: object) -> type[ApiBase] | None:
 
 
 def runs_pods(api: ApiBase) -> bool:
-    """Whether the API has replicas of its own (a TrafficSplitter has none)."""
-    return isinstance(api, WorkloadAPI)
+    """Whether the API has replicas of its own (a TrafficSplitter has none, nor do the job
+    kinds, whose pods exist only while a job runs)."""
+    return isinstance(api, WorkloadAPI) and not isinstance(api, BatchAPI | TaskAPI)

@@ -1,0 +1,158 @@
+"""`cortex-infra serve` runs a BatchAPI's and a TaskAPI's job gateway with an in-process
+queue and runner: jobs are submitted, polled and finish as in the cluster."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from runtime import contract
+from tests.conftest import _free_port
+
+SPEC = """
+cluster:
+  name: demo
+  region: us-west-2
+  node_groups:
+    - name: cpu
+      instance_type: m5.large
+apis:
+  - name: summer
+    kind: BatchAPI
+    networking: {endpoint: /batch/summer}
+    predictor:
+      type: python
+      path: batch.py
+      config: {scale: 1}
+  - name: trainer
+    kind: TaskAPI
+    definition:
+      path: task.py
+      config: {epochs: 1}
+"""
+BATCH = """
+import json, os
+
+
+class PythonPredictor:
+    def __init__(self, config, job_spec):
+        self.scale = config["scale"]
+        self.out = config["out"]
+        self.job_id = job_spec["job_id"]
+
+    def predict(self, payload, batch_id):
+        with open(os.path.join(self.out, f"{self.job_id}-{batch_id}.json"), "w") as f:
+            json.dump([x * self.scale for x in payload], f)
+"""
+TASK = """
+import json
+
+
+class Task:
+    def __call__(self, config):
+        with open(config["out"], "w") as f:
+            json.dump(config, f)
+"""
+
+
+@pytest.fixture
+def spec_path(tmp_path: Path) -> Path:
+    (tmp_path / "cortex.yaml").write_text(SPEC)
+    (tmp_path / "batch.py").write_text(BATCH)
+    (tmp_path / "task.py").write_text(TASK)
+    return tmp_path / "cortex.yaml"
+
+
+def _serve(spec_path: Path, api: str) -> Iterator[str]:
+    port = _free_port()
+    command = [
+        *(sys.executable, "-c", "from cortex_cli.main import run; run()"),
+        *("serve", str(spec_path), "--api", api, "--port", str(port)),
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                if httpx.get(url + contract.HEALTH_PATH).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        yield url
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            _, err = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.terminate()
+            _, err = process.communicate(timeout=30)
+    assert process.poll() is not None, err.decode()
+
+
+def _until_done(url: str, job_id: str) -> dict[str, object]:
+    deadline = time.monotonic() + 60
+    while True:
+        reply = httpx.get(url, params={"jobID": job_id})
+        assert reply.status_code == 200, reply.text
+        status = reply.json()
+        if status["job_status"]["status"] not in ("enqueuing", "running"):
+            return dict(status)
+        assert time.monotonic() < deadline, status
+        time.sleep(0.05)
+
+
+def test_a_batch_job_over_ten_items_completes_with_ten_processed(
+    spec_path: Path, tmp_path: Path
+) -> None:
+    """POST 10 items in batches of 3 with 2 workers: 4 batches, all succeeded, each item seen."""
+    out = tmp_path / "out"
+    out.mkdir()
+    for url in _serve(spec_path, "summer"):
+        submission = {
+            "workers": 2,
+            "item_list": {"items": list(range(10)), "batch_size": 3},
+            "config": {"out": str(out)},
+        }
+        reply = httpx.post(url + "/batch/summer", json=submission)
+        assert reply.status_code == 200, reply.text
+        job = reply.json()
+        assert job["kind"] == "BatchAPI"
+        assert job["workers"] == 2
+        status = _until_done(url + "/batch/summer", job["job_id"])
+        assert status["job_status"]["status"] == "succeeded"  # type: ignore[index]
+        assert status["metrics"] == {"succeeded": 4, "failed": 0}
+        assert status["job_status"]["batches_in_queue"] == 0  # type: ignore[index]
+    processed = sorted(x for f in out.iterdir() for x in __import__("json").loads(f.read_text()))
+    assert processed == list(range(10))
+
+
+def test_a_task_job_runs_once_with_the_merged_config(spec_path: Path, tmp_path: Path) -> None:
+    """The task runs once with the API's config under the job's, and the job succeeds."""
+    out = tmp_path / "task.json"
+    for url in _serve(spec_path, "trainer"):
+        reply = httpx.post(url + "/trainer", json={"config": {"out": str(out)}})
+        assert reply.status_code == 200, reply.text
+        status = _until_done(url, reply.json()["job_id"])
+        assert status["job_status"]["status"] == "succeeded"  # type: ignore[index]
+        assert "metrics" not in status
+    assert __import__("json").loads(out.read_text()) == {"epochs": 1, "out": str(out)}
+
+
+def test_a_bad_submission_is_a_400_naming_the_field(spec_path: Path) -> None:
+    """A submission without workers, or with an unknown key, is refused with a reason."""
+    for url in _serve(spec_path, "summer"):
+        reply = httpx.post(url, json={"item_list": {"items": [1], "batch_size": 1}})
+        assert reply.status_code == 400
+        assert "workers" in reply.json()["error"]
+        reply = httpx.post(url, json={"workers": 1, "items": []})
+        assert reply.status_code == 400
+        assert "items" in reply.json()["error"]
+        assert httpx.get(url, params={"jobID": "0" * 16}).status_code == 404
