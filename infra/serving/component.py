@@ -15,6 +15,7 @@ from infra.handles import ClusterHandle
 from infra.serving import domain, pod_security, scaling_rules, timeouts
 from infra.serving.bundles import BundleRef, BundleStore, BundleStoreArgs, api_bundle
 from infra.serving.images import ServingImages, ServingImagesArgs
+from infra.serving.jobs import JobApi, JobApiArgs
 from infra.serving.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
 from infra.serving.load_balancer import ApiLoadBalancer, ApiLoadBalancerArgs
 from infra.serving.metrics_stack import (
@@ -83,7 +84,7 @@ class Serving(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         tags = {naming.COMPONENT_TAG: "serving"}
         admission = pod_security.labels(
-            pod_security.serving_level(spec.apis), config.kubernetes_version
+            pod_security.serving_level([*spec.apis, *spec.jobs]), config.kubernetes_version
         )
         namespace = k8s.core.v1.Namespace(
             f"{name}-namespace",
@@ -94,7 +95,9 @@ class Serving(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, provider=cluster.k8s_provider),
         )
         registry = RuntimeRegistry(f"{name}-registry", config, opts=child)
-        bundles = {api.name: api_bundle(spec, api) for api in spec.apis if api.predictor}
+        bundles = {
+            api.name: api_bundle(spec, api) for api in (*spec.apis, *spec.jobs) if api.predictor
+        }
         images = ServingImages(
             f"{name}-images",
             ServingImagesArgs(
@@ -106,7 +109,8 @@ class Serving(pulumi.ComponentResource):
             opts=child,
         )
         store = None
-        if any(api.form == "predictor" for api in spec.apis):
+        # The job kinds keep their records in it too (jobs.py).
+        if any(api.form == "predictor" for api in spec.apis) or spec.jobs:
             store = BundleStore(
                 f"{name}-bundles",
                 BundleStoreArgs(
@@ -174,6 +178,24 @@ class Serving(pulumi.ComponentResource):
             ready[api.name] = [workload.deployment]
             if autoscaler.route is not None:
                 ready[api.name].append(autoscaler.route)
+        for job in spec.jobs:
+            assert store is not None
+            job_api = JobApi(
+                f"{name}-{job.name}",
+                JobApiArgs(
+                    api=job,
+                    spec=spec,
+                    cluster=cluster,
+                    namespace=namespace,
+                    image=images.image_for(job.name),
+                    bundle=store.add(job.name, bundles[job.name]) if job.predictor else None,
+                    bucket_name=store.bucket_id,
+                    bucket_arn=store.bucket_arn,
+                    tags=tags,
+                ),
+                opts=child,
+            )
+            ready[job.name] = [job_api.deployment]
         split_targets = sorted({t.name for s in spec.splitters for t in s.apis})
         zone = None
         if config.domain is not None:
@@ -202,7 +224,7 @@ class Serving(pulumi.ComponentResource):
             RouterArgs(
                 cluster=cluster,
                 namespace=namespace,
-                routing=routing(spec.apis, spec.splitters),
+                routing=routing(spec.apis, spec.splitters, spec.jobs),
                 target_group_arn=balancer.target_group_arn,
                 target_group_key=balancer.target_group_key,
                 controller=controller.release,

@@ -139,13 +139,13 @@ class ServingImages(pulumi.ComponentResource):
             api.name: read_dependencies(
                 api.name, args.bundles[api.name], bundle_root(api.predictor).as_posix()
             )
-            for api in spec.apis
+            for api in (*spec.apis, *spec.jobs)
             if api.predictor is not None and api.name in args.bundles
         }
         self.images: dict[str, pulumi.Output[str]] = {}
         self.resources: dict[str, docker_build.Image] = {}
         bases = self._bases()
-        for api in spec.apis:
+        for api in (*spec.apis, *spec.jobs):
             dependencies = self._dependencies.get(api.name)
             override = overridden(api, spec.cluster)
             if override is not None:
@@ -172,7 +172,7 @@ class ServingImages(pulumi.ComponentResource):
         """One base per variant some API runs on, for the union of their platforms."""
         spec = self._args.spec
         needed: dict[Variant, set[str]] = {}
-        for api in spec.apis:
+        for api in (*spec.apis, *spec.jobs):
             if overridden(api, spec.cluster) is None:
                 needed.setdefault(variant_of(api), set()).update(platforms_of(api, spec.profiles))
         if not needed:

@@ -16,6 +16,7 @@ shape of their endpoints (the order is a sort, not a numbering that can run out)
   as Cortex rewrote it). A scaled-to-zero API is reached through the interceptor with the
   Host header `api-<name>.cortex.svc.cluster.local`, which its InterceptorRoute matches
   (the path no longer says which API it is).
+- A BatchAPI's or TaskAPI's route goes to its job gateway (`jobs-<name>`), always up.
 - Upstreams depend on names and ports alone: editing an API's scaling changes nothing here.
 """
 
@@ -27,8 +28,10 @@ from typing import Final
 
 from cortex_spec import naming
 from cortex_spec.models.api import WorkloadAPI
+from cortex_spec.models.job_apis import JobAPI
 from cortex_spec.models.traffic_splitter import TrafficSplitter
 from infra.serving import metrics_stack, scaling_rules
+from infra.serving.job_routes import job_route, job_upstream
 from infra.serving.router_model import Backend, Route, Upstream
 from infra.serving.timeouts import COLD_START_SECONDS, idle_timeout
 from runtime import contract
@@ -127,7 +130,11 @@ def split_route(
     )
 
 
-def routing(apis: Sequence[WorkloadAPI], splitters: Sequence[TrafficSplitter] = ()) -> Routing:
+def routing(
+    apis: Sequence[WorkloadAPI],
+    splitters: Sequence[TrafficSplitter] = (),
+    jobs: Sequence[JobAPI] = (),
+) -> Routing:
     """Routes and upstreams of every API; warm routes time out with the load balancer."""
     timeout = idle_timeout(apis)
     upstreams = [api_upstream(api) for api in apis]
@@ -136,4 +143,6 @@ def routing(apis: Sequence[WorkloadAPI], splitters: Sequence[TrafficSplitter] = 
     by_name = {api.name: api for api in apis}
     routes = [api_route(api, timeout) for api in apis]
     routes += [split_route(s, by_name, timeout) for s in splitters]
+    upstreams += [job_upstream(job.name) for job in jobs]
+    routes += [job_route(job, timeout) for job in jobs]
     return Routing(routes=tuple(routes), upstreams=tuple(upstreams))

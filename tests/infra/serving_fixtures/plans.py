@@ -17,6 +17,7 @@ THREE_APIS: Final = FIXTURES / "three_apis" / "cortex.yaml"
 # References of every form and secret-looking literals (fake values), for the secrets tests.
 SECRETS: Final = FIXTURES / "secrets" / "cortex.yaml"
 KINDS: Final = FIXTURES / "kinds" / "cortex.yaml"
+JOBS: Final = FIXTURES / "jobs" / "cortex.yaml"
 EXAMPLES: Final = FIXTURES.parents[2] / "examples"
 REGION: Final = "us-west-2"
 
@@ -63,6 +64,12 @@ def secrets_plan() -> PlanGraph:
 def kinds_plan() -> PlanGraph:
     """Every API kind the serving layer builds (`kinds/cortex.yaml`), on the same stand-in."""
     return evaluate({"cortex:spec": str(KINDS)}, stack="kinds", region=REGION, program=PROGRAM)
+
+
+@functools.cache
+def jobs_plan() -> PlanGraph:
+    """The job kinds, both forms each (`jobs/cortex.yaml`), on the same stand-in."""
+    return evaluate({"cortex:spec": str(JOBS)}, stack="jobs", region=REGION, program=PROGRAM)
 
 
 @functools.cache

@@ -1,0 +1,3 @@
+class Task:
+    def __call__(self, config):
+        print(config["epochs"])
