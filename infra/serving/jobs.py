@@ -102,9 +102,9 @@ def gateway_env(
     }
 
 
-def worker_env(spec: Spec, bucket: str, state_prefix: str) -> dict[str, str]:
+def worker_env(bucket: str, state_prefix: str) -> dict[str, str]:
+    """Beyond the serving environment (which has the region): where progress goes."""
     return {
-        job_contract.ENV_REGION: spec.cluster.region,
         job_contract.ENV_STATE_BUCKET: bucket,
         job_contract.ENV_STATE_PREFIX: state_prefix,
     }
@@ -265,7 +265,7 @@ class JobApi(pulumi.ComponentResource):
                     literal_keys=literals.keys if literals else {},
                 )
             )
-            extra = _env(worker_env(spec, bucket, state_prefix))
+            extra = _env(worker_env(bucket, state_prefix))
             job = job_template(api, worker_pod(api, pod, config_map, extra))
             return json.dumps(job, indent=2, sort_keys=True) + "\n"
 
