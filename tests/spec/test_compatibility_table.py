@@ -28,5 +28,6 @@ def test_table_names_mapped_ignored_and_unsupported_fields_with_versions() -> No
         assert row in text, row
     assert "| AsyncAPI | validated, then refused |" in text
     assert "| TrafficSplitter | supported |" in text
-    assert "| BatchAPI | unsupported |" in text
+    assert "| BatchAPI | supported |" in text
+    assert "| TaskAPI | supported |" in text
     assert "`apis[].apis[].shadow` | supported" in text

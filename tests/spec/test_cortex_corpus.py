@@ -91,6 +91,10 @@ def test_no_cortex_field_is_reported_as_unknown(outcomes: dict[str, dict[str, An
                 message.startswith("Cortex v0.")
                 or any(message.startswith(f"{kind} is not supported") for kind in OTHER_KINDS)
                 or (file.count("/docs/") == 1 and "does not exist" in message)
+                # A docs excerpt Cortex refused too: `train_iris` (v0.28 task docs) fails its
+                # DNS-1035 name rule (resourceStructValidations, pkg/types/spec/validations.go
+                # at v0.28.0).
+                or (file.count("/docs/") == 1 and "is not a valid API name" in message)
                 or "neuron-rtd" in message
             )
             assert precise, (file, message)
