@@ -36,6 +36,7 @@ from cortex_spec.rules.compute_fit import check_placement
 from cortex_spec.rules.cortex_defaults import cortex_pair_differences
 from cortex_spec.rules.file_rules import check_bundles
 from cortex_spec.rules.iam_rules import check_policy_scope
+from cortex_spec.rules.job_rules import check_job
 from cortex_spec.rules.kind_rules import kind_finding, not_deployable
 from cortex_spec.rules.splitter_rules import check_splitter
 from cortex_spec.rules.version_rules import check_versions
@@ -330,6 +331,8 @@ def _validate_api(
         if probe is not None and profiles is not None:
             findings += check_placement(probe, path, profiles)
         return None, findings
+    if isinstance(api, JobAPI):
+        findings += check_job(api, path)
     if isinstance(api, WorkloadAPI):
         findings += check_api(api, path, dirs[0], dirs[1])
         if profiles is not None:

@@ -11,12 +11,13 @@ Both forms load: the container form of v0.36-v0.42 (`pod.containers`, each with 
 BatchAPI's `predictor:` (v0.34-v0.35 `handler:`) whose `predict(payload, batch_id)` (or
 `handle_batch`) takes one batch, and a TaskAPI's `definition: {path: task.py}` whose
 `Task()(config)` runs once. Neither kind has replicas to scale or roll: `autoscaling` and
-`update_strategy` are refused, as Cortex refused them (pkg/types/spec/validations.go).
+`update_strategy` are refused, as Cortex refused them (pkg/types/spec/validations.go);
+those rules, located at their fields, are in cortex_spec/rules/job_rules.py.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -30,38 +31,6 @@ JOB_KINDS = ("BatchAPI", "TaskAPI")
 
 class JobAPI(WorkloadAPI):
     """What BatchAPI and TaskAPI share: jobs at the endpoint, no replicas between jobs."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_replicas(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            for key in ("autoscaling", "update_strategy"):
-                if key in data:
-                    fail(
-                        f"{key} is not supported by {data.get('kind')} (it runs no "
-                        "replicas; each job runs its own pods)",
-                        f"remove {key}: a job's submission sets its `workers`",
-                    )
-        return data
-
-    @model_validator(mode="after")
-    def _commands(self) -> Self:
-        containers = self.pod.containers if self.pod else None
-        for container in containers or []:
-            if not container.command:
-                fail(
-                    f"container {container.name} needs a command (Cortex requires it for "
-                    f"{self.kind})",
-                    "add command: [...] (the entrypoint, not run in a shell)",
-                )
-        predictor = self.predictor
-        if predictor is not None and predictor.processes_per_replica > 1:
-            fail(
-                f"processes_per_replica must be 1 for a {self.kind} (got "
-                f"{predictor.processes_per_replica})",
-                "run more workers per job instead (the submission's `workers`)",
-            )
-        return self
 
     @property
     def is_job(self) -> bool:

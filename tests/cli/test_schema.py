@@ -76,7 +76,11 @@ def test_schema_rejects_what_the_loader_rejects(schema: dict[str, Any]) -> None:
     api = {"name": "a", "kind": "RealtimeAPI", "predictor": {"type": "python", "path": "p.py"}}
     assert validator.is_valid({**base, "apis": [api]})
     assert validator.is_valid({**base, "apis": [{**api, "kind": "AsyncAPI"}]})
-    assert not validator.is_valid({**base, "apis": [{**api, "kind": "BatchAPI"}]})
+    assert validator.is_valid({**base, "apis": [{**api, "kind": "BatchAPI"}]})
+    assert not validator.is_valid({**base, "apis": [{**api, "kind": "BatchJob"}]})
+    task = {"name": "t", "kind": "TaskAPI", "definition": {"path": "task.py"}}
+    assert validator.is_valid({**base, "apis": [task]})
+    assert not validator.is_valid({**base, "apis": [{**task, "pod": {"port": 9000}}]})
     queued = {**api, "kind": "AsyncAPI", "pod": {"max_concurrency": 101}}
     assert not validator.is_valid({**base, "apis": [queued]})
     split = {"name": "s", "kind": "TrafficSplitter", "apis": [{"name": "a", "weight": 100}]}
