@@ -51,7 +51,8 @@ class Spec:
     """A validated spec, resolved for one environment.
 
     `apis` are the APIs that run replicas (RealtimeAPI, AsyncAPI), `splitters` the
-    TrafficSplitters, `jobs` the BatchAPIs and TaskAPIs; `positions` maps every API's name to its index in the file's `apis:`.
+    TrafficSplitters, `jobs` the BatchAPIs and TaskAPIs; `positions` maps every API's name
+    to its index in the file's `apis:`.
     """
 
     cluster: ClusterConfig

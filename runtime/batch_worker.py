@@ -55,7 +55,9 @@ class Renewal:
     def _run(self, sqs: Any, url: str, receipt: str) -> None:
         while not self._stop.wait(job_contract.VISIBILITY_SECONDS / 2):
             sqs.change_message_visibility(
-                QueueUrl=url, ReceiptHandle=receipt, VisibilityTimeout=job_contract.VISIBILITY_SECONDS
+                QueueUrl=url,
+                ReceiptHandle=receipt,
+                VisibilityTimeout=job_contract.VISIBILITY_SECONDS,
             )
 
     def stop(self) -> None:
@@ -70,7 +72,7 @@ def drained(sqs: Any, url: str) -> bool:
 
 
 def work(
-    sqs: Any, s3: Any, place: WorkerPlace, handle: Handle, journal: Journal, idle_checks: int = 3
+    sqs: Any, s3: Any, place: WorkerPlace, handle: Handle, journal: Journal, *, idle_checks: int = 3
 ) -> tuple[int, int]:
     """Work off the queue until it is drained; the batches that succeeded and failed here."""
     succeeded = failed = 0
@@ -132,9 +134,7 @@ def http_handler(port: int, job_id: str, timeout: float) -> tuple[Handle, Callab
     """The container form: each batch posted to the user's server, as Cortex's dequeuer did."""
 
     def post(path: str, body: bytes) -> int:
-        request = urllib.request.Request(  # noqa: S310 - the pod's own loopback
-            f"http://127.0.0.1:{port}{path}", data=body, method="POST"
-        )
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=body, method="POST")
         request.add_header("Content-Type", "application/json")
         request.add_header("X-Cortex-Job-ID", job_id)
         try:

@@ -11,6 +11,7 @@ so concurrent workers never write the same key, and the counts are listings.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import fnmatch
 import json
@@ -24,13 +25,13 @@ from runtime.job_records import (
     COMPLETED_WITH_FAILURES,
     DONE,
     ENQUEUE_FAILED,
+    FAILED,
     OUT_OF_MEMORY,
     RUNNING,
     STOPPED,
     SUCCEEDED,
     TIMED_OUT,
     WORKER_ERROR,
-    FAILED,
     JobRecord,
     Progress,
     now,
@@ -74,6 +75,7 @@ class ClusterJobs:
         self,
         place: Place,
         template: dict[str, Any],
+        *,
         sqs: Any,
         s3: Any,
         kube: KubeClient,
@@ -88,8 +90,10 @@ class ClusterJobs:
 
     def _save(self, record: JobRecord) -> None:
         self.s3.put_object(
-            Bucket=self.place.bucket, Key=self._key(record.job_id, "record.json"),
-            Body=record.to_json(), ContentType="application/json",
+            Bucket=self.place.bucket,
+            Key=self._key(record.job_id, "record.json"),
+            Body=record.to_json(),
+            ContentType="application/json",
         )
 
     def _load(self, job_id: str) -> JobRecord | None:
@@ -209,7 +213,10 @@ class ClusterJobs:
         """The stack's Job template with this job's name, labels, size, deadline and spec."""
         job = copy.deepcopy(self.template)
         name = job_contract.job_name(self.place.api_name, record.job_id)
-        labels = {job_contract.API_LABEL: self.place.api_name, job_contract.JOB_ID_LABEL: record.job_id}
+        labels = {
+            job_contract.API_LABEL: self.place.api_name,
+            job_contract.JOB_ID_LABEL: record.job_id,
+        }
         job["metadata"] = {**job.get("metadata", {}), "name": name}
         job["metadata"]["labels"] = {**job["metadata"].get("labels", {}), **labels}
         spec = job["spec"]
@@ -225,7 +232,8 @@ class ClusterJobs:
                 f"{job_contract.MAX_JOB_SPEC_BYTES:,}): put large inputs in S3"
             )
         pod_meta["annotations"] = {
-            **pod_meta.get("annotations", {}), job_contract.JOB_SPEC_ANNOTATION: document
+            **pod_meta.get("annotations", {}),
+            job_contract.JOB_SPEC_ANNOTATION: document,
         }
         return job
 
@@ -266,7 +274,8 @@ class ClusterJobs:
         self, record: JobRecord, job: dict[str, Any] | None, counts: dict[str, int], failed: int
     ) -> str:
         conditions = {
-            c.get("type"): c for c in ((job or {}).get("status") or {}).get("conditions") or []
+            c.get("type"): c
+            for c in ((job or {}).get("status") or {}).get("conditions") or []
             if c.get("status") == "True"
         }
         batch = record.kind == "BatchAPI"
@@ -284,16 +293,16 @@ class ClusterJobs:
         return RUNNING
 
     def _delete_queue(self, url: str) -> None:
-        try:
+        with contextlib.suppress(self.sqs.exceptions.QueueDoesNotExist):
             self.sqs.delete_queue(QueueUrl=url)
-        except self.sqs.exceptions.QueueDoesNotExist:
-            pass
 
     def stop(self, job_id: str) -> bool:
         record = self._load(job_id)
         if record is None:
             return False
-        self.kube.delete_job(self.place.namespace, job_contract.job_name(self.place.api_name, job_id))
+        self.kube.delete_job(
+            self.place.namespace, job_contract.job_name(self.place.api_name, job_id)
+        )
         if record.sqs_url is not None:
             self._delete_queue(record.sqs_url)
         if record.status not in DONE:

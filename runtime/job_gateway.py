@@ -17,9 +17,9 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs
 
 from runtime import contract, job_contract
-from runtime.journal import Journal
 from runtime.job_records import JobRecord, Progress, status_document
 from runtime.job_submission import Submission, SubmissionError, parse
+from runtime.journal import Journal
 from runtime.responses import Receive, Scope, Send
 
 
@@ -75,6 +75,7 @@ class JobGateway:
         api_name: str,
         kind: str,
         endpoint: str,
+        *,
         api_spec: dict[str, Any],
         backend: JobBackend,
         journal: Journal,
@@ -107,7 +108,10 @@ class JobGateway:
                 else:
                     status, body = await self._job(method, job_ids[0])
             else:
-                status, body = 405, _json({"error": f"{method} is not allowed; use POST, GET or DELETE"})
+                status, body = (
+                    405,
+                    _json({"error": f"{method} is not allowed; use POST, GET or DELETE"}),
+                )
         except GatewayError as error:
             self.journal.error("job_backend_failed", str(error))
             status, body = 500, _json({"error": str(error)})

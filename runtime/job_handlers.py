@@ -50,7 +50,9 @@ def _module(project_dir: Path, settings: PredictorSettings) -> Any:
     try:
         spec.loader.exec_module(module)
     except Exception as error:
-        raise LoadError(f"importing {settings.path} failed: {type(error).__name__}: {error}")
+        raise LoadError(
+            f"importing {settings.path} failed: {type(error).__name__}: {error}"
+        ) from error
     return module
 
 
@@ -85,7 +87,9 @@ def load_batch(
     try:
         instance = found(**arguments)
     except Exception as error:
-        raise LoadError(f"{found.__name__}(config) failed: {type(error).__name__}: {error}")
+        raise LoadError(
+            f"{found.__name__}(config) failed: {type(error).__name__}: {error}"
+        ) from error
     method = next((m for m in _BATCH_METHODS if callable(getattr(instance, m, None))), None)
     if method is None:
         raise LoadError(f"{found.__name__} has no predict(payload, batch_id) method")
@@ -100,7 +104,7 @@ def load_task(project_dir: Path, settings: PredictorSettings) -> Callable[[dict[
     try:
         instance = found()
     except Exception as error:
-        raise LoadError(f"Task() failed: {type(error).__name__}: {error}")
+        raise LoadError(f"Task() failed: {type(error).__name__}: {error}") from error
     if not callable(instance):
         raise LoadError("Task has no __call__(self, config) method")
     task: Callable[[dict[str, Any]], Any] = instance

@@ -84,7 +84,14 @@ def _backend(environ: Mapping[str, str], local: bool, journal: Journal) -> JobBa
         namespace=_need(environ, job_contract.ENV_NAMESPACE),
     )
     kube = KubeClient.from_environment(environ)
-    return ClusterJobs(place, template, _aws("sqs", environ), _aws("s3", environ), kube, journal)
+    return ClusterJobs(
+        place,
+        template,
+        sqs=_aws("sqs", environ),
+        s3=_aws("s3", environ),
+        kube=kube,
+        journal=journal,
+    )
 
 
 def gateway_app(environ: Mapping[str, str], local: bool, journal: Journal) -> JobGateway:
@@ -92,7 +99,9 @@ def gateway_app(environ: Mapping[str, str], local: bool, journal: Journal) -> Jo
     kind = _need(environ, contract.ENV_API_KIND)
     endpoint = environ.get(contract.ENV_ENDPOINT) or f"/{name}"
     backend = _backend(environ, local, journal)
-    return JobGateway(name, kind, endpoint, _api_document(environ), backend, journal)
+    return JobGateway(
+        name, kind, endpoint, api_spec=_api_document(environ), backend=backend, journal=journal
+    )
 
 
 def run_gateway(host: str, local: bool) -> int:

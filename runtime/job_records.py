@@ -131,11 +131,17 @@ def status_document(
     end = progress.end_time or record.end_time
     if end is not None:
         job_status["end_time"] = end
-    document: dict[str, Any] = {"job_status": job_status, "endpoint": endpoint, "api_spec": api_spec}
+    document: dict[str, Any] = {
+        "job_status": job_status,
+        "endpoint": endpoint,
+        "api_spec": api_spec,
+    }
     if record.kind == "BatchAPI":
         job_status["batches_in_queue"] = progress.batches_in_queue
         job_status["total_batches"] = record.total_batches
         if progress.status not in DONE:
-            job_status["worker_counts"] = {s: progress.worker_counts.get(s, 0) for s in WORKER_STATES}
+            job_status["worker_counts"] = {
+                s: progress.worker_counts.get(s, 0) for s in WORKER_STATES
+            }
         document["metrics"] = {"succeeded": progress.succeeded, "failed": progress.failed}
     return document

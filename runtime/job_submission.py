@@ -150,13 +150,18 @@ def parse(body: bytes, kind: str) -> Submission:
     _unknown(data, _BATCH_KEYS, "")
     workers = _int(data.get("workers"), "workers", 1, job_contract.MAX_WORKERS)
     return Submission(
-        kind, workers, timeout, config, _source(data), _dead_letter(data.get("sqs_dead_letter_queue"))
+        kind,
+        workers,
+        timeout,
+        config,
+        _source(data),
+        _dead_letter(data.get("sqs_dead_letter_queue")),
     )
 
 
 def item_batches(items: tuple[Any, ...], batch_size: int) -> list[bytes]:
     """An item_list's batches, each a JSON list, each within an SQS message."""
-    batches = []
+    batches: list[bytes] = []
     for start in range(0, len(items), batch_size):
         encoded = json.dumps(list(items[start : start + batch_size])).encode()
         if len(encoded) > job_contract.MAX_BATCH_BYTES:

@@ -124,7 +124,9 @@ def run(argv: list[str] | None = None) -> None:
     if arguments.mode == "resolve-secrets":
         sys.exit(_resolve_into_files(journal, Path(arguments.output)))
     if arguments.mode in JOB_MODES:
-        job_main.run(arguments.mode, getattr(arguments, "host", ""), getattr(arguments, "local", False))
+        job_main.run(
+            arguments.mode, getattr(arguments, "host", ""), getattr(arguments, "local", False)
+        )
     try:
         settings = serve_settings(environ) if arguments.mode == "serve" else proxy_settings(environ)
     except SettingsError as error:

@@ -25,8 +25,8 @@ from cortex_spec.models.cortex_history import (
     history,
     ignored,
 )
-from cortex_spec.models.scaling import Autoscaling, UpdateStrategy
 from cortex_spec.models.job_pods import BatchPod, TaskPod
+from cortex_spec.models.scaling import Autoscaling, UpdateStrategy
 from cortex_spec.models.workload import AsyncPod, Compute, Pod, Predictor
 from runtime import contract
 

@@ -21,8 +21,7 @@ def check_job(api: JobAPI, path: Path) -> Iterator[Finding]:
         if key in api.model_fields_set:
             yield Finding(
                 (*path, key),
-                f"not supported by {api.kind}: it runs no replicas, each job runs "
-                "its own workers",
+                f"not supported by {api.kind}: it runs no replicas, each job runs its own workers",
                 f"remove {key}; a job's submission sets its `workers`",
             )
     containers = api.pod.containers if api.pod and api.pod.containers else []
@@ -30,8 +29,7 @@ def check_job(api: JobAPI, path: Path) -> Iterator[Finding]:
         if not container.command:
             yield Finding(
                 (*path, "pod", "containers", index, "name"),
-                f"container {container.name} needs a command (Cortex requires it for "
-                f"{api.kind})",
+                f"container {container.name} needs a command (Cortex requires it for {api.kind})",
                 "add command: [...] (the entrypoint, not run in a shell)",
             )
     predictor = api.predictor

@@ -30,6 +30,7 @@ from infra.serving.registry import RuntimeRegistry
 from infra.serving.router import Router, RouterArgs
 from infra.serving.routing import routing
 from infra.serving.workload import ApiWorkload, ApiWorkloadArgs
+from runtime.bundle import Bundle
 
 # Lets the AWS Load Balancer Controller add readiness gates to pods behind a
 # TargetGroupBinding, so a rollout waits until new pods pass the target group's health check.
@@ -178,24 +179,18 @@ class Serving(pulumi.ComponentResource):
             ready[api.name] = [workload.deployment]
             if autoscaler.route is not None:
                 ready[api.name].append(autoscaler.route)
-        for job in spec.jobs:
-            assert store is not None
-            job_api = JobApi(
-                f"{name}-{job.name}",
-                JobApiArgs(
-                    api=job,
-                    spec=spec,
-                    cluster=cluster,
-                    namespace=namespace,
-                    image=images.image_for(job.name),
-                    bundle=store.add(job.name, bundles[job.name]) if job.predictor else None,
-                    bucket_name=store.bucket_id,
-                    bucket_arn=store.bucket_arn,
-                    tags=tags,
-                ),
-                opts=child,
+        ready.update(
+            self._job_apis(
+                name,
+                spec=spec,
+                cluster=cluster,
+                namespace=namespace,
+                images=images,
+                store=store,
+                bundles=bundles,
+                tags=tags,
             )
-            ready[job.name] = [job_api.deployment]
+        )
         split_targets = sorted({t.name for s in spec.splitters for t in s.apis})
         zone = None
         if config.domain is not None:
@@ -264,6 +259,41 @@ class Serving(pulumi.ComponentResource):
         if store is not None:
             self._exports["bundle_bucket"] = store.bucket_id
         self.register_outputs(dict(self._exports))
+
+    def _job_apis(
+        self,
+        name: str,
+        *,
+        spec: Spec,
+        cluster: ClusterHandle,
+        namespace: pulumi.Resource,
+        images: ServingImages,
+        store: BundleStore | None,
+        bundles: dict[str, Bundle],
+        tags: dict[str, str],
+    ) -> dict[str, list[pulumi.Resource]]:
+        """Each BatchAPI's and TaskAPI's gateway (jobs.py); what must be ready before a
+        route sends to it."""
+        ready: dict[str, list[pulumi.Resource]] = {}
+        for job in spec.jobs:
+            assert store is not None  # the job kinds keep their records in it
+            job_api = JobApi(
+                f"{name}-{job.name}",
+                JobApiArgs(
+                    api=job,
+                    spec=spec,
+                    cluster=cluster,
+                    namespace=namespace,
+                    image=images.image_for(job.name),
+                    bundle=store.add(job.name, bundles[job.name]) if job.predictor else None,
+                    bucket_name=store.bucket_id,
+                    bucket_arn=store.bucket_arn,
+                    tags=tags,
+                ),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            ready[job.name] = [job_api.deployment]
+        return ready
 
     def exports(self) -> dict[str, pulumi.Output[object]]:
         """Stack outputs of the serving layer."""

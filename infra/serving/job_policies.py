@@ -30,6 +30,7 @@ def queues_arn(partition: str, region: str, account: str, queue_prefix: str) -> 
 
 
 def gateway_statements(
+    *,
     partition: str,
     region: str,
     account: str,

@@ -143,6 +143,7 @@ def gateway_pod(
     api_name: str,
     image: str,
     env: list[Manifest],
+    *,
     service_account: str,
     spec_config_map: str,
     template_config_map: str,
@@ -163,7 +164,11 @@ def gateway_pod(
                     "image": image,
                     "command": ["cortex-runtime", job_contract.GATEWAY_MODE],
                     "ports": [
-                        {"name": "http", "containerPort": job_contract.GATEWAY_PORT, "protocol": "TCP"}
+                        {
+                            "name": "http",
+                            "containerPort": job_contract.GATEWAY_PORT,
+                            "protocol": "TCP",
+                        }
                     ],
                     "env": env,
                     # Chosen, not measured: the gateway holds no data (S3 and SQS do).

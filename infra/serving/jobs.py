@@ -75,9 +75,7 @@ class JobApiArgs:
 
 
 def _policy(statements: pulumi.Output[list[dict[str, Any]]]) -> pulumi.Output[str]:
-    return statements.apply(
-        lambda found: json.dumps({"Version": "2012-10-17", "Statement": found})
-    )
+    return statements.apply(lambda found: json.dumps({"Version": "2012-10-17", "Statement": found}))
 
 
 def _env(values: dict[str, str]) -> list[dict[str, str]]:
@@ -110,7 +108,7 @@ def worker_env(bucket: str, state_prefix: str) -> dict[str, str]:
     }
 
 
-def gateway_rules() -> list[dict[str, Any]]:
+def gateway_rules() -> Any:
     """What submitting (create), reading (get, list pods) and stopping (delete) a job need,
     in the API's namespace only: no update, no watch, no other resource."""
     return [
@@ -157,7 +155,12 @@ class JobApi(pulumi.ComponentResource):
         def gateway_policy(values: list[str]) -> list[dict[str, Any]]:
             account, bucket_arn = values
             return gateway_statements(
-                partition, config.region, account, queue_prefix, bucket_arn, state_prefix
+                partition=partition,
+                region=config.region,
+                account=account,
+                queue_prefix=queue_prefix,
+                bucket_arn=bucket_arn,
+                state_prefix=state_prefix,
             )
 
         roles = {}
@@ -207,7 +210,7 @@ class JobApi(pulumi.ComponentResource):
             metadata=k8s.meta.v1.ObjectMetaArgs(
                 name=gateway, namespace=naming.NAMESPACE, labels=gateway_labels(api.name)
             ),
-            rules=manifest(gateway_rules()),
+            rules=gateway_rules(),
             opts=k8s_opts,
         )
         binding = k8s.rbac.v1.RoleBinding(
@@ -218,9 +221,7 @@ class JobApi(pulumi.ComponentResource):
             role_ref=manifest(
                 {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": gateway}
             ),
-            subjects=manifest(
-                [{"kind": "ServiceAccount", "name": gateway, "namespace": naming.NAMESPACE}]
-            ),
+            subjects=[{"kind": "ServiceAccount", "name": gateway, "namespace": naming.NAMESPACE}],
             opts=k8s_opts,
         )
         literals = literal_secret(api)
@@ -286,9 +287,9 @@ class JobApi(pulumi.ComponentResource):
                 api.name,
                 values[0],
                 _env(gateway_env(api, spec, values[3], queue_prefix, state_prefix)),
-                gateway,
-                spec_config_map_name(api.name, values[1].spec_json),
-                template_config_map_name(api.name, values[2]),
+                service_account=gateway,
+                spec_config_map=spec_config_map_name(api.name, values[1].spec_json),
+                template_config_map=template_config_map_name(api.name, values[2]),
             )
         )
         metadata = k8s.meta.v1.ObjectMetaArgs(
@@ -310,7 +311,14 @@ class JobApi(pulumi.ComponentResource):
                     # The gateway starts with its token's Role bound, its IRSA role named on
                     # its account, and both files it reads (the API spec, the Job template);
                     # the workers' account exists before any Job names it.
-                    depends_on=[gateway_account, worker_account, binding, role, spec_map, template_map]
+                    depends_on=[
+                        gateway_account,
+                        worker_account,
+                        binding,
+                        role,
+                        spec_map,
+                        template_map,
+                    ]
                 ),
             ),
         )

@@ -72,7 +72,9 @@ def test_the_gateway_may_only_create_read_and_delete_jobs_and_list_pods(plan: Pl
         plan, "rbac.authorization.k8s.io/v1:RoleBinding", "serving-scorer-gateway-rbac-binding"
     )
     assert binding.inputs["roleRef"] == {
-        "apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "jobs-scorer"
+        "apiGroup": "rbac.authorization.k8s.io",
+        "kind": "Role",
+        "name": "jobs-scorer",
     }
     assert binding.inputs["subjects"] == [
         {"kind": "ServiceAccount", "name": "jobs-scorer", "namespace": "cortex"}
@@ -123,7 +125,10 @@ def test_the_router_sends_the_endpoint_to_the_gateway(plan: PlanGraph) -> None:
     assert "jobs-scorer.cortex.svc.cluster.local" in clusters["clusters.yaml"]
     service = named(plan, "core/v1:Service", "serving-scorer-gateway-service").inputs["spec"]
     assert service["clusterIP"] == "None"
-    assert service["selector"] == {"cortex.dev/api": "scorer", "cortex.dev/component": "job-gateway"}
+    assert service["selector"] == {
+        "cortex.dev/api": "scorer",
+        "cortex.dev/component": "job-gateway",
+    }
 
 
 def test_predictor_workers_run_the_runtime_once_and_never_restart(plan: PlanGraph) -> None:
@@ -155,7 +160,8 @@ def test_container_batch_workers_make_the_users_containers_sidecars(plan: PlanGr
     assert env["CORTEX_UPSTREAM_PORT"] == "8080"
     assert env[job_contract.ENV_STATE_PREFIX] == "jobs/sum/"
     [server] = pod["initContainers"]
-    assert server["name"] == "api" and server["restartPolicy"] == "Always"
+    assert server["name"] == "api"
+    assert server["restartPolicy"] == "Always"
     task = template(plan, "iris-trainer")["spec"]["template"]["spec"]
     assert [c["name"] for c in task["containers"]] == ["trainer"]
     assert "readinessProbe" not in task["containers"][0]
@@ -172,5 +178,12 @@ def test_gateway_and_runtime_workers_meet_restricted(plan: PlanGraph) -> None:
         assert restricted_violations(pod) == []
         assert pod["containers"][0]["securityContext"]["readOnlyRootFilesystem"] is True
     dequeuer = template(plan, "sum")["spec"]["template"]["spec"]["containers"]
-    assert restricted_violations({"containers": dequeuer, "securityContext": {
-        "seccompProfile": {"type": "RuntimeDefault"}}}) == []
+    assert (
+        restricted_violations(
+            {
+                "containers": dequeuer,
+                "securityContext": {"seccompProfile": {"type": "RuntimeDefault"}},
+            }
+        )
+        == []
+    )

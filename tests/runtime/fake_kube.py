@@ -64,14 +64,20 @@ def _handler(fake: FakeKube) -> type[BaseHTTPRequestHandler]:
         def _serve(self) -> None:
             parts = urlsplit(self.path)
             length = int(self.headers.get("Content-Length") or 0)
-            body = json.loads(self.rfile.read(length)) if length else None
+            body: Any = json.loads(self.rfile.read(length)) if length else None
             fake.calls.append(
-                Call(self.command, parts.path, parse_qs(parts.query), body,
-                     self.headers.get("Authorization"))
+                Call(
+                    self.command,
+                    parts.path,
+                    parse_qs(parts.query),
+                    body,
+                    self.headers.get("Authorization"),
+                )
             )
             jobs, pods = _JOBS.match(parts.path), _PODS.match(parts.path)
             if jobs and self.command == "POST" and jobs.group(2) is None:
-                assert body["apiVersion"] == "batch/v1" and body["kind"] == "Job"
+                assert body["apiVersion"] == "batch/v1"
+                assert body["kind"] == "Job"
                 key = (jobs.group(1), body["metadata"]["name"])
                 if key in fake.jobs:
                     self._send(409, _status(409, "AlreadyExists"))
@@ -89,14 +95,22 @@ def _handler(fake: FakeKube) -> type[BaseHTTPRequestHandler]:
                 selector = parse_qs(parts.query).get("labelSelector", [""])[0]
                 label, _, value = selector.partition("=")
                 items = [
-                    p for p in fake.pods.get(pods.group(1), [])
+                    p
+                    for p in fake.pods.get(pods.group(1), [])
                     if p["metadata"].get("labels", {}).get(label) == value
                 ]
                 self._send(200, json.dumps({"kind": "PodList", "items": items}).encode())
             else:
                 self._send(404, _status(404, "NotFound"))
 
-        do_GET = do_POST = do_DELETE = _serve
+        def do_GET(self) -> None:
+            self._serve()
+
+        def do_POST(self) -> None:
+            self._serve()
+
+        def do_DELETE(self) -> None:
+            self._serve()
 
         def log_message(self, *args: object) -> None:
             pass

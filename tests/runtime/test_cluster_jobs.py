@@ -29,7 +29,9 @@ TEMPLATE: dict[str, Any] = {
     "spec": {
         "completionMode": "Indexed",
         "backoffLimit": 0,
-        "template": {"spec": {"restartPolicy": "Never", "containers": [{"name": "w", "image": "i"}]}},
+        "template": {
+            "spec": {"restartPolicy": "Never", "containers": [{"name": "w", "image": "i"}]}
+        },
     },
 }
 
@@ -51,11 +53,17 @@ def _jobs(aws: MotoServer, kube: fake_kube.FakeKube) -> tuple[ClusterJobs, Any, 
         namespace=NAMESPACE,
     )
     client = KubeClient(kube.url, "token-1", None)
-    return ClusterJobs(place, TEMPLATE, sqs, s3, client, Journal("summer")), sqs, s3
+    return (
+        ClusterJobs(place, TEMPLATE, sqs=sqs, s3=s3, kube=client, journal=Journal("summer")),
+        sqs,
+        s3,
+    )
 
 
 def _gateway(jobs: ClusterJobs, kind: str = "BatchAPI") -> httpx.AsyncClient:
-    app = JobGateway("summer", kind, "/summer", {"name": "summer"}, jobs, Journal("summer"))
+    app = JobGateway(
+        "summer", kind, "/summer", api_spec={"name": "summer"}, backend=jobs, journal=Journal("s")
+    )
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw")
 
 
@@ -85,14 +93,17 @@ async def test_a_batch_job_is_queued_run_and_reported_as_cortex_did(
         spec = json.loads(
             body["spec"]["template"]["metadata"]["annotations"][job_contract.JOB_SPEC_ANNOTATION]
         )
-        assert spec["job_id"] == job_id and spec["sqs_url"] == job["sqs_url"]
+        assert spec["job_id"] == job_id
+        assert spec["sqs_url"] == job["sqs_url"]
         status = (await client.get("/summer", params={"jobID": job_id})).json()
         assert status["job_status"]["status"] == "running"
         assert status["job_status"]["batches_in_queue"] == 4
         # A worker drains the queue; every batch is recorded once.
         seen: list[int] = []
         place = WorkerPlace(job_id, job["sqs_url"], BUCKET, "jobs/summer/", retries=False)
-        done = work(sqs, s3, place, lambda payload, _: seen.extend(payload), Journal("w"), 1)
+        done = work(
+            sqs, s3, place, lambda payload, _: seen.extend(payload), Journal("w"), idle_checks=1
+        )
         assert done == (4, 0)
         assert sorted(seen) == list(range(10))
         kube.finish(NAMESPACE, f"summer-{job_id}", "Complete")
@@ -113,14 +124,16 @@ async def test_failed_batches_and_a_deadline_are_reported(
     async with _gateway(jobs) as client:
         submission = {"workers": 1, "timeout": 30, "item_list": {"items": [1, 2], "batch_size": 1}}
         job = (await client.post("/", json=submission)).json()
-        assert kube.jobs[(NAMESPACE, f"summer-{job['job_id']}")]["spec"]["activeDeadlineSeconds"] == 30
+        assert (
+            kube.jobs[(NAMESPACE, f"summer-{job['job_id']}")]["spec"]["activeDeadlineSeconds"] == 30
+        )
 
         def handle(payload: Any, batch_id: str) -> None:
             if payload == [2]:
                 raise ValueError("no")
 
         place = WorkerPlace(job["job_id"], job["sqs_url"], BUCKET, "jobs/summer/", retries=False)
-        assert work(sqs, s3, place, handle, Journal("w"), 1) == (1, 1)
+        assert work(sqs, s3, place, handle, Journal("w"), idle_checks=1) == (1, 1)
         kube.finish(NAMESPACE, f"summer-{job['job_id']}", "Failed", "DeadlineExceeded")
         status = (await client.get("/", params={"jobID": job["job_id"]})).json()
         assert status["job_status"]["status"] == "timed out"
@@ -136,7 +149,9 @@ async def test_stopping_deletes_the_job_with_its_pods_and_the_queue(
     jobs, sqs, _ = _jobs(aws, kube)
     async with _gateway(jobs) as client:
         job = (
-            await client.post("/", json={"workers": 1, "item_list": {"items": [1], "batch_size": 1}})
+            await client.post(
+                "/", json={"workers": 1, "item_list": {"items": [1], "batch_size": 1}}
+            )
         ).json()
         reply = await client.delete("/", params={"jobID": job["job_id"]})
         assert reply.json() == {"message": f"stopped job {job['job_id']}"}
@@ -160,8 +175,12 @@ async def test_file_path_lister_batches_the_selected_s3_paths(
     for name in ("img_1.png", "img_2.jpg", "img_3.jpg", "img_4.gif"):
         s3.put_object(Bucket="data", Key=f"images/{name}", Body=b"x")
     async with _gateway(jobs) as client:
-        lister = {"s3_paths": ["s3://data/images/"], "includes": ["**.jpg"],
-                  "excludes": ["**_3.jpg"], "batch_size": 5}
+        lister = {
+            "s3_paths": ["s3://data/images/"],
+            "includes": ["**.jpg"],
+            "excludes": ["**_3.jpg"],
+            "batch_size": 5,
+        }
         job = (await client.post("/", json={"workers": 1, "file_path_lister": lister})).json()
     message = sqs.receive_message(QueueUrl=job["sqs_url"])["Messages"][0]
     assert json.loads(message["Body"]) == ["s3://data/images/img_2.jpg"]
@@ -175,7 +194,8 @@ async def test_a_task_job_is_one_worker_without_a_queue(
     jobs, sqs, _ = _jobs(aws, kube)
     async with _gateway(jobs, "TaskAPI") as client:
         job = (await client.post("/", json={"config": {"epochs": 3}})).json()
-        assert job["kind"] == "TaskAPI" and "sqs_url" not in job
+        assert job["kind"] == "TaskAPI"
+        assert "sqs_url" not in job
         assert sqs.list_queues().get("QueueUrls", []) == []
         kube.finish(NAMESPACE, f"summer-{job['job_id']}", "Complete")
         status = (await client.get("/", params={"jobID": job["job_id"]})).json()

@@ -3,6 +3,7 @@ crash), and how items become batches."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
@@ -14,22 +15,36 @@ from runtime.job_submission import SubmissionError, item_batches, parse
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
     max_leaves=20,
 )
 KEYS = st.sampled_from(
-    ["workers", "timeout", "config", "item_list", "file_path_lister", "delimited_files",
-     "sqs_dead_letter_queue", "items", "batch_size", "s3_paths"]
+    [
+        "workers",
+        "timeout",
+        "config",
+        "item_list",
+        "file_path_lister",
+        "delimited_files",
+        "sqs_dead_letter_queue",
+        "items",
+        "batch_size",
+        "s3_paths",
+    ]
 )
 
 
 @given(st.dictionaries(KEYS, JSON, max_size=6), st.sampled_from(["BatchAPI", "TaskAPI"]))
-def test_any_json_object_is_a_submission_or_a_submission_error(data: dict[str, object], kind: str) -> None:
+def test_any_json_object_is_a_submission_or_a_submission_error(
+    data: dict[str, object], kind: str
+) -> None:
     """Whatever the client sends, parse answers a Submission or a SubmissionError (a 400)."""
     try:
         submission = parse(json.dumps(data).encode(), kind)
-    except SubmissionError as error:
-        assert str(error)
+    except SubmissionError:
+        return
     else:
         assert submission.kind == kind
         assert 1 <= submission.workers <= job_contract.MAX_WORKERS
@@ -38,10 +53,8 @@ def test_any_json_object_is_a_submission_or_a_submission_error(data: dict[str, o
 @given(st.binary(max_size=64))
 def test_any_bytes_are_a_submission_or_a_submission_error(body: bytes) -> None:
     """Bytes that are not a JSON object are a 400 with a reason."""
-    try:
+    with contextlib.suppress(SubmissionError):
         parse(body, "BatchAPI")
-    except SubmissionError:
-        pass
 
 
 def test_cortex_fields_are_read() -> None:
@@ -55,8 +68,10 @@ def test_cortex_fields_are_read() -> None:
     }
     submission = parse(json.dumps(body).encode(), "BatchAPI")
     assert (submission.workers, submission.timeout, submission.config) == (3, 600, {"k": "v"})
-    assert submission.source is not None and submission.source.items == (1, 2, 3)
-    assert submission.dead_letter is not None and submission.dead_letter.max_receive_count == 2
+    assert submission.source is not None
+    assert submission.source.items == (1, 2, 3)
+    assert submission.dead_letter is not None
+    assert submission.dead_letter.max_receive_count == 2
 
 
 @pytest.mark.parametrize(
@@ -65,8 +80,14 @@ def test_cortex_fields_are_read() -> None:
         ({"item_list": {"items": [1], "batch_size": 1}}, "workers"),
         ({"workers": 0, "item_list": {"items": [1], "batch_size": 1}}, "workers"),
         ({"workers": 1}, "item_list"),
-        ({"workers": 1, "item_list": {"items": [1], "batch_size": 1},
-          "file_path_lister": {"s3_paths": ["s3://b/k"], "batch_size": 1}}, "exactly one"),
+        (
+            {
+                "workers": 1,
+                "item_list": {"items": [1], "batch_size": 1},
+                "file_path_lister": {"s3_paths": ["s3://b/k"], "batch_size": 1},
+            },
+            "exactly one",
+        ),
         ({"workers": 1, "file_path_lister": {"s3_paths": ["b/k"], "batch_size": 1}}, "s3://"),
         ({"workers": 1, "item_list": {"items": [1], "batch_size": 1}, "extra": 1}, "extra"),
     ],
