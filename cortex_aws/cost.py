@@ -29,6 +29,7 @@ from cortex_spec import zones
 from cortex_spec.errors import ProvisionError
 from cortex_spec.kubernetes_versions import SUPPORT
 from cortex_spec.loader import Spec
+from runtime.job_contract import GATEWAY_REPLICAS
 
 NOT_INCLUDED: Final = (
     "data transfer, NAT gateway data processing, load balancer capacity units (LCU), public "
@@ -163,6 +164,12 @@ def kind_notes(spec: Spec) -> list[str]:
         notes.append(
             f"TrafficSplitter {splitter.name}: no resources of its own; its requests load the "
             f"APIs it splits to{extra}, whose node groups are priced above"
+        )
+    for job in spec.jobs:
+        notes.append(
+            f"{job.kind} {job.name}: its gateway ({GATEWAY_REPLICAS} pods of 100m CPU, 128 MiB) "
+            "runs on the system nodes, priced above; each job's workers run on the API's node "
+            "groups only while the job runs, and its SQS requests and S3 records are not priced"
         )
     return notes
 

@@ -18,6 +18,7 @@ from cortex_aws.failures import AWS_ERRORS, explain, is_not_found
 from cortex_aws.session import AwsSession
 from cortex_spec import naming
 from cortex_spec.loader import Spec
+from cortex_spec.models.job_apis import is_job
 from cortex_spec.models.traffic_splitter import TrafficSplitter
 
 # DescribeTags takes at most 20 resource ARNs per call (ELBv2 API reference).
@@ -135,9 +136,15 @@ def apis(spec: Spec, balancer: LoadBalancerState) -> list[ApiEndpoint]:
         notes = [missing] if missing else []
         if isinstance(api, TrafficSplitter):
             notes.append(split_note(api))
+        elif is_job(api):
+            notes.append(JOB_NOTE)
         url = f"{scheme}://{host}{api.endpoint}" if host else None
         found.append(ApiEndpoint(api.name, url, "; ".join(notes) or None))
     return found
+
+
+# Cortex v0.42's job endpoints (docs/workloads/batch/jobs.md).
+JOB_NOTE = "jobs: POST to submit, GET or DELETE ?jobID=<id> for status or to stop"
 
 
 def split_note(splitter: TrafficSplitter) -> str:

@@ -48,7 +48,8 @@ def serving_need(spec: Spec) -> ServingNeed:
         load_balancers=2 * LOAD_BALANCERS,
         target_groups=2 * TARGET_GROUPS,
         listeners=LISTENERS,
-        iam_roles=PLATFORM_ROLES + len(spec.apis),
+        # A job API has two roles: its gateway's and its workers' (infra/serving/jobs.py).
+        iam_roles=PLATFORM_ROLES + len(spec.apis) + 2 * len(spec.jobs),
     )
 
 
@@ -136,7 +137,8 @@ def check(spec: Spec, facts: ServingFacts) -> list[CheckResult]:
         in_use, quota, own = facts.roles.value or (0, 0, 0)
         results.append(
             _fits(
-                f"IAM roles ({len(spec.apis)} APIs, one role each)",
+                f"IAM roles ({len(spec.apis)} APIs, one role each"
+                + (f"; {len(spec.jobs)} job APIs, two each)" if spec.jobs else ")"),
                 in_use - own,
                 need.iam_roles,
                 quota,

@@ -66,7 +66,7 @@ class Names:
         for spec in specs:
             if spec is None:
                 continue
-            for api in spec.apis:
+            for api in (*spec.apis, *spec.jobs):
                 apis.add(api.name)
                 target_groups[naming.target_group_name(spec.cluster.name, api.name)] = api.name
             for profile in [spec.system_profile, *spec.profiles]:

@@ -17,6 +17,9 @@ TASK_MODE: Final = "task"
 
 # The gateway's port in its pod, and the router's upstream port for it.
 GATEWAY_PORT: Final = 8080
+# Two gateway pods: one may be evicted or rolled while the other takes submissions (the
+# state is in S3 and SQS).
+GATEWAY_REPLICAS: Final = 2
 
 # Environment of the gateway and of a job's pods.
 ENV_JOB_ID: Final = "CORTEX_JOB_ID"

@@ -45,8 +45,7 @@ from infra.serving.workload import (
 )
 from runtime import contract, job_contract
 
-# Two: one may be evicted or rolled while the other takes submissions (state is in S3).
-GATEWAY_REPLICAS: Final = 2
+GATEWAY_REPLICAS: Final = job_contract.GATEWAY_REPLICAS
 
 
 def gateway_name(api: str) -> str:
