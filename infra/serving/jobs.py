@@ -6,7 +6,7 @@
   create, get and delete Jobs and list pods in the namespace (what submitting, reading and
   stopping a job need), and its IRSA role may only create, feed and delete queues named
   with the API's prefix and read and write the API's prefix of the stack's bucket.
-- The **workers** (`api-<name>`): their IRSA role reads the API's bundle and secrets (as a
+- The **workers** (`workers-<name>`): their IRSA role reads the API's bundle and secrets (as a
   serving pod's), takes batches from the API's queues and records progress under the
   API's prefix. Their pods exist only while a job runs.
 - The **Job template**: an immutable ConfigMap (`jobs-<name>-template-<hash>`, named by its
@@ -53,6 +53,14 @@ def gateway_name(api: str) -> str:
     its prefix is neither `api-` nor `pods-` nor `gateway-` (an AsyncAPI's), so no name of
     another API can collide with it."""
     return f"jobs-{api}"
+
+
+def worker_account_name(api: str) -> str:
+    """The workers' ServiceAccount and IRSA role. Not `api-<name>` (a serving API's): an API
+    that switches between a serving kind and a job kind would otherwise create its new
+    account and role (same physical names) before the old ones are deleted. The prefix is
+    no other family's, so no API's name collides with it either."""
+    return f"workers-{api}"
 
 
 def template_config_map_name(api: str, template_json: str) -> str:
@@ -132,7 +140,7 @@ class JobApi(pulumi.ComponentResource):
         partition = info.partition if info else "aws"
         queue_prefix = job_contract.queue_prefix(config.name, api.name)
         state_prefix = job_contract.state_prefix(api.name)
-        worker_name, gateway = naming.deployment_name(api.name), gateway_name(api.name)
+        worker_name, gateway = worker_account_name(api.name), gateway_name(api.name)
         k8s_opts = pulumi.ResourceOptions(
             parent=self, provider=cluster.k8s_provider, depends_on=[args.namespace]
         )

@@ -140,7 +140,7 @@ def test_predictor_workers_run_the_runtime_once_and_never_restart(plan: PlanGrap
         assert job["spec"]["backoffLimit"] == 0
         pod = job["spec"]["template"]["spec"]
         assert pod["restartPolicy"] == "Never"
-        assert pod["serviceAccountName"] == f"api-{api}"
+        assert pod["serviceAccountName"] == f"workers-{api}"
         [container] = pod["containers"]
         assert container["command"] == ["cortex-runtime", mode]
         assert not {"ports", "readinessProbe", "livenessProbe"} & set(container)
