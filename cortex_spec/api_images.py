@@ -20,14 +20,18 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from importlib import resources
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from cortex_spec import catalog
 from cortex_spec.api_dependencies import REQUIREMENTS, SCRIPT, Dependencies
 from cortex_spec.models.api import WorkloadAPI
 from cortex_spec.models.cluster import ClusterConfig
+from cortex_spec.models.job_apis import JobAPI
 from cortex_spec.node_profiles import NodeProfile
 from cortex_spec.rules.compute_fit import placements
+
+if TYPE_CHECKING:
+    from cortex_spec.loader import Spec
 
 # `onnx`: the CPU image with ONNX Runtime, for `type: onnx` predictors (CPU nodes only).
 Variant = Literal["cpu", "cuda", "neuron", "onnx"]
@@ -60,6 +64,18 @@ def platforms_of(api: WorkloadAPI, profiles: list[NodeProfile]) -> tuple[str, ..
             if info is not None and info.arch in _PLATFORM:
                 found.add(_PLATFORM[info.arch])
     return tuple(sorted(found)) or (DEFAULT_PLATFORM,)
+
+
+def image_platforms(api: WorkloadAPI, spec: Spec) -> tuple[str, ...]:
+    """The platforms the API's image is built for: its replicas', and for a BatchAPI or
+    TaskAPI also the system nodes', where its job gateway runs the same image."""
+    found = set(platforms_of(api, spec.profiles))
+    if isinstance(api, JobAPI):
+        for name in spec.system_profile.instance_types:
+            info = catalog.instance_type(name)
+            if info is not None and info.arch in _PLATFORM:
+                found.add(_PLATFORM[info.arch])
+    return tuple(sorted(found))
 
 
 def overridden(api: WorkloadAPI, cluster: ClusterConfig) -> str | None:

@@ -47,8 +47,8 @@ from cortex_spec.api_images import (
     api_tag,
     base_hash,
     base_tag,
+    image_platforms,
     overridden,
-    platforms_of,
     runtime_dockerfile,
     runtime_files,
     variant_of,
@@ -163,7 +163,7 @@ class ServingImages(pulumi.ComponentResource):
                     "(the runtime image has no conda); list its packages in requirements.txt "
                     "or install them in dependencies.sh"
                 )
-            image = self._api_image(api.name, dependencies, base, platforms_of(api, spec.profiles))
+            image = self._api_image(api.name, dependencies, base, image_platforms(api, spec))
             self.images[api.name] = by_digest(args.repository_url, image.digest)
             self.resources[api.name] = image
         self.register_outputs({})
@@ -174,7 +174,7 @@ class ServingImages(pulumi.ComponentResource):
         needed: dict[Variant, set[str]] = {}
         for api in (*spec.apis, *spec.jobs):
             if overridden(api, spec.cluster) is None:
-                needed.setdefault(variant_of(api), set()).update(platforms_of(api, spec.profiles))
+                needed.setdefault(variant_of(api), set()).update(image_platforms(api, spec))
         if not needed:
             return {}
         files, dockerfile = runtime_files(), runtime_dockerfile()
