@@ -13,6 +13,7 @@ import importlib
 from datetime import date
 from typing import Any
 
+from cortex_cli import plan_jobs
 from cortex_spec import Spec
 from cortex_spec.kubernetes_versions import calendar
 from cortex_spec.node_profiles import GPU_RESOURCE, NEURON_RESOURCE, NodeProfile
@@ -148,6 +149,9 @@ def plan_summary(spec: Spec, graph: PlanGraph) -> dict[str, Any]:
         "node_groups": groups,
         "accelerators": accelerators(groups),
     }
+    jobs = plan_jobs.job_apis(spec, graph)
+    if jobs:
+        data["job_apis"] = jobs
     cost = offline_cost(spec)
     if cost is not None:
         data["cost"] = cost

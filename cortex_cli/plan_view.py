@@ -19,6 +19,7 @@ from typing import Any, Final
 from rich.text import Text
 
 from cortex_aws import money
+from cortex_cli import plan_jobs
 from cortex_cli.options import TreeMode
 from offline.graph import PlanGraph, PlannedResource
 
@@ -58,6 +59,9 @@ def summary_lines(data: dict[str, Any], width: int) -> list[Text]:
         )
         lines += wrap(totals, width, "  accelerators: ", "    ")
     lines += [Text(""), *endpoint_lines(data["endpoints"])]
+    if data.get("job_apis"):
+        lines += [Text(""), Text(plan_jobs.HEADING, style=HEADING)]
+        lines += [Text(row) for row in plan_jobs.lines(data["job_apis"])]
     if "cost" in data:
         lines += [Text(""), *cost_lines(data["cost"], width)]
     lines += [Text(""), *risk_lines(data["risks"], data["warnings"], width)]

@@ -85,5 +85,12 @@ def state_prefix(api_name: str) -> str:
     return f"jobs/{api_name}/"
 
 
+def gateway_name(api: str) -> str:
+    """The gateway's Deployment, Services, ServiceAccount, Role and the router's upstream;
+    its prefix is neither `api-` nor `pods-` nor `gateway-` (an AsyncAPI's), so no name of
+    another API can collide with it."""
+    return f"jobs-{api}"
+
+
 def job_name(api_name: str, job_id: str) -> str:
     return f"{api_name}-{job_id}"

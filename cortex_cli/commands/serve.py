@@ -212,7 +212,15 @@ def serve(
         command = [sys.executable, "-m", "runtime.main", "serve", "--host", host]
         if is_job(selected):
             # The job gateway with an in-process queue and runner (runtime/local_jobs.py).
-            command = [sys.executable, "-m", "runtime.main", GATEWAY_MODE, "--local", "--host", host]
+            command = [
+                sys.executable,
+                "-m",
+                "runtime.main",
+                GATEWAY_MODE,
+                "--local",
+                "--host",
+                host,
+            ]
         readable = log_format is LogFormat.human or (
             log_format is LogFormat.auto and sys.stdout.isatty()
         )

@@ -48,11 +48,7 @@ from runtime import contract, job_contract
 GATEWAY_REPLICAS: Final = job_contract.GATEWAY_REPLICAS
 
 
-def gateway_name(api: str) -> str:
-    """The gateway's Deployment, Services, ServiceAccount, Role and the router's upstream;
-    its prefix is neither `api-` nor `pods-` nor `gateway-` (an AsyncAPI's), so no name of
-    another API can collide with it."""
-    return f"jobs-{api}"
+gateway_name = job_contract.gateway_name
 
 
 def worker_account_name(api: str) -> str:

@@ -33,7 +33,9 @@ apis:
 
 def _spec(tmp_path: Path) -> Path:
     (tmp_path / "cortex.yaml").write_text(SPEC)
-    (tmp_path / "task.py").write_text("class Task:\n    def __call__(self, config):\n        pass\n")
+    (tmp_path / "task.py").write_text(
+        "class Task:\n    def __call__(self, config):\n        pass\n"
+    )
     return tmp_path / "cortex.yaml"
 
 
