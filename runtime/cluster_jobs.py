@@ -205,6 +205,8 @@ class ClusterJobs:
         except KubeError as error:
             record.status, record.end_time, record.message = WORKER_ERROR, now(), str(error)
             self._save(record)
+            if record.sqs_url is not None:
+                self._delete_queue(record.sqs_url)
             raise GatewayError(f"cannot start the job's workers: {error}") from error
         record.status, record.start_time = RUNNING, now()
         self._save(record)

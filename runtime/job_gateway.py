@@ -112,9 +112,14 @@ class JobGateway:
                     405,
                     _json({"error": f"{method} is not allowed; use POST, GET or DELETE"}),
                 )
-        except GatewayError as error:
-            self.journal.error("job_backend_failed", str(error))
-            status, body = 500, _json({"error": str(error)})
+        except Exception as error:  # a cloud or cluster call failed: the client gets why
+            message = (
+                str(error)
+                if isinstance(error, GatewayError)
+                else f"{type(error).__name__}: {error}"
+            )
+            self.journal.error("job_backend_failed", message)
+            status, body = 500, _json({"error": message[:1000]})
         await _answer(send, status, body)
 
     async def _submit(self, receive: Receive) -> tuple[int, bytes]:

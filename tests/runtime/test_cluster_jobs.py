@@ -201,3 +201,20 @@ async def test_a_task_job_is_one_worker_without_a_queue(
         status = (await client.get("/", params={"jobID": job["job_id"]})).json()
         assert status["job_status"]["status"] == "succeeded"
         assert status["job_status"]["config"] == {"epochs": 3}
+
+
+@pytest.mark.anyio
+async def test_a_cluster_refusal_is_a_500_with_the_reason(
+    aws: MotoServer, kube: fake_kube.FakeKube
+) -> None:
+    """When the Kubernetes API refuses the Job, the client gets a 500 saying why and the job
+    is recorded as a worker error; its queue is deleted."""
+    jobs, sqs, _ = _jobs(aws, kube)
+    jobs.kube = KubeClient(kube.url + "/nowhere", None, None)
+    async with _gateway(jobs) as client:
+        reply = await client.post(
+            "/", json={"workers": 1, "item_list": {"items": [1], "batch_size": 1}}
+        )
+    assert reply.status_code == 500
+    assert "cannot start the job's workers" in reply.json()["error"]
+    assert sqs.list_queues().get("QueueUrls", []) == []
