@@ -4,7 +4,7 @@ The same gateway as in the cluster, with the cluster's parts replaced: a BatchAP
 go on a `queue.Queue` and `workers` threads work them off, each with its own predictor
 (as each pod has its own); a TaskAPI's task runs once on a thread. Only `item_list` is
 read here (S3 sources need the cluster's role: submit them to the deployed API). Stopping
-a job lets the batch in hand finish and drops the rest.
+a job, or its `timeout`, lets the batches in hand finish and drops the rest.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from runtime.job_records import (
     RUNNING,
     STOPPED,
     SUCCEEDED,
+    TIMED_OUT,
     WORKER_ERROR,
     JobRecord,
     Progress,
@@ -74,6 +75,11 @@ class LocalJobs:
         record.sqs_url = f"local://{record.job_id}" if record.kind == "BatchAPI" else None
         self._jobs[record.job_id] = job
         job.running = record.workers
+        if record.timeout is not None:
+            # As the cluster's activeDeadlineSeconds: the batches in hand finish, no more start.
+            timer = threading.Timer(record.timeout, self._time_out, args=(job,))
+            timer.daemon = True
+            timer.start()
         for index in range(record.workers):
             thread = threading.Thread(
                 target=target, args=(job, index), name=f"job-{record.job_id}-{index}", daemon=True
@@ -121,6 +127,11 @@ class LocalJobs:
                 job.worker_errors += 1
         if last:
             self._finish(job)
+
+    def _time_out(self, job: _Job) -> None:
+        if job.record.status == RUNNING:
+            job.stopped.set()
+            job.record.status, job.record.end_time = TIMED_OUT, now()
 
     def _task(self, job: _Job, index: int) -> None:
         try:

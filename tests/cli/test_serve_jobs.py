@@ -156,3 +156,31 @@ def test_a_bad_submission_is_a_400_naming_the_field(spec_path: Path) -> None:
         assert reply.status_code == 400
         assert "items" in reply.json()["error"]
         assert httpx.get(url, params={"jobID": "0" * 16}).status_code == 404
+
+
+SLOW = """
+import time
+
+
+class PythonPredictor:
+    def __init__(self, config):
+        pass
+
+    def predict(self, payload, batch_id):
+        time.sleep(0.5)
+"""
+
+
+def test_a_timeout_and_a_stop_end_a_local_job(spec_path: Path) -> None:
+    """A job past its timeout reads timed out; DELETE stops another, which reads stopped."""
+    (spec_path.parent / "batch.py").write_text(SLOW)
+    for url in _serve(spec_path, "summer"):
+        items = {"items": list(range(20)), "batch_size": 1}
+        timed = httpx.post(url, json={"workers": 1, "timeout": 1, "item_list": items}).json()
+        status = _until_done(url, timed["job_id"])
+        assert status["job_status"]["status"] == "timed out"  # type: ignore[index]
+        stopped = httpx.post(url, json={"workers": 1, "item_list": items}).json()
+        reply = httpx.delete(url, params={"jobID": stopped["job_id"]})
+        assert reply.json() == {"message": f"stopped job {stopped['job_id']}"}
+        status = _until_done(url, stopped["job_id"])
+        assert status["job_status"]["status"] == "stopped"  # type: ignore[index]
