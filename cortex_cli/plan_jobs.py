@@ -80,6 +80,7 @@ def lines(found: list[dict[str, Any]]) -> list[str]:
     for job in found:
         text.append(f"  {job['name']} ({job['kind']}, {job['endpoint']}): gateway {job['gateway']}")
         text.append(f"    Role: {'; '.join(job['rbac'])}")
-        text.append(f"    IAM: queues {job['queues']}, records {job['records']}")
+        text.append(f"    IAM, queues: {job['queues']}")
+        text.append(f"    IAM, records: {job['records']}")
         text.append(f"    Job template: ConfigMap {job['job_template']}")
     return text

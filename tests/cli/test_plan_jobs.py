@@ -30,24 +30,29 @@ def test_plan_lists_gateways_rbac_iam_scope_and_templates(project: Path) -> None
     assert result.exit_code == 0, result.output
     text = result.output
     prefix = job_contract.queue_prefix("jobs-test", "trainer")
-    block = text[text.index("    trainer (TaskAPI, /trainer): gateway jobs-trainer") :]
-    block_lines = block.splitlines()[:4]
-    assert block_lines[1].strip() == "Role: batch jobs: create get delete; core pods: list"
-    assert f"queues arn:aws:sqs:us-west-2:123456789012:{prefix}*" in block_lines[2]
-    assert "/jobs/trainer/*" in block_lines[2]
-    assert block_lines[3].strip().startswith("Job template: ConfigMap jobs-trainer-template-")
+    block = text[text.index("  trainer (TaskAPI, /trainer): gateway jobs-trainer") :]
+    rows = [row.strip() for row in block.splitlines()[1:5]]
+    assert rows[0] == "Role: batch jobs: create get delete; core pods: list"
+    assert rows[1] == f"IAM, queues: arn:aws:sqs:us-west-2:123456789012:{prefix}*"
+    assert rows[2].startswith("IAM, records: arn:aws:s3:::")
+    assert rows[2].endswith("/jobs/trainer/*")
+    assert rows[3].startswith("Job template: ConfigMap jobs-trainer-template-")
     for name in ("scorer", "sum", "iris-trainer"):
         assert f"gateway jobs-{name}" in text
 
 
-def test_plan_json_holds_the_gateway_and_the_job_template(project: Path) -> None:
-    """The byte-stable JSON document holds the gateway and its template's batch/v1 Job."""
+def test_plan_json_holds_the_job_apis_and_their_templates(project: Path) -> None:
+    """plan --json carries the same block in its summary, and the template's batch/v1 Job."""
     result = CliRunner().invoke(app, ["plan", str(project), "--json"])
     assert result.exit_code == 0, result.output
-    resources = json.loads(result.output)["resources"]
+    document = json.loads(result.output)
+    jobs = {j["name"]: j for j in document["summary"]["job_apis"]}
+    assert set(jobs) == {"scorer", "sum", "trainer", "iris-trainer"}
+    assert jobs["trainer"]["rbac"] == ["batch jobs: create get delete", "core pods: list"]
+    assert jobs["iris-trainer"]["queues"].endswith("_iris-trainer_*")
     templates = [
         r
-        for r in resources
+        for r in document["resources"]
         if r["type"] == "kubernetes:core/v1:ConfigMap" and r["name"].endswith("-job-template")
     ]
     assert len(templates) == 4
