@@ -35,6 +35,11 @@ Manifest = dict[str, Any]
 
 FINISHED_JOB_TTL_SECONDS: Final = 7 * 24 * 3600
 COMPONENT_LABEL: Final = "cortex.dev/component"
+# cluster-autoscaler does not remove a node running a pod annotated so (its FAQ, "What
+# types of pods can prevent CA from removing a node?"): a worker is never evicted mid-job by
+# a scale-down, which with `backoffLimit: 0` would fail the job. A finished pod no longer
+# holds its node.
+SAFE_TO_EVICT: Final = "cluster-autoscaler.kubernetes.io/safe-to-evict"
 GATEWAY_COMPONENT: Final = "job-gateway"
 _SERVING_ONLY = ("ports", "readinessProbe", "livenessProbe", "lifecycle")
 
@@ -92,7 +97,8 @@ def worker_pod(
     annotations = pod["metadata"].get("annotations", {})
     # Workers serve no metrics: Prometheus would scrape a port nothing listens on.
     pod["metadata"]["annotations"] = {
-        k: v for k, v in annotations.items() if not k.startswith("prometheus.io/")
+        **{k: v for k, v in annotations.items() if not k.startswith("prometheus.io/")},
+        SAFE_TO_EVICT: "false",
     }
     if api.form == "predictor":
         [runtime] = spec["containers"]

@@ -133,9 +133,13 @@ def test_the_router_sends_the_endpoint_to_the_gateway(plan: PlanGraph) -> None:
 
 def test_predictor_workers_run_the_runtime_once_and_never_restart(plan: PlanGraph) -> None:
     """Predictor form: one runtime container in batch-worker (or task) mode, no port or
-    probes, restartPolicy Never, Indexed, no retries, the job spec projected beside api.json."""
+    probes, restartPolicy Never, Indexed, no retries, the job spec projected beside api.json;
+    never evicted by a cluster-autoscaler scale-down while it runs."""
     for api, mode in (("scorer", "batch-worker"), ("trainer", "task")):
         job = template(plan, api)
+        annotations = job["spec"]["template"]["metadata"]["annotations"]
+        assert annotations["cluster-autoscaler.kubernetes.io/safe-to-evict"] == "false"
+        assert not any(key.startswith("prometheus.io/") for key in annotations)
         assert job["spec"]["completionMode"] == "Indexed"
         assert job["spec"]["backoffLimit"] == 0
         pod = job["spec"]["template"]["spec"]
