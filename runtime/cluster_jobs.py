@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import fnmatch
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +34,8 @@ from runtime.job_records import (
     Progress,
     now,
 )
-from runtime.job_submission import Source, Submission, SubmissionError, item_batches
+from runtime.job_sources import source_batches
+from runtime.job_submission import Source, Submission, SubmissionError
 from runtime.journal import Journal
 from runtime.kube_client import KubeClient, KubeError
 from runtime.pod_states import worker_counts
@@ -53,19 +52,6 @@ class Place:
     prefix: str
     queue_prefix: str
     namespace: str
-
-
-def split_s3(path: str) -> tuple[str, str]:
-    bucket, _, key = path.removeprefix("s3://").partition("/")
-    return bucket, key
-
-
-def _selected(path: str, source: Source) -> bool:
-    """Cortex's filters: kept if it matches an `includes` glob (when given) and no
-    `excludes` glob; `**` and `*` both cross `/` here."""
-    if source.includes and not any(fnmatch.fnmatchcase(path, g) for g in source.includes):
-        return False
-    return not any(fnmatch.fnmatchcase(path, g) for g in source.excludes)
 
 
 class ClusterJobs:
@@ -112,36 +98,6 @@ class ClusterJobs:
         return sum(page.get("KeyCount", 0) for page in pages)
 
     # Submission -----------------------------------------------------------------------------
-    def _s3_keys(self, source: Source) -> Iterator[str]:
-        for path in source.s3_paths:
-            bucket, key = split_s3(path)
-            pages = self.s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=key)
-            for page in pages:
-                for item in page.get("Contents", []):
-                    full = f"s3://{bucket}/{item['Key']}"
-                    if not item["Key"].endswith("/") and _selected(full, source):
-                        yield full
-
-    def _batches(self, source: Source) -> Iterator[bytes]:
-        if source.kind == "item_list":
-            yield from item_batches(source.items, source.batch_size)
-            return
-        items: list[Any] = []
-        for path in self._s3_keys(source):
-            if source.kind == "file_path_lister":
-                items.append(path)
-            else:
-                bucket, key = split_s3(path)
-                body = self.s3.get_object(Bucket=bucket, Key=key)["Body"]
-                for line in body.iter_lines():
-                    if line.strip():
-                        items.append(json.loads(line))
-            while len(items) >= source.batch_size:
-                yield from item_batches(tuple(items[: source.batch_size]), source.batch_size)
-                items = items[source.batch_size :]
-        if items:
-            yield from item_batches(tuple(items), source.batch_size)
-
     def _create_queue(self, record: JobRecord, submission: Submission) -> str:
         attributes = {
             "VisibilityTimeout": str(job_contract.VISIBILITY_SECONDS),
@@ -160,7 +116,7 @@ class ClusterJobs:
 
     def _enqueue(self, url: str, source: Source) -> int:
         count, entries = 0, []
-        for batch in self._batches(source):
+        for batch in source_batches(self.s3, source):
             entries.append(
                 {
                     "Id": str(count),

@@ -1,10 +1,12 @@
 """Rules of the job kinds (BatchAPI, TaskAPI), each located at its field.
 
-Cortex v0.42 (pkg/types/spec/validations.go, `batchAPIValidation`, `taskAPIValidation`):
-neither kind has `autoscaling` or `update_strategy` (Cortex refused the keys: its jobs run
-`workers` pods per submission, nothing between jobs), and every container of either needs a
-`command`. Cortex v0.20-v0.33 refused `processes_per_replica` > 1 for a BatchAPI (one batch
-at a time per worker).
+Cortex v0.42 (pkg/types/spec/validations.go at v0.42.1): neither kind has `autoscaling` or
+`update_strategy` (Cortex refused the keys: its jobs run `workers` pods per submission,
+nothing between jobs); every container of either needs a `command` (`validateContainers`);
+a TaskAPI's containers take no `readiness_probe` and a BatchAPI's no `exec` one (its
+dequeuer waits for a port; `podValidation` and `validateContainers`); neither takes
+`pre_stop` (only RealtimeAPI and AsyncAPI had it, `podValidation`). Cortex v0.20-v0.33
+refused `processes_per_replica` > 1 for a BatchAPI (one batch at a time per worker).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterator
 
 from cortex_spec.diagnostics import Finding
 from cortex_spec.models.job_apis import JobAPI
+from cortex_spec.models.workload import Container
 from cortex_spec.source import Path
 
 
@@ -32,6 +35,8 @@ def check_job(api: JobAPI, path: Path) -> Iterator[Finding]:
                 f"container {container.name} needs a command (Cortex requires it for {api.kind})",
                 "add command: [...] (the entrypoint, not run in a shell)",
             )
+    for index, container in enumerate(containers):
+        yield from _probes(api, container, (*path, "pod", "containers", index))
     predictor = api.predictor
     if predictor is not None and predictor.processes_per_replica > 1:
         field = "handler" if "handler" in api.model_fields_set else "predictor"
@@ -39,4 +44,27 @@ def check_job(api: JobAPI, path: Path) -> Iterator[Finding]:
             (*path, field, "processes_per_replica"),
             f"must be 1 for a {api.kind} (got {predictor.processes_per_replica})",
             "run more workers per job instead (the submission's `workers`)",
+        )
+
+
+def _probes(api: JobAPI, container: Container, path: Path) -> Iterator[Finding]:
+    probe = container.readiness_probe
+    if probe is not None and api.kind == "TaskAPI":
+        yield Finding(
+            (*path, "readiness_probe"),
+            "not supported by TaskAPI: a task serves nothing, nothing waits for it to be ready",
+            "remove readiness_probe (a liveness_probe is allowed)",
+        )
+    elif probe is not None and probe.exec is not None:
+        yield Finding(
+            (*path, "readiness_probe", "exec"),
+            "a BatchAPI's readiness probe cannot be exec (Cortex's rule: batches are posted "
+            "to the container's port)",
+            "use http_get or tcp_socket on the port batches are posted to",
+        )
+    if container.pre_stop is not None:
+        yield Finding(
+            (*path, "pre_stop"),
+            f"not supported by {api.kind}: a worker ends when its job does, not on a rollout",
+            "remove pre_stop",
         )

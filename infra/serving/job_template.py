@@ -22,13 +22,19 @@ name, labels, `parallelism`/`completions` (the workers), `activeDeadlineSeconds`
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
+from dataclasses import dataclass
 from typing import Any, Final
 
-from cortex_spec import naming
+from cortex_spec import Spec, naming
 from cortex_spec.models.api import WorkloadAPI
+from cortex_spec.models.job_apis import JobAPI
 from cortex_spec.node_profiles import NODE_GROUP_LABEL, SYSTEM_GROUP
 from infra.serving import containers
-from infra.serving.pod_template import API_LABEL
+from infra.serving.literal_secrets import LiteralSecret
+from infra.serving.pod_template import API_LABEL, PodInputs, pod_template
+from infra.serving.workload import Documents, spec_config_map_name, spec_hash
 from runtime import contract, job_contract
 
 Manifest = dict[str, Any]
@@ -207,3 +213,85 @@ def gateway_pod(
             ],
         },
     }
+
+
+def env_list(values: dict[str, str]) -> list[dict[str, str]]:
+    return [{"name": k, "value": v} for k, v in values.items()]
+
+
+def gateway_env(
+    api: JobAPI, spec: Spec, bucket: str, queue_prefix: str, state_prefix: str
+) -> dict[str, str]:
+    return {
+        contract.ENV_CONTRACT_VERSION: contract.CONTRACT_VERSION,
+        contract.ENV_API_NAME: api.name,
+        contract.ENV_API_KIND: api.kind,
+        contract.ENV_ENDPOINT: api.endpoint,
+        contract.ENV_PORT: str(job_contract.GATEWAY_PORT),
+        contract.ENV_LOG_LEVEL: contract.LOG_LEVEL,
+        job_contract.ENV_REGION: spec.cluster.region,
+        job_contract.ENV_STATE_BUCKET: bucket,
+        job_contract.ENV_STATE_PREFIX: state_prefix,
+        job_contract.ENV_QUEUE_PREFIX: queue_prefix,
+        job_contract.ENV_NAMESPACE: naming.NAMESPACE,
+    }
+
+
+def worker_env(bucket: str, state_prefix: str) -> dict[str, str]:
+    """Beyond the serving environment (which has the region): where progress goes."""
+    return {
+        job_contract.ENV_STATE_BUCKET: bucket,
+        job_contract.ENV_STATE_PREFIX: state_prefix,
+    }
+
+
+gateway_name = job_contract.gateway_name
+
+
+def worker_account_name(api: str) -> str:
+    """The workers' ServiceAccount and IRSA role. Not `api-<name>` (a serving API's): an API
+    that switches between a serving kind and a job kind would otherwise create its new
+    account and role (same physical names) before the old ones are deleted. The prefix is
+    no other family's, so no API's name collides with it either."""
+    return f"workers-{api}"
+
+
+def template_config_map_name(api: str, template_json: str) -> str:
+    digest = hashlib.sha256(template_json.encode()).hexdigest()[:10]
+    return f"{gateway_name(api)}-template-{digest}"
+
+
+@dataclass(frozen=True)
+class WorkerInputs:
+    """What a worker pod needs beyond the spec, resolved."""
+
+    image: str
+    documents: Documents
+    bucket: str
+    service_account: str
+    state_prefix: str
+
+
+def worker_job_json(
+    api: JobAPI, spec: Spec, inputs: WorkerInputs, literals: LiteralSecret | None
+) -> str:
+    """The Job template's file: the API's serving pod (pod_template.py) as a worker pod."""
+    docs = inputs.documents
+    config_map = spec_config_map_name(api.name, docs.spec_json)
+    pod = pod_template(
+        PodInputs(
+            api=api,
+            profiles=spec.profiles,
+            runtime_image=inputs.image,
+            envs=docs.envs,
+            spec_hash=spec_hash(inputs.image, docs.spec_json),
+            service_account=inputs.service_account,
+            config_map=config_map,
+            kubernetes_version=spec.cluster.kubernetes_version,
+            literal_secret=literals.name if literals else None,
+            literal_keys=literals.keys if literals else {},
+        )
+    )
+    extra = env_list(worker_env(inputs.bucket, inputs.state_prefix))
+    job = job_template(api, worker_pod(api, pod, config_map, extra))
+    return json.dumps(job, indent=2, sort_keys=True) + "\n"

@@ -18,7 +18,6 @@ docs/serving.md, "Jobs", has the whole flow.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any, Final
@@ -32,36 +31,34 @@ from cortex_spec.models.job_apis import JobAPI
 from infra.handles import ClusterHandle
 from infra.irsa import IrsaRole, IrsaRoleArgs
 from infra.serving.bundles import BundleRef
-from infra.serving.job_policies import gateway_statements, progress_statement, worker_statements
-from infra.serving.job_template import gateway_labels, gateway_pod, job_template, worker_pod
+from infra.serving.job_access import (
+    gateway_rules,
+    gateway_statements,
+    progress_statement,
+    worker_statements,
+)
+from infra.serving.job_template import (
+    WorkerInputs,
+    env_list,
+    gateway_env,
+    gateway_labels,
+    gateway_name,
+    gateway_pod,
+    template_config_map_name,
+    worker_account_name,
+    worker_job_json,
+)
 from infra.serving.literal_secrets import literal_secret
-from infra.serving.pod_template import PodInputs, pod_template, selector
+from infra.serving.pod_template import selector
 from infra.serving.workload import (
     bundle_statement,
     documents_of,
     manifest,
     spec_config_map_name,
-    spec_hash,
 )
 from runtime import contract, job_contract
 
 GATEWAY_REPLICAS: Final = job_contract.GATEWAY_REPLICAS
-
-
-gateway_name = job_contract.gateway_name
-
-
-def worker_account_name(api: str) -> str:
-    """The workers' ServiceAccount and IRSA role. Not `api-<name>` (a serving API's): an API
-    that switches between a serving kind and a job kind would otherwise create its new
-    account and role (same physical names) before the old ones are deleted. The prefix is
-    no other family's, so no API's name collides with it either."""
-    return f"workers-{api}"
-
-
-def template_config_map_name(api: str, template_json: str) -> str:
-    digest = hashlib.sha256(template_json.encode()).hexdigest()[:10]
-    return f"{gateway_name(api)}-template-{digest}"
 
 
 @dataclass(frozen=True)
@@ -79,45 +76,6 @@ class JobApiArgs:
 
 def _policy(statements: pulumi.Output[list[dict[str, Any]]]) -> pulumi.Output[str]:
     return statements.apply(lambda found: json.dumps({"Version": "2012-10-17", "Statement": found}))
-
-
-def _env(values: dict[str, str]) -> list[dict[str, str]]:
-    return [{"name": k, "value": v} for k, v in values.items()]
-
-
-def gateway_env(
-    api: JobAPI, spec: Spec, bucket: str, queue_prefix: str, state_prefix: str
-) -> dict[str, str]:
-    return {
-        contract.ENV_CONTRACT_VERSION: contract.CONTRACT_VERSION,
-        contract.ENV_API_NAME: api.name,
-        contract.ENV_API_KIND: api.kind,
-        contract.ENV_ENDPOINT: api.endpoint,
-        contract.ENV_PORT: str(job_contract.GATEWAY_PORT),
-        contract.ENV_LOG_LEVEL: contract.LOG_LEVEL,
-        job_contract.ENV_REGION: spec.cluster.region,
-        job_contract.ENV_STATE_BUCKET: bucket,
-        job_contract.ENV_STATE_PREFIX: state_prefix,
-        job_contract.ENV_QUEUE_PREFIX: queue_prefix,
-        job_contract.ENV_NAMESPACE: naming.NAMESPACE,
-    }
-
-
-def worker_env(bucket: str, state_prefix: str) -> dict[str, str]:
-    """Beyond the serving environment (which has the region): where progress goes."""
-    return {
-        job_contract.ENV_STATE_BUCKET: bucket,
-        job_contract.ENV_STATE_PREFIX: state_prefix,
-    }
-
-
-def gateway_rules() -> Any:
-    """What submitting (create), reading (get, list pods) and stopping (delete) a job need,
-    in the API's namespace only: no update, no watch, no other resource."""
-    return [
-        {"apiGroups": ["batch"], "resources": ["jobs"], "verbs": ["create", "get", "delete"]},
-        {"apiGroups": [""], "resources": ["pods"], "verbs": ["list"]},
-    ]
 
 
 class JobApi(pulumi.ComponentResource):
@@ -252,28 +210,14 @@ class JobApi(pulumi.ComponentResource):
                 opts=k8s_opts,
             )
 
-        def template_json(values: list[Any]) -> str:
-            image, docs, bucket = values
-            config_map = spec_config_map_name(api.name, docs.spec_json)
-            pod = pod_template(
-                PodInputs(
-                    api=api,
-                    profiles=spec.profiles,
-                    runtime_image=image,
-                    envs=docs.envs,
-                    spec_hash=spec_hash(image, docs.spec_json),
-                    service_account=worker_name,
-                    config_map=config_map,
-                    kubernetes_version=config.kubernetes_version,
-                    literal_secret=literals.name if literals else None,
-                    literal_keys=literals.keys if literals else {},
-                )
+        template = pulumi.Output.all(args.image, documents, args.bucket_name).apply(
+            lambda values: worker_job_json(
+                api,
+                spec,
+                WorkerInputs(values[0], values[1], values[2], worker_name, state_prefix),
+                literals,
             )
-            extra = _env(worker_env(bucket, state_prefix))
-            job = job_template(api, worker_pod(api, pod, config_map, extra))
-            return json.dumps(job, indent=2, sort_keys=True) + "\n"
-
-        template = pulumi.Output.all(args.image, documents, args.bucket_name).apply(template_json)
+        )
         template_map = k8s.core.v1.ConfigMap(
             f"{name}-job-template",
             metadata=k8s.meta.v1.ObjectMetaArgs(
@@ -289,7 +233,7 @@ class JobApi(pulumi.ComponentResource):
             lambda values: gateway_pod(
                 api.name,
                 values[0],
-                _env(gateway_env(api, spec, values[3], queue_prefix, state_prefix)),
+                env_list(gateway_env(api, spec, values[3], queue_prefix, state_prefix)),
                 service_account=gateway,
                 spec_config_map=spec_config_map_name(api.name, values[1].spec_json),
                 template_config_map=template_config_map_name(api.name, values[2]),

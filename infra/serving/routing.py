@@ -31,7 +31,7 @@ from cortex_spec.models.api import WorkloadAPI
 from cortex_spec.models.job_apis import JobAPI
 from cortex_spec.models.traffic_splitter import TrafficSplitter
 from infra.serving import metrics_stack, scaling_rules
-from infra.serving.job_routes import job_route, job_upstream
+from infra.serving.job_access import job_route, job_upstream
 from infra.serving.router_model import Backend, Route, Upstream
 from infra.serving.timeouts import COLD_START_SECONDS, idle_timeout
 from runtime import contract

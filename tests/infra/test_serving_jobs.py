@@ -105,7 +105,7 @@ def test_iam_reaches_only_the_apis_queues_and_prefix(plan: PlanGraph) -> None:
     assert sids == {"OwnJobQueues", "RecordJobProgress"}
 
 
-def test_job_policies_pass_parliament(plan: PlanGraph) -> None:
+def test_job_iam_policies_pass_parliament(plan: PlanGraph) -> None:
     """parliament finds nothing in any gateway or worker policy."""
     parliament = _parliament()
     for api in JOB_APIS:

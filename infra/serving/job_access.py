@@ -1,4 +1,9 @@
-"""IAM statements of a job API's gateway and workers: its own queues, its own S3 prefix.
+"""Who reaches a job API, and what it may reach: the router's route to its gateway, the
+gateway's Kubernetes Role rules, and the IAM statements of its gateway and workers (its own
+queues, its own S3 prefix).
+
+The route: the gateway is always up (its state is in S3 and SQS), so the route never waits
+for a cold start; it times out with the other warm routes (the load balancer's idle timeout).
 
 Queues are named `cx_<cluster hash>_<api>_<job id>` (runtime/job_contract.py): an API name
 cannot hold `_`, so `cx_<hash>_<api>_*` matches this API's queues and no other's. Records
@@ -10,6 +15,11 @@ Reference: "Actions, resources, and condition keys for Amazon SQS / Amazon S3").
 from __future__ import annotations
 
 from typing import Any
+
+from cortex_spec import naming
+from cortex_spec.models.job_apis import JobAPI
+from infra.serving.router_model import Backend, Route, Upstream
+from runtime import job_contract
 
 GATEWAY_QUEUE_ACTIONS = (
     "sqs:CreateQueue",
@@ -84,3 +94,28 @@ def progress_statement(bucket_arn: str, state_prefix: str) -> dict[str, Any]:
         "Action": "s3:PutObject",
         "Resource": f"{bucket_arn}/{state_prefix}*",
     }
+
+
+def gateway_rules() -> Any:
+    """What submitting (create), reading (get, list pods) and stopping (delete) a job need,
+    in the API's namespace only: no update, no watch, no other resource."""
+    return [
+        {"apiGroups": ["batch"], "resources": ["jobs"], "verbs": ["create", "get", "delete"]},
+        {"apiGroups": [""], "resources": ["pods"], "verbs": ["list"]},
+    ]
+
+
+def job_upstream(api: str) -> Upstream:
+    """The gateway's headless Service, resolved to its ready pods."""
+    name = job_contract.gateway_name(api)
+    host = f"{name}.{naming.NAMESPACE}.svc.cluster.local"
+    return Upstream(name=name, host=host, port=job_contract.GATEWAY_PORT)
+
+
+def job_route(api: JobAPI, timeout_seconds: int) -> Route:
+    return Route(
+        name=job_contract.gateway_name(api.name),
+        endpoint=api.endpoint,
+        backends=(Backend(job_contract.gateway_name(api.name)),),
+        timeout_seconds=timeout_seconds,
+    )
