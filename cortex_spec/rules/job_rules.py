@@ -38,8 +38,16 @@ def check_job(api: JobAPI, path: Path) -> Iterator[Finding]:
     for index, container in enumerate(containers):
         yield from _probes(api, container, (*path, "pod", "containers", index))
     predictor = api.predictor
+    field = "handler" if "handler" in api.model_fields_set else "predictor"
+    if predictor is not None and predictor.type != "python":
+        yield Finding(
+            (*path, field, "type"),
+            f"a {api.kind}'s {predictor.type} predictor is not supported yet: its workers run "
+            "python predictors (predict(payload, batch_id)) only",
+            "use type: python and load the model in the predictor (onnxruntime), or keep this "
+            "API on Cortex",
+        )
     if predictor is not None and predictor.processes_per_replica > 1:
-        field = "handler" if "handler" in api.model_fields_set else "predictor"
         yield Finding(
             (*path, field, "processes_per_replica"),
             f"must be 1 for a {api.kind} (got {predictor.processes_per_replica})",
