@@ -13,6 +13,7 @@ from cortex_spec import Spec, naming
 from cortex_spec.models.cluster import ClusterConfig
 from infra.handles import ClusterHandle
 from infra.serving import domain, pod_security, scaling_rules, timeouts
+from infra.serving.async_stack import async_storage
 from infra.serving.bundles import BundleRef, BundleStore, BundleStoreArgs, api_bundle
 from infra.serving.images import ServingImages, ServingImagesArgs
 from infra.serving.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
@@ -122,9 +123,15 @@ class Serving(pulumi.ComponentResource):
             LoadBalancerControllerArgs(cluster=cluster, cluster_name=config.name, tags=tags),
             opts=child,
         )
-        zero = any(scaling_rules.scales_to_zero(api) for api in spec.apis)
+        queues = async_storage(name, spec, cluster, tags, child)
         metrics = MetricsStack(
-            f"{name}-metrics", MetricsStackArgs(cluster=cluster, http_add_on=zero), opts=child
+            f"{name}-metrics",
+            MetricsStackArgs(
+                cluster=cluster,
+                http_add_on=any(scaling_rules.waits_for_cold_start(api) for api in spec.apis),
+                keda_role_arn=queues.keda_role_arn,
+            ),
+            opts=child,
         )
         NetworkPolicies(
             f"{name}-network-policies",
@@ -158,6 +165,7 @@ class Serving(pulumi.ComponentResource):
                     bucket_arn=store.bucket_arn if store is not None else None,
                     tags=tags,
                     keep_alive_seconds=timeouts.keep_alive_seconds(idle_timeout),
+                    storage=queues.storage.get(api.name),
                 ),
                 opts=child,
             )
@@ -168,12 +176,16 @@ class Serving(pulumi.ComponentResource):
                     cluster=cluster,
                     deployment=workload.deployment,
                     metrics_ready=metrics.ready,
+                    queue_url=queues.queue_url(api.name),
+                    region=config.region,
                 ),
                 opts=child,
             )
             ready[api.name] = [workload.deployment]
             if autoscaler.route is not None:
                 ready[api.name].append(autoscaler.route)
+        # An AsyncAPI's route moves to its gateway once the gateway's pods are ready.
+        gateways = queues.gateways(name, namespace, images.gateway_image)
         split_targets = sorted({t.name for s in spec.splitters for t in s.apis})
         zone = None
         if config.domain is not None:
@@ -213,6 +225,7 @@ class Serving(pulumi.ComponentResource):
                 routes_after=(
                     *(r for r in (metrics.http_add_on,) if r is not None),
                     *(r for target in split_targets for r in ready[target]),
+                    *gateways,
                 ),
             ),
             opts=child,
@@ -241,6 +254,7 @@ class Serving(pulumi.ComponentResource):
             self._exports["api_domain"] = pulumi.Output.from_input(config.domain)
         if store is not None:
             self._exports["bundle_bucket"] = store.bucket_id
+        self._exports.update(queues.exports())
         self.register_outputs(dict(self._exports))
 
     def exports(self) -> dict[str, pulumi.Output[object]]:

@@ -25,6 +25,8 @@ from cortex_spec.models.api import WorkloadAPI
 from cortex_spec.serving_env import api_spec_document, serving_environment
 from infra.handles import ClusterHandle
 from infra.irsa import IrsaRole, IrsaRoleArgs
+from infra.serving import async_policies, async_workload
+from infra.serving.async_queues import AsyncStorage
 from infra.serving.bundles import BundleRef, bundle_prefix
 from infra.serving.literal_secrets import LiteralSecret, literal_secret
 from infra.serving.pod_template import PodInputs, pod_template, selector
@@ -108,12 +110,23 @@ def api_policy(
     spec: Spec,
     bucket_arn: pulumi.Output[str] | None,
     account_id: pulumi.Output[str],
+    storage: AsyncStorage | None = None,
 ) -> pulumi.Output[str] | None:
-    """The API role's inline policy: its own bundle, and exactly the secrets it references
-    (cortex_spec.api_iam); None when it needs neither."""
+    """The API role's inline policy: its own bundle, exactly the secrets it references
+    (cortex_spec.api_iam), and an AsyncAPI worker's own queue and prefix; None when it
+    needs none of them."""
     parts: list[pulumi.Output[list[dict[str, Any]]]] = []
     if bucket_arn is not None:
         parts.append(bucket_arn.apply(lambda arn: [bundle_statement(arn, api.name)]))
+    if storage is not None:
+        region = spec.cluster.region
+        parts.append(
+            pulumi.Output.all(storage.queue_arn, storage.bucket_arn, storage.key_arn).apply(
+                lambda arns: async_policies.worker_statements(
+                    arns[0], arns[1], storage.prefix, arns[2], region
+                )
+            )
+        )
     if references(api):
         region = spec.cluster.region
         info = catalog.region(region)
@@ -163,6 +176,8 @@ class ApiWorkloadArgs:
     bucket_arn: pulumi.Output[str] | None
     tags: dict[str, str]
     keep_alive_seconds: int = contract.DEFAULT_KEEP_ALIVE_SECONDS
+    # An AsyncAPI's queue and bucket (async_queues.py): its workers' sidecar and role.
+    storage: AsyncStorage | None = None
 
 
 class ApiWorkload(pulumi.ComponentResource):
@@ -194,7 +209,7 @@ class ApiWorkload(pulumi.ComponentResource):
                 service_account=object_name,
                 oidc_provider_arn=cluster.oidc_provider_arn,
                 oidc_issuer=cluster.oidc_issuer,
-                policy=api_policy(api, args.spec, bucket_arn, cluster.account_id),
+                policy=api_policy(api, args.spec, bucket_arn, cluster.account_id, args.storage),
                 managed_policy_arns=managed_policy_arns(api, args.spec),
                 tags={**args.tags, naming.API_TAG: api.name},
             ),
@@ -227,7 +242,13 @@ class ApiWorkload(pulumi.ComponentResource):
             immutable=True,
             opts=k8s_opts,
         )
-        template = pulumi.Output.all(args.image, documents).apply(
+        storage = (
+            async_workload.resolved(args.storage)
+            if args.storage is not None
+            else pulumi.Output.from_input({})
+        )
+        region = args.spec.cluster.region
+        template = pulumi.Output.all(args.image, documents, storage).apply(
             lambda values: pod_template(
                 PodInputs(
                     api=api,
@@ -240,6 +261,11 @@ class ApiWorkload(pulumi.ComponentResource):
                     kubernetes_version=args.spec.cluster.kubernetes_version,
                     literal_secret=literals.name if literals else None,
                     literal_keys=literals.keys if literals else {},
+                    dequeuer_env=(
+                        async_workload.dequeuer_env(api, values[2], region)
+                        if api.is_async
+                        else None
+                    ),
                 )
             )
         )
@@ -269,6 +295,11 @@ class ApiWorkload(pulumi.ComponentResource):
                 ),
             ),
         )
+        if api.is_async:
+            # Nothing sends to an AsyncAPI's workers: the router goes to its gateway.
+            self._budget(name, metadata, api, k8s_opts)
+            self.register_outputs({})
+            return
         self.service = k8s.core.v1.Service(
             f"{name}-service",
             metadata=metadata,
@@ -299,6 +330,16 @@ class ApiWorkload(pulumi.ComponentResource):
             ),
             opts=k8s_opts,
         )
+        self._budget(name, metadata, api, k8s_opts)
+        self.register_outputs({})
+
+    def _budget(
+        self,
+        name: str,
+        metadata: k8s.meta.v1.ObjectMetaArgs,
+        api: WorkloadAPI,
+        opts: pulumi.ResourceOptions,
+    ) -> None:
         k8s.policy.v1.PodDisruptionBudget(
             f"{name}-pdb",
             metadata=metadata,
@@ -308,9 +349,8 @@ class ApiWorkload(pulumi.ComponentResource):
                     "selector": {"matchLabels": selector(api)},
                 }
             ),
-            opts=k8s_opts,
+            opts=opts,
         )
-        self.register_outputs({})
 
     def _literal_secret(
         self,

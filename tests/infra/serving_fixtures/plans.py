@@ -17,6 +17,7 @@ THREE_APIS: Final = FIXTURES / "three_apis" / "cortex.yaml"
 # References of every form and secret-looking literals (fake values), for the secrets tests.
 SECRETS: Final = FIXTURES / "secrets" / "cortex.yaml"
 KINDS: Final = FIXTURES / "kinds" / "cortex.yaml"
+ASYNC: Final = FIXTURES / "async" / "cortex.yaml"
 EXAMPLES: Final = FIXTURES.parents[2] / "examples"
 REGION: Final = "us-west-2"
 
@@ -29,6 +30,7 @@ EXAMPLE_STACKS: Final = (
     ("gpu-spot", None),
     ("inferentia", None),
     ("traffic-split", None),
+    ("async", None),
     ("cortex-v0.42", None),
 )
 
@@ -63,6 +65,12 @@ def secrets_plan() -> PlanGraph:
 def kinds_plan() -> PlanGraph:
     """Every API kind the serving layer builds (`kinds/cortex.yaml`), on the same stand-in."""
     return evaluate({"cortex:spec": str(KINDS)}, stack="kinds", region=REGION, program=PROGRAM)
+
+
+@functools.cache
+def async_plan() -> PlanGraph:
+    """AsyncAPIs in both forms beside a RealtimeAPI (`async/cortex.yaml`), same stand-in."""
+    return evaluate({"cortex:spec": str(ASYNC)}, stack="async", region=REGION, program=PROGRAM)
 
 
 @functools.cache
