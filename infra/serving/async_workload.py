@@ -55,12 +55,17 @@ def storage_env(storage: dict[str, str], region: str) -> dict[str, str]:
     }
 
 
-def dequeuer_env(api: WorkloadAPI, storage: dict[str, str], region: str) -> dict[str, str]:
+def storage_config_map(api: str) -> str:
+    """The workers' ConfigMap of queue and bucket variables (`api-<name>-async`)."""
+    return f"{naming.deployment_name(api)}-async"
+
+
+def dequeuer_env(api: WorkloadAPI) -> dict[str, str]:
+    """The sidecar's own variables; the queue's and bucket's come from its ConfigMap."""
     env = {
         contract.ENV_CONTRACT_VERSION: contract.CONTRACT_VERSION,
         contract.ENV_API_NAME: api.name,
         contract.ENV_PORT: str(api.port),
-        **storage_env(storage, region),
         contract.ENV_ASYNC_WORKERS: str(api.max_concurrency),
         contract.ENV_ASYNC_MAX_RECEIVE_COUNT: str(contract.ASYNC_MAX_RECEIVE_COUNT),
     }
@@ -71,14 +76,21 @@ def dequeuer_env(api: WorkloadAPI, storage: dict[str, str], region: str) -> dict
     return env
 
 
-def dequeuer_container(image: str, env: dict[str, str]) -> Manifest:
-    """The worker sidecar, with Cortex's dequeuer requests (100m / 100Mi)."""
+def dequeuer_container(image: str, api: WorkloadAPI) -> Manifest:
+    """The worker sidecar, with Cortex's dequeuer requests (100m / 100Mi).
+
+    The queue URL and bucket reach it through the ConfigMap `api-<name>-async`, named, not
+    read: the Deployment's spec then takes no value from the queue or the bucket, so
+    switching an API from RealtimeAPI to AsyncAPI updates its Deployment (a rollout)
+    instead of replacing it, which would delete its only Deployment before the new one
+    (same name) exists (tests/offline/scenarios/realtime-to-async)."""
     memory = memory_text(contract.SIDECAR_MEMORY_MIB * 2**20)
     return {
         "name": contract.DEQUEUER_CONTAINER_NAME,
         "image": image,
         "command": ["cortex-runtime", "async-worker"],
-        "env": containers.env_list(env),
+        "env": containers.env_list(dequeuer_env(api)),
+        "envFrom": [{"configMapRef": {"name": storage_config_map(api.name)}}],
         "resources": {
             "requests": {"cpu": cpu_text(contract.SIDECAR_CPU_MILLIS), "memory": memory},
             "limits": {"memory": memory},

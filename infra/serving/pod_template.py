@@ -40,8 +40,6 @@ class PodInputs:
     # container's variables read which of its keys.
     literal_secret: str | None = None
     literal_keys: dict[str, dict[str, str]] = field(default_factory=dict)
-    # An AsyncAPI's worker sidecar environment (async_workload.dequeuer_env).
-    dequeuer_env: dict[str, str] | None = None
 
 
 def selector(api: WorkloadAPI) -> dict[str, str]:
@@ -119,8 +117,7 @@ def pod_containers(inputs: PodInputs) -> list[Manifest]:
         # Cortex's shape: the serving container(s) and the dequeuer, no proxy.
         if inputs.api.form == "container":
             serving = serving[1:]
-        env = inputs.dequeuer_env or {}
-        serving.append(async_workload.dequeuer_container(inputs.runtime_image, env))
+        serving.append(async_workload.dequeuer_container(inputs.runtime_image, inputs.api))
     return serving
 
 

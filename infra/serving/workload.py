@@ -242,13 +242,9 @@ class ApiWorkload(pulumi.ComponentResource):
             immutable=True,
             opts=k8s_opts,
         )
-        storage = (
-            async_workload.resolved(args.storage)
-            if args.storage is not None
-            else pulumi.Output.from_input({})
-        )
-        region = args.spec.cluster.region
-        template = pulumi.Output.all(args.image, documents, storage).apply(
+        if args.storage is not None:
+            pod_inputs_ready.append(self._storage(name, args, k8s_opts))
+        template = pulumi.Output.all(args.image, documents).apply(
             lambda values: pod_template(
                 PodInputs(
                     api=api,
@@ -261,11 +257,6 @@ class ApiWorkload(pulumi.ComponentResource):
                     kubernetes_version=args.spec.cluster.kubernetes_version,
                     literal_secret=literals.name if literals else None,
                     literal_keys=literals.keys if literals else {},
-                    dequeuer_env=(
-                        async_workload.dequeuer_env(api, values[2], region)
-                        if api.is_async
-                        else None
-                    ),
                 )
             )
         )
@@ -332,6 +323,25 @@ class ApiWorkload(pulumi.ComponentResource):
         )
         self._budget(name, metadata, api, k8s_opts)
         self.register_outputs({})
+
+    def _storage(
+        self, name: str, args: ApiWorkloadArgs, opts: pulumi.ResourceOptions
+    ) -> k8s.core.v1.ConfigMap:
+        """The workers' queue and bucket variables (async_workload.dequeuer_container)."""
+        assert args.storage is not None
+        region = args.spec.cluster.region
+        return k8s.core.v1.ConfigMap(
+            f"{name}-async",
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name=async_workload.storage_config_map(args.api.name),
+                namespace=naming.NAMESPACE,
+                labels=selector(args.api),
+            ),
+            data=async_workload.resolved(args.storage).apply(
+                lambda values: async_workload.storage_env(values, region)
+            ),
+            opts=opts,
+        )
 
     def _budget(
         self,

@@ -128,6 +128,15 @@ def test_workers_run_the_serving_container_and_the_dequeuer_without_services(
     assert env["CORTEX_ASYNC_READY_PATH"] == "/healthz"
     assert env["CORTEX_PORT"] == "8080"
     assert dequeuer["resources"]["requests"] == {"cpu": "100m", "memory": "100Mi"}
+    # The queue and bucket by a named ConfigMap: the Deployment reads neither resource.
+    assert dequeuer["envFrom"] == [{"configMapRef": {"name": "api-summarizer-async"}}]
+    storage = named(plan, "core/v1:ConfigMap", "serving-summarizer-async").inputs["data"]
+    assert storage["CORTEX_ASYNC_QUEUE_URL"].startswith("https://sqs.us-west-2.amazonaws.com/")
+    assert storage["CORTEX_ASYNC_PREFIX"] == "apis/summarizer/"
+    deployment = named(plan, "apps/v1:Deployment", "serving-summarizer-deployment")
+    assert "spec" not in deployment.property_dependencies or not any(
+        "sqs/queue" in u or "AsyncBucket" in u for u in deployment.property_dependencies["spec"]
+    )
     transcriber = _containers(named(plan, "apps/v1:Deployment", "serving-transcriber-deployment"))
     assert sorted(transcriber) == ["dequeuer", "whisper"]
     env = _env(transcriber["dequeuer"])
