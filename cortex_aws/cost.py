@@ -164,6 +164,13 @@ def kind_notes(spec: Spec) -> list[str]:
             f"TrafficSplitter {splitter.name}: no resources of its own; its requests load the "
             f"APIs it splits to{extra}, whose node groups are priced above"
         )
+    for api in (a for a in spec.apis if a.is_async):
+        notes.append(
+            f"AsyncAPI {api.name}: its workers run on its node groups and its gateway (2 "
+            "replicas) on the system nodes, both priced above; its SQS requests, the S3 "
+            "storage and requests of its results, and the stack's async KMS key are billed "
+            "by use: unknown here"
+        )
     return notes
 
 
