@@ -8,7 +8,7 @@ the golden tests and `cortex-infra diff` read.
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
