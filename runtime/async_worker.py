@@ -29,9 +29,8 @@ from runtime import contract
 from runtime.async_queue import Message, Queue
 from runtime.async_store import Requests
 
-# How long one prediction may take before the worker gives up on it; the predictor's own
-# request timeout usually answers first.
-PREDICTION_TIMEOUT_SECONDS = 3600
+# The predictor's own request timeout (the same contract value) answers first: a 504.
+PREDICTION_TIMEOUT_SECONDS = contract.ASYNC_PREDICTION_SECONDS + 30
 READY_POLL_SECONDS = 0.5
 
 Log = Callable[..., None]

@@ -202,6 +202,10 @@ ASYNC_MAX_RECEIVE_COUNT: Final = 3
 # While a worker holds a message, it extends the message's visibility by this much every
 # half of it, so a long prediction is never handed to a second worker.
 ASYNC_VISIBILITY_SECONDS: Final = 60
+# How long one queued prediction may run: the serving container's request timeout and the
+# worker's wait. No load balancer is in the way (the worker posts on localhost) and the
+# worker keeps the message hidden meanwhile; an hour bounds a hung prediction.
+ASYNC_PREDICTION_SECONDS: Final = 3600
 # SQS long polling: the longest wait ReceiveMessage allows (SQS developer guide).
 ASYNC_WAIT_SECONDS: Final = 20
 # Cortex kept results 7 days (docs/workloads/async/async.md, v0.42); the bucket's

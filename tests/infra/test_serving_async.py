@@ -127,6 +127,8 @@ def test_workers_run_the_serving_container_and_the_dequeuer_without_services(
     assert env["CORTEX_ASYNC_WORKERS"] == "2"
     assert env["CORTEX_ASYNC_READY_PATH"] == "/healthz"
     assert env["CORTEX_PORT"] == "8080"
+    # The worker posts on localhost: a prediction may run an hour, no load balancer cuts it.
+    assert _env(summarizer["api"])["CORTEX_REQUEST_TIMEOUT_SECONDS"] == "3600"
     assert dequeuer["resources"]["requests"] == {"cpu": "100m", "memory": "100Mi"}
     # The queue and bucket by a named ConfigMap: the Deployment reads neither resource.
     assert dequeuer["envFrom"] == [{"configMapRef": {"name": "api-summarizer-async"}}]
