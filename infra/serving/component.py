@@ -178,6 +178,7 @@ class Serving(pulumi.ComponentResource):
                     metrics_ready=metrics.ready,
                     queue_url=queues.queue_url(api.name),
                     region=config.region,
+                    service=workload.service,
                 ),
                 opts=child,
             )

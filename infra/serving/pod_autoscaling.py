@@ -33,6 +33,9 @@ class PodAutoscalerArgs:
     # An AsyncAPI's queue: its workers scale on its depth instead (async_scaling.py).
     queue_url: pulumi.Output[str] | None = None
     region: str = ""
+    # The interceptor's target (the API's ClusterIP Service), for an API that waits for
+    # cold starts.
+    service: pulumi.Resource | None = None
 
 
 class PodAutoscaler(pulumi.ComponentResource):
@@ -69,7 +72,13 @@ class PodAutoscaler(pulumi.ComponentResource):
                         cold_start_seconds=COLD_START_SECONDS,
                         split_host=interceptor_host(api.name),
                     ),
-                    opts=k8s_opts,
+                    # The interceptor forwards a held request to this Service.
+                    opts=pulumi.ResourceOptions.merge(
+                        k8s_opts,
+                        pulumi.ResourceOptions(
+                            depends_on=[args.service] if args.service is not None else []
+                        ),
+                    ),
                 )
             )
         if args.queue_url is not None:
