@@ -115,10 +115,10 @@ def _inputs(request: Any) -> tuple[dict[str, Any], dict[str, Any], bool]:
 
 def computed_state(state: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
     """What a reply must carry outside a preview, for inputs without a secret or unknown:
-    the values the mocks computed or changed. A key the mocks echoed (the very object they received) is left
-    out; the SDK resolves it from the request's own inputs, to the same value. (Inputs
-    holding a secret stay echoed: the SDK would resolve the same Output, but MockMonitor's
-    reply, which the tests compare bit for bit, lifts the secret to the top.)"""
+    the values the mocks computed or changed. A key the mocks echoed (the very object they
+    received) is left out; the SDK resolves it from the request's own inputs, to the same
+    value. (Inputs holding a secret stay echoed: the SDK would resolve the same Output, but
+    MockMonitor's reply, which the tests compare bit for bit, lifts the secret to the top.)"""
     if settings.is_dry_run():
         return state
     return {k: v for k, v in state.items() if k not in inputs or inputs[k] is not v}
