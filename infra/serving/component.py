@@ -14,7 +14,7 @@ from cortex_spec.models.cluster import ClusterConfig
 from infra.handles import ClusterHandle
 from infra.serving import domain, pod_security, scaling_rules, timeouts
 from infra.serving.async_stack import async_storage
-from infra.serving.bundles import BundleRef, BundleStore, BundleStoreArgs, api_bundle
+from infra.serving.bundles import BundleRef, BundleStore, BundleStoreArgs, api_bundles
 from infra.serving.images import ServingImages, ServingImagesArgs
 from infra.serving.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
 from infra.serving.load_balancer import ApiLoadBalancer, ApiLoadBalancerArgs
@@ -95,7 +95,7 @@ class Serving(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, provider=cluster.k8s_provider),
         )
         registry = RuntimeRegistry(f"{name}-registry", config, opts=child)
-        bundles = {api.name: api_bundle(spec, api) for api in spec.apis if api.predictor}
+        bundles = api_bundles(spec)
         images = ServingImages(
             f"{name}-images",
             ServingImagesArgs(
