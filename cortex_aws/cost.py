@@ -171,6 +171,13 @@ def kind_notes(spec: Spec) -> list[str]:
             "runs on the system nodes, priced above; each job's workers run on the API's node "
             "groups only while the job runs, and its SQS requests and S3 records are not priced"
         )
+    for api in (a for a in spec.apis if a.is_async):
+        notes.append(
+            f"AsyncAPI {api.name}: its workers run on its node groups and its gateway (2 "
+            "replicas) on the system nodes, both priced above; its SQS requests, the S3 "
+            "storage and requests of its results, and the stack's async KMS key are billed "
+            "by use: unknown here"
+        )
     return notes
 
 

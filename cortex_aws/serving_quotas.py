@@ -32,6 +32,9 @@ PLATFORM_ROLES: Final = 6
 LOAD_BALANCERS: Final = 1
 TARGET_GROUPS: Final = 1
 LISTENERS: Final = 2
+# An AsyncAPI's gateway has a role of its own; the KEDA operator gets one when any exists.
+ASYNC_EXTRA_ROLES: Final = 1
+KEDA_ROLE: Final = 1
 
 
 @dataclass(frozen=True)
@@ -49,8 +52,14 @@ def serving_need(spec: Spec) -> ServingNeed:
         target_groups=2 * TARGET_GROUPS,
         listeners=LISTENERS,
         # A job API has two roles: its gateway's and its workers' (infra/serving/jobs.py).
-        iam_roles=PLATFORM_ROLES + len(spec.apis) + 2 * len(spec.jobs),
+        iam_roles=PLATFORM_ROLES + len(spec.apis) + 2 * len(spec.jobs) + async_roles(spec),
     )
+
+
+def async_roles(spec: Spec) -> int:
+    """The gateways' roles and the KEDA operator's (infra/serving/async_stack.py)."""
+    count = sum(1 for api in spec.apis if api.is_async)
+    return count * ASYNC_EXTRA_ROLES + (KEDA_ROLE if count else 0)
 
 
 @dataclass(frozen=True)
@@ -138,7 +147,13 @@ def check(spec: Spec, facts: ServingFacts) -> list[CheckResult]:
         results.append(
             _fits(
                 f"IAM roles ({len(spec.apis)} APIs, one role each"
-                + (f"; {len(spec.jobs)} job APIs, two each)" if spec.jobs else ")"),
+                + (
+                    f", {async_roles(spec)} for AsyncAPI gateways and KEDA"
+                    if async_roles(spec)
+                    else ""
+                )
+                + (f"; {len(spec.jobs)} job APIs, two each" if spec.jobs else "")
+                + ")",
                 in_use - own,
                 need.iam_roles,
                 quota,

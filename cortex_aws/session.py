@@ -114,6 +114,9 @@ class AwsSession:
         client: EC2Client = self._client("ec2", region)
         return client
 
+    def sqs(self) -> Any:
+        return self._client("sqs", None)
+
     def eks(self) -> EKSClient:
         client: EKSClient = self._client("eks", None)
         return client

@@ -10,12 +10,12 @@ deployed", not an error. Missing pieces of a deployed cluster are reported, neve
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Final
 
 from botocore.exceptions import ClientError
 
-from cortex_aws import endpoints
+from cortex_aws import async_queues, endpoints
 from cortex_aws.failures import AWS_ERRORS, explain, is_not_found, provision_error
 from cortex_aws.session import AwsSession
 from cortex_spec import naming
@@ -107,7 +107,7 @@ def status(spec: Spec, session: AwsSession | None = None) -> ClusterStatus:
         balancer = pool.submit(endpoints.load_balancer, session, spec)
         groups = _node_groups(session, spec, pool, notes)
         lb_state, lb_notes = balancer.result()
-    apis = endpoints.apis(spec, lb_state)
+    apis = _with_queues(endpoints.apis(spec, lb_state), async_queues.notes(session, spec))
     return ClusterStatus(
         cluster=name,
         region=region,
@@ -120,6 +120,18 @@ def status(spec: Spec, session: AwsSession | None = None) -> ClusterStatus:
         apis=tuple(apis),
         notes=(*notes, *lb_notes),
     )
+
+
+def _with_queues(
+    apis: list[endpoints.ApiEndpoint], queues: dict[str, str]
+) -> list[endpoints.ApiEndpoint]:
+    """An AsyncAPI's line also says how deep its queue and dead-letter queue are."""
+    return [
+        replace(a, note="; ".join(n for n in (a.note, queues[a.api]) if n))
+        if a.api in queues
+        else a
+        for a in apis
+    ]
 
 
 def _node_groups(

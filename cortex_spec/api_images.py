@@ -38,6 +38,7 @@ Variant = Literal["cpu", "cuda", "neuron", "onnx"]
 VARIANTS: Final[tuple[Variant, ...]] = ("cpu", "cuda", "neuron", "onnx")
 _VARIANT: Final[dict[str, Variant]] = {"none": "cpu", "nvidia": "cuda", "neuron": "neuron"}
 _PLATFORM: Final = {"x86_64": "linux/amd64", "arm64": "linux/arm64"}
+PLATFORMS: Final = _PLATFORM
 DEFAULT_PLATFORM: Final = "linux/amd64"
 BUILD_HASH_LABEL: Final = "cortex.dev/build-hash"
 # The runtime package's files the Dockerfile copies (runtime/Dockerfile.dockerignore).

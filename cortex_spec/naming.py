@@ -110,3 +110,27 @@ def managed_group_of(physical: str) -> str | None:
     """The managed group a physical node group name was made for, or None."""
     found = re.fullmatch(f"(.+)-{NODE_GROUP_SUFFIX}", physical)
     return found.group(1) if found else None
+
+
+# AsyncAPI queues and bucket are named by the provider from a prefix plus a 26-character
+# unique suffix (terraform-plugin-sdk helper/id PrefixedUniqueId): SQS queue names are at
+# most 80 characters and bucket names 63, so prefixes have 54 and 37.
+_PREFIXED_SUFFIX: Final = 26
+ASYNC_QUEUE_PREFIX_MAX: Final = 80 - _PREFIXED_SUFFIX
+ASYNC_BUCKET_PREFIX_MAX: Final = 63 - _PREFIXED_SUFFIX
+
+
+def _prefix(base: str, limit: int) -> str:
+    """`base-` if it fits in `limit`, else a shortened base and a digest of it (stable)."""
+    return _fit(base, limit - 1) + "-"
+
+
+def async_queue_prefix(cluster: str, api: str, *, dead_letter: bool = False) -> str:
+    """An AsyncAPI's queue (`<cluster>_<api>-`) or dead-letter queue (`<cluster>_<api>_dlq-`)
+    prefix. Cluster and API names never hold `_` (SQS names may), so no other cluster's or
+    API's queue can share a prefix: `status` finds a queue by it."""
+    return _prefix(f"{cluster}_{api}{'_dlq' if dead_letter else ''}", ASYNC_QUEUE_PREFIX_MAX)
+
+
+def async_bucket_prefix(cluster: str) -> str:
+    return _prefix(f"{cluster}-async", ASYNC_BUCKET_PREFIX_MAX)

@@ -101,9 +101,12 @@ def serving_environment(
     env[contract.ENV_DRAIN_SECONDS] = str(contract.DRAIN_SECONDS)
     env[contract.ENV_KEEP_ALIVE_SECONDS] = str(keep_alive_seconds)
     # A request outliving the load balancer's idle timeout (the router's route timeout too)
-    # has been answered 504 by them.
+    # has been answered 504 by them. An AsyncAPI's requests come from its worker sidecar,
+    # which waits as long as a prediction may take (contract.ASYNC_PREDICTION_SECONDS).
     env[contract.ENV_REQUEST_TIMEOUT_SECONDS] = str(
-        contract.request_timeout_seconds(keep_alive_seconds)
+        contract.ASYNC_PREDICTION_SECONDS
+        if api.is_async
+        else contract.request_timeout_seconds(keep_alive_seconds)
     )
     env[contract.ENV_MAX_BODY_BYTES] = str(max_body_bytes(api))
     # Cortex v0.26-v0.35's predictor.log_level (debug, info, warning, error) is the level.

@@ -8,6 +8,7 @@ written for that one workload (least privilege), plus any managed policies named
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +28,7 @@ def trust_policy(
     service_account: str,
 ) -> pulumi.Output[str]:
     return pulumi.Output.all(oidc_provider_arn, oidc_issuer).apply(
-        lambda args: pulumi.Output.json_dumps(
+        lambda args: json.dumps(
             {
                 "Version": "2012-10-17",
                 "Statement": [

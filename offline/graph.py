@@ -101,18 +101,19 @@ class PlanGraph:
 
 def normalize(value: Any) -> Any:
     """Plain JSON data, stable across runs and machines."""
-    if rpc.is_rpc_secret(value):
-        return masked(normalize(value.get("value")))
-    if isinstance(value, Unknown):
-        return UNKNOWN
+    # The common kinds first: a plan normalises every value of every resource.
+    if isinstance(value, str):
+        return UNKNOWN if value == rpc.UNKNOWN else value
+    if isinstance(value, dict):
+        if rpc.is_rpc_secret(value):
+            return masked(normalize(value.get("value")))
+        return {str(k): normalize(v) for k, v in value.items()}
     if isinstance(value, float):
         if math.isfinite(value) and value.is_integer():
             return int(value)
         return value
-    if isinstance(value, str):
-        return UNKNOWN if value == rpc.UNKNOWN else value
-    if isinstance(value, dict):
-        return {str(k): normalize(v) for k, v in value.items()}
+    if isinstance(value, Unknown):
+        return UNKNOWN
     if isinstance(value, list | tuple):
         return [normalize(v) for v in value]
     if isinstance(value, pulumi.FileAsset | pulumi.FileArchive):

@@ -161,6 +161,11 @@ IDENTITIES: Final[dict[str, Identity]] = {
             named_reference=True,
         ),
         _named(
+            "aws:sqs/queue:Queue",
+            "SQS queue name",
+            BOTO + "sqs CreateQueue (QueueNameExists: a name is one queue per account and region)",
+        ),
+        _named(
             "aws:ecr/repository:Repository",
             "ECR repository name",
             BOTO + "ecr CreateRepository (RepositoryAlreadyExistsException)",

@@ -282,8 +282,30 @@ def _certificate_validation(_: MockCloud, name: str, state: State) -> tuple[str,
     return str(state.get("certificateArn", name)), {}
 
 
+def _unique_suffix(name: str) -> str:
+    """Terraform's PrefixedUniqueId suffix (cortex_spec/naming.py), from a hash of the
+    logical name so every run agrees: 18 digits and 8 hex."""
+    digits = str(int(_hex("stamp", name, length=15), 16)).zfill(18)[-18:]
+    return f"{digits}{_hex('counter', name, length=8)}"
+
+
+def _sqs_queue(cloud: MockCloud, name: str, state: State) -> tuple[str, State]:
+    prefix = state.get("namePrefix")
+    queue = (
+        f"{prefix}{_unique_suffix(name)}" if prefix is not None else str(state.get("name", name))
+    )
+    url = f"https://sqs.{cloud.region}.amazonaws.com/{ACCOUNT_ID}/{queue}"
+    return url, {
+        "name": queue,
+        "url": url,
+        "arn": f"arn:{PARTITION}:sqs:{cloud.region}:{ACCOUNT_ID}:{queue}",
+    }
+
+
 def _bucket(cloud: MockCloud, name: str, state: State) -> tuple[str, State]:
-    bucket = str(state.get("bucket", name))
+    prefix = state.get("bucketPrefix")
+    fallback = f"{prefix}{_unique_suffix(name)}" if prefix is not None else name
+    bucket = str(state.get("bucket", fallback))
     return bucket, {
         "bucket": bucket,
         "arn": f"arn:{PARTITION}:s3:::{bucket}",
@@ -355,6 +377,7 @@ _COMPUTED: dict[str, Computed] = {
     "aws:route53/record:Record": _record,
     "aws:s3/bucket:Bucket": _bucket,
     "aws:s3/bucketV2:BucketV2": _bucket,
+    "aws:sqs/queue:Queue": _sqs_queue,
     "aws:ecr/repository:Repository": _ecr_repository,
     "docker-build:index:Image": _docker_image,
     "aws:kms/key:Key": _kms_key,

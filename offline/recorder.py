@@ -19,15 +19,18 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from pulumi.runtime import rpc
+from pulumi.runtime import rpc, settings
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs, Mocks
 from pulumi.runtime.proto import provider_pb2, resource_pb2
 
 from offline.graph import configured_inputs
+from offline.plain import plain_properties, plain_struct
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 # The Struct value Pulumi sends for an unknown (`rpc.UNKNOWN`), as bytes in the request.
 _UNKNOWN_MARK = rpc.UNKNOWN.encode()
+# The signature of a secret, as bytes in the request.
+_SECRET_MARK = rpc._special_secret_sig.encode()
 T = TypeVar("T")
 
 
@@ -95,14 +98,38 @@ def _options(request: Any) -> dict[str, Any]:
     return options
 
 
-def _inputs(request: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(what the record keeps, what the mocks receive). Outside a preview an unknown
-    reaches the mocks as None and the record as `Unknown`; a request without one (every
-    request of a plan, in practice) is deserialised once for both."""
+def _inputs(request: Any) -> tuple[dict[str, Any], dict[str, Any], bool]:
+    """(what the record keeps, what the mocks receive, whether an echo may be left out of
+    the reply: no secret and no unknown in the inputs). Outside a preview an unknown reaches
+    the mocks as None and the record as `Unknown`; a request without one (every request of
+    a plan, in practice) is deserialised once for both."""
+    fast = plain_properties(request.object)
+    if fast is not None:
+        return fast, fast, True
+    data = request.object.SerializeToString()
     recorded = rpc.deserialize_properties(request.object, keep_unknowns=True)
-    if _UNKNOWN_MARK not in request.object.SerializeToString():
-        return recorded, recorded
-    return recorded, rpc.deserialize_properties(request.object)
+    if _UNKNOWN_MARK not in data:
+        return recorded, recorded, _SECRET_MARK not in data
+    return recorded, rpc.deserialize_properties(request.object), False
+
+
+def computed_state(state: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
+    """What a reply must carry outside a preview, for inputs without a secret or unknown:
+    the values the mocks computed or changed. A key the mocks echoed (the very object they
+    received) is left out; the SDK resolves it from the request's own inputs, to the same
+    value. (Inputs holding a secret stay echoed: the SDK would resolve the same Output, but
+    MockMonitor's reply, which the tests compare bit for bit, lifts the secret to the top.)"""
+    if settings.is_dry_run():
+        return state
+    return {k: v for k, v in state.items() if k not in inputs or inputs[k] is not v}
+
+
+def serialized(state: dict[str, Any]) -> Any:
+    """The state as `rpc.serialize_properties(state, {})` would send it."""
+    fast = plain_struct(state)
+    if fast is not None:
+        return fast
+    return synchronous(rpc.serialize_properties(state, {}))
 
 
 class GraphRecorder(MockMonitor):
@@ -118,7 +145,7 @@ class GraphRecorder(MockMonitor):
         if request.type == STACK_TYPE:
             self.stack_urn = urn
             return resource_pb2.RegisterResourceResponse(urn=urn)
-        recorded, inputs = _inputs(request)
+        recorded, inputs, echo_free = _inputs(request)
         resource_id, state = self.mocks.new_resource(
             MockResourceArgs(
                 typ=request.type,
@@ -131,7 +158,7 @@ class GraphRecorder(MockMonitor):
                 transforms=[],
             )
         )
-        state_proto = synchronous(rpc.serialize_properties(state, {}))
+        state_proto = serialized(computed_state(state, inputs) if echo_free else state)
         self.resources[urn] = MockMonitor.ResourceRegistration(urn, resource_id, state)  # type: ignore[arg-type]
         provider = request.provider.split("::")
         self.registrations[urn] = Registration(

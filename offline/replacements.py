@@ -169,8 +169,9 @@ TABLE: Final[dict[str, tuple[Rule, ...]]] = {
     "aws:ecr/repository:Repository": _rules(
         TF + "ecr/repository.go", "name", "encryptionConfigurations"
     ),
-    "aws:s3/bucket:Bucket": _rules(TF + "s3/bucket.go", "bucket"),
-    "aws:s3/bucketV2:BucketV2": _rules(TF + "s3/bucket.go", "bucket"),
+    "aws:s3/bucket:Bucket": _rules(TF + "s3/bucket.go", "bucket", "bucketPrefix"),
+    "aws:s3/bucketV2:BucketV2": _rules(TF + "s3/bucket.go", "bucket", "bucketPrefix"),
+    "aws:sqs/queue:Queue": _rules(TF + "sqs/queue.go", "name", "namePrefix", "fifoQueue"),
     "aws:ec2/routeTableAssociation:RouteTableAssociation": _rules(
         TF + "ec2/vpc_route_table_association.go", "gatewayId", "subnetId"
     ),
@@ -255,6 +256,7 @@ TABLE: Final[dict[str, tuple[Rule, ...]]] = {
     **{
         f"aws:s3/{token}": _api(BOTO + "s3 configures each bucket on its own", "bucket")
         for token in (
+            "bucketLifecycleConfiguration:BucketLifecycleConfiguration",
             "bucketOwnershipControls:BucketOwnershipControls",
             "bucketPolicy:BucketPolicy",
             "bucketPublicAccessBlock:BucketPublicAccessBlock",

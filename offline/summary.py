@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cortex_spec.node_profiles import ACCELERATOR_LABEL
+from offline.async_summary import async_apis
 from offline.graph import PlanGraph, PlannedResource
 
 NODE_GROUP_TYPE = "aws:eks/nodeGroup:NodeGroup"
@@ -146,5 +147,6 @@ def summary(graph: PlanGraph) -> dict[str, Any]:
         "counts": dict(sorted(Counter(r.type for r in graph.resources).items())),
         "helm_releases": helm_releases(graph),
         "routes": routes(graph),
+        "async_apis": async_apis(graph),
         "warnings": list(graph.warnings),
     }

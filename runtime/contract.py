@@ -182,3 +182,32 @@ BUNDLE_DATE_TIME: Final = (1980, 1, 1, 0, 0, 0)
 BUNDLE_FILE_MODE: Final = 0o644
 BUNDLE_EXECUTABLE_MODE: Final = 0o755
 BUNDLE_COMPRESS_LEVEL: Final = 6
+
+# AsyncAPI (docs/serving.md, "AsyncAPI"): the gateway takes requests on GATEWAY_PORT; the
+# worker sidecar (`dequeuer`, Cortex's name) reads the queue and posts each payload to the
+# serving container on CORTEX_PORT. Per request, under the API's prefix of the async
+# bucket: `<id>/payload`, `<id>/status` (one of ASYNC_STATUSES), `<id>/result.json`.
+GATEWAY_PORT: Final = PROXY_PORT
+ENV_ASYNC_QUEUE_URL: Final = "CORTEX_ASYNC_QUEUE_URL"
+ENV_ASYNC_BUCKET: Final = "CORTEX_ASYNC_BUCKET"
+ENV_ASYNC_PREFIX: Final = "CORTEX_ASYNC_PREFIX"
+ENV_ASYNC_REGION: Final = "CORTEX_ASYNC_REGION"
+ENV_ASYNC_WORKERS: Final = "CORTEX_ASYNC_WORKERS"
+ENV_ASYNC_MAX_RECEIVE_COUNT: Final = "CORTEX_ASYNC_MAX_RECEIVE_COUNT"
+ENV_ASYNC_READY_PATH: Final = "CORTEX_ASYNC_READY_PATH"
+ASYNC_STATUSES: Final = ("in_queue", "in_progress", "completed", "failed")
+# A message is handed to a worker this many times before SQS moves it to the dead-letter
+# queue; each failed attempt is retried at once (its visibility reset to 0).
+ASYNC_MAX_RECEIVE_COUNT: Final = 3
+# While a worker holds a message, it extends the message's visibility by this much every
+# half of it, so a long prediction is never handed to a second worker.
+ASYNC_VISIBILITY_SECONDS: Final = 60
+# How long one queued prediction may run: the serving container's request timeout and the
+# worker's wait. No load balancer is in the way (the worker posts on localhost) and the
+# worker keeps the message hidden meanwhile; an hour bounds a hung prediction.
+ASYNC_PREDICTION_SECONDS: Final = 3600
+# SQS long polling: the longest wait ReceiveMessage allows (SQS developer guide).
+ASYNC_WAIT_SECONDS: Final = 20
+# Cortex kept results 7 days (docs/workloads/async/async.md, v0.42); the bucket's
+# lifecycle rule expires every request's objects after as long.
+ASYNC_RESULT_DAYS: Final = 7

@@ -4,8 +4,9 @@
 by the environment and serve `predictor.py` on `$CORTEX_PORT`. `proxy` is the container
 form's sidecar: admission control and metrics in front of the user's container.
 `resolve-secrets` is the container form's init step: the `secret:` variables of the user's
-containers, resolved into files (runtime/secret_resolver.py). `job-gateway`, `batch-worker`
-and `task` run the job kinds (runtime/job_main.py).
+containers, resolved into files (runtime/secret_resolver.py). `async-gateway`,
+`async-worker` and `async-local` serve an AsyncAPI (runtime/async_main.py); `job-gateway`,
+`batch-worker` and `task` run the job kinds (runtime/job_main.py).
 Exit codes: 0 after a drain, 1 when loading fails, a secret cannot be resolved or the
 process had to be ended at its stop deadline (runtime.watchdog), 2 on a bad environment.
 """
@@ -28,6 +29,7 @@ from runtime.watchdog import Watchdog
 
 EXIT_BAD_ENVIRONMENT = 2
 JOB_MODES = (job_contract.GATEWAY_MODE, job_contract.BATCH_WORKER_MODE, job_contract.TASK_MODE)
+ASYNC_MODES = ("async-gateway", "async-worker", "async-local")
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -50,6 +52,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     gateway.add_argument("--local", action="store_true", help="run jobs in this process")
     modes.add_parser(job_contract.BATCH_WORKER_MODE, help="one worker of a BatchAPI job")
     modes.add_parser(job_contract.TASK_MODE, help="run a TaskAPI's task once")
+    # AsyncAPI (runtime/async_main.py): its gateway, its worker sidecar, and both in one
+    # process around an in-process queue for `cortex-infra serve`.
+    for mode in ASYNC_MODES:
+        parser_ = modes.add_parser(mode, help=f"AsyncAPI: {mode.removeprefix('async-')}")
+        parser_.add_argument("--host", default="0.0.0.0", help="address to bind")  # noqa: S104
     return parser.parse_args(argv)
 
 
@@ -116,6 +123,20 @@ def _resolve_into_files(journal: Journal, output: Path) -> int:
     return 0
 
 
+def _run_async(mode: str, host: str, environ: dict[str, str], journal: Journal) -> int:
+    from runtime import async_main  # noqa: PLC0415 - boto3 only for these modes
+
+    try:
+        if mode == "async-gateway":
+            return async_main.run_gateway(host, environ, journal)
+        if mode == "async-worker":
+            return async_main.run_worker(environ, journal)
+        return async_main.run_local(host, environ, journal)
+    except async_main.AsyncSettingsError as error:
+        journal.error("bad_environment", str(error))
+        return EXIT_BAD_ENVIRONMENT
+
+
 def run(argv: list[str] | None = None) -> None:
     """Console-script entry point (`cortex-runtime`)."""
     arguments = _arguments(argv)
@@ -127,6 +148,8 @@ def run(argv: list[str] | None = None) -> None:
         job_main.run(
             arguments.mode, getattr(arguments, "host", ""), getattr(arguments, "local", False)
         )
+    if arguments.mode in ASYNC_MODES:
+        sys.exit(_run_async(arguments.mode, arguments.host, environ, journal))
     try:
         settings = serve_settings(environ) if arguments.mode == "serve" else proxy_settings(environ)
     except SettingsError as error:

@@ -8,7 +8,7 @@ the golden tests and `cortex-infra diff` read.
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -119,6 +119,7 @@ def plan(
         Text(""),
         *plan_view.route_lines(counts["routes"]),
         Text(""),
+        *_async_lines(counts["async_apis"]),
         *plan_view.tree_lines(graph, tree_mode, console.height),
         Text(""),
         *plan_view.count_lines(counts),
@@ -143,6 +144,18 @@ def versions_line(spec: Spec) -> str:
         f"Kubernetes {spec.cluster.kubernetes_version}, upgrade policy "
         f"{spec.cluster.upgrade_policy} ({read})"
     )
+
+
+def _async_lines(entries: list[dict[str, Any]]) -> list[Any]:
+    """Each AsyncAPI's queue, dead letters, results, gateway, workers and scaler."""
+    if not entries:
+        return []
+    from rich.text import Text  # noqa: PLC0415
+
+    from offline.async_summary import lines  # noqa: PLC0415
+
+    title = Text("async APIs (queue → workers, results by id):", style="bold")
+    return [title, *(Text(line) for line in lines(entries)), Text("")]
 
 
 def register(app: typer.Typer) -> None:

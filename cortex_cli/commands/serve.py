@@ -3,7 +3,9 @@
 A BatchAPI or TaskAPI runs its job gateway with an in-process queue and job runner:
 submit, poll and stop jobs at the API's URL as in the cluster (runtime/local_jobs.py).
 
-A TrafficSplitter runs each API it splits to as below, each on a port of its own (the next
+An AsyncAPI runs its predictor as below, behind its gateway and workers in one process
+around an in-process queue (`cortex_cli.async_serving`). A TrafficSplitter runs each API
+it splits to as below, each on a port of its own (the next
 ones after `--port`), behind `cortex_cli.split_proxy`, which splits and mirrors as the
 router's route does.
 
@@ -33,7 +35,7 @@ from typing import IO, Annotated
 
 import typer
 
-from cortex_cli import output, split_proxy
+from cortex_cli import async_serving, output, split_proxy
 from cortex_cli.loading import load
 from cortex_cli.log_lines import human
 from cortex_cli.options import ClusterConfigOpt, EnvOpt, LogFormat, LogFormatOpt, SpecArg
@@ -199,6 +201,21 @@ def serve(
     selected = _select(loaded, api)
     if isinstance(selected, TrafficSplitter):
         code = _serve_split(loaded, selected, host, port)
+        if code:
+            raise typer.Exit(code)
+        return
+    if selected.is_async:
+        with tempfile.TemporaryDirectory(prefix="cortex-serve-") as temp:
+            work = Path(temp)
+            code = async_serving.serve_async(
+                loaded,
+                selected,
+                host=host,
+                port=port,
+                work=work,
+                environment=_environment,
+                base=dict(os.environ),
+            )
         if code:
             raise typer.Exit(code)
         return

@@ -30,15 +30,8 @@ SUPPORTED_KINDS: Final = tuple(MODELS)
 
 # Kinds whose model and rules are in place but whose stack is not built yet: an API of one
 # parses (every field problem is reported with its location) and is then refused at its
-# `kind`, so nothing half-built is ever deployed. AsyncAPI needs its queue, dead-letter
-# queue, results prefix, gateway, workers and SQS-scaled ScaledObject (docs/serving.md,
-# "Kinds").
-NOT_DEPLOYABLE: Final[dict[str, str]] = {
-    "AsyncAPI": (
-        "its queue, gateway and workers are not built yet; serve it as a RealtimeAPI "
-        "(same predictor, answered synchronously) or keep this API on Cortex"
-    ),
-}
+# `kind`, so nothing half-built is ever deployed. Empty: every supported kind deploys.
+NOT_DEPLOYABLE: Final[dict[str, str]] = {}
 # What deploys, in the order messages list them.
 DEPLOYABLE_KINDS: Final = tuple(k for k in SUPPORTED_KINDS if k not in NOT_DEPLOYABLE)
 

@@ -12,6 +12,7 @@ relative imports stay inside the predictor's package.
 from __future__ import annotations
 
 import ast
+import hashlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
@@ -24,21 +25,38 @@ from cortex_spec.project_files import missing_in_project
 from cortex_spec.reading import read_bounded
 from cortex_spec.source import Path as FieldPath
 
+# Content digest -> imports, bounded (a digest and a few names per entry).
+_PARSED: dict[bytes, tuple[str, ...]] = {}
+_PARSED_MAX = 1024
 
-def _imported(source: str) -> list[str]:
+
+def _imported(source: str) -> tuple[str, ...]:
+    """The absolute imports of a source, in order. Remembered by the content's digest (the
+    source itself is not kept): APIs that share a predictor file, one class with several
+    configs, parse it once."""
+    digest = hashlib.sha256(source.encode()).digest()
+    known = _PARSED.get(digest)
+    if known is None:
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        known = _PARSED[digest] = _imports_of(source)
+    return known
+
+
+def _imports_of(source: str) -> tuple[str, ...]:
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         # The runtime reports a predictor that does not parse; one nested past Python's
         # limits (x = 1+1+...+1, a hundred thousand times) is not checked either.
-        return []
+        return ()
     names: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.extend(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names.append(node.module)
-    return list(dict.fromkeys(names))
+    return tuple(dict.fromkeys(names))
 
 
 def _module_path(folder: Path, name: str) -> PurePosixPath | None:

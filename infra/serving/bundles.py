@@ -56,6 +56,21 @@ def api_bundle(spec: Spec, api: WorkloadAPI) -> Bundle:
         ) from None
 
 
+def api_bundles(spec: Spec) -> dict[str, Bundle]:
+    """Every predictor API's bundle, by API name. A bundle is its folder's (the API adds
+    nothing to it), so APIs sharing a folder share one bundle, built once."""
+    by_root: dict[str, Bundle] = {}
+    out: dict[str, Bundle] = {}
+    for api in (*spec.apis, *spec.jobs):
+        if api.predictor is None:
+            continue
+        root = bundle_root(api.predictor).as_posix()
+        if root not in by_root:
+            by_root[root] = api_bundle(spec, api)
+        out[api.name] = by_root[root]
+    return out
+
+
 def cached_bundle(bundle: Bundle) -> Path:
     """Keep the bundle at `<cache>/<sha256>.zip`; its path."""
     target = cached_path(bundle.sha256)

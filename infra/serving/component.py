@@ -13,7 +13,8 @@ from cortex_spec import Spec, naming
 from cortex_spec.models.cluster import ClusterConfig
 from infra.handles import ClusterHandle
 from infra.serving import domain, pod_security, scaling_rules, timeouts
-from infra.serving.bundles import BundleRef, BundleStore, BundleStoreArgs, api_bundle
+from infra.serving.async_stack import async_storage
+from infra.serving.bundles import BundleRef, BundleStore, BundleStoreArgs, api_bundles
 from infra.serving.images import ServingImages, ServingImagesArgs
 from infra.serving.jobs import JobApi, JobApiArgs
 from infra.serving.lb_controller import LoadBalancerController, LoadBalancerControllerArgs
@@ -96,9 +97,7 @@ class Serving(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, provider=cluster.k8s_provider),
         )
         registry = RuntimeRegistry(f"{name}-registry", config, opts=child)
-        bundles = {
-            api.name: api_bundle(spec, api) for api in (*spec.apis, *spec.jobs) if api.predictor
-        }
+        bundles = api_bundles(spec)
         images = ServingImages(
             f"{name}-images",
             ServingImagesArgs(
@@ -127,9 +126,15 @@ class Serving(pulumi.ComponentResource):
             LoadBalancerControllerArgs(cluster=cluster, cluster_name=config.name, tags=tags),
             opts=child,
         )
-        zero = any(scaling_rules.scales_to_zero(api) for api in spec.apis)
+        queues = async_storage(name, spec, cluster, tags, child)
         metrics = MetricsStack(
-            f"{name}-metrics", MetricsStackArgs(cluster=cluster, http_add_on=zero), opts=child
+            f"{name}-metrics",
+            MetricsStackArgs(
+                cluster=cluster,
+                http_add_on=any(scaling_rules.waits_for_cold_start(api) for api in spec.apis),
+                keda_role_arn=queues.keda_role_arn,
+            ),
+            opts=child,
         )
         NetworkPolicies(
             f"{name}-network-policies",
@@ -163,6 +168,7 @@ class Serving(pulumi.ComponentResource):
                     bucket_arn=store.bucket_arn if store is not None else None,
                     tags=tags,
                     keep_alive_seconds=timeouts.keep_alive_seconds(idle_timeout),
+                    storage=queues.storage.get(api.name),
                 ),
                 opts=child,
             )
@@ -173,6 +179,9 @@ class Serving(pulumi.ComponentResource):
                     cluster=cluster,
                     deployment=workload.deployment,
                     metrics_ready=metrics.ready,
+                    queue_url=queues.queue_url(api.name),
+                    region=config.region,
+                    service=workload.service,
                 ),
                 opts=child,
             )
@@ -191,6 +200,8 @@ class Serving(pulumi.ComponentResource):
                 tags=tags,
             )
         )
+        # An AsyncAPI's route moves to its gateway once the gateway's pods are ready.
+        gateways = queues.gateways(name, namespace, images.gateway_image)
         split_targets = sorted({t.name for s in spec.splitters for t in s.apis})
         zone = None
         if config.domain is not None:
@@ -230,6 +241,7 @@ class Serving(pulumi.ComponentResource):
                 routes_after=(
                     *(r for r in (metrics.http_add_on,) if r is not None),
                     *(r for target in split_targets for r in ready[target]),
+                    *gateways,
                 ),
             ),
             opts=child,
@@ -258,6 +270,7 @@ class Serving(pulumi.ComponentResource):
             self._exports["api_domain"] = pulumi.Output.from_input(config.domain)
         if store is not None:
             self._exports["bundle_bucket"] = store.bucket_id
+        self._exports.update(queues.exports())
         self.register_outputs(dict(self._exports))
 
     def _job_apis(

@@ -35,11 +35,13 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_docker_build as docker_build
 
-from cortex_spec import Spec, naming
+from cortex_spec import Spec, catalog, naming
 from cortex_spec.api_bundles import GENERATED_DIR, bundle_root
 from cortex_spec.api_dependencies import CONDA_PACKAGES, Dependencies, read_dependencies
 from cortex_spec.api_images import (
     BUILD_HASH_LABEL,
+    DEFAULT_PLATFORM,
+    PLATFORMS,
     VARIANTS,
     Variant,
     api_dockerfile,
@@ -100,6 +102,16 @@ def write_context(files: Mapping[str, bytes]) -> str:
     return target.as_posix()
 
 
+def system_platforms(spec: Spec) -> set[str]:
+    """The platforms of the system node group's instance types."""
+    found = set()
+    for name in spec.system_profile.instance_types:
+        info = catalog.instance_type(name)
+        if info is not None and info.arch in PLATFORMS:
+            found.add(PLATFORMS[info.arch])
+    return found or {DEFAULT_PLATFORM}
+
+
 def by_digest(repository_url: pulumi.Output[str], digest: pulumi.Output[str]) -> pulumi.Output[str]:
     return pulumi.Output.concat(repository_url, "@", digest)
 
@@ -145,6 +157,7 @@ class ServingImages(pulumi.ComponentResource):
         self.images: dict[str, pulumi.Output[str]] = {}
         self.resources: dict[str, docker_build.Image] = {}
         bases = self._bases()
+        self._cpu_base = bases.get("cpu")
         for api in (*spec.apis, *spec.jobs):
             dependencies = self._dependencies.get(api.name)
             override = overridden(api, spec.cluster)
@@ -175,6 +188,9 @@ class ServingImages(pulumi.ComponentResource):
         for api in (*spec.apis, *spec.jobs):
             if overridden(api, spec.cluster) is None:
                 needed.setdefault(variant_of(api), set()).update(image_platforms(api, spec))
+        if spec.cluster.runtime_image is None and any(api.is_async for api in spec.apis):
+            # AsyncAPI gateways run the CPU base on the system nodes (gateway_image).
+            needed.setdefault("cpu", set()).update(system_platforms(spec))
         if not needed:
             return {}
         files, dockerfile = runtime_files(), runtime_dockerfile()
@@ -255,6 +271,15 @@ class ServingImages(pulumi.ComponentResource):
             f"API {api} runs {image} (predictor.image or cluster.runtime_image): {files} "
             "not installed by the stack; that image must already hold its packages"
         )
+
+    def gateway_image(self) -> pulumi.Output[str]:
+        """What AsyncAPI gateways run on the system nodes: the CPU base (or the cluster's
+        runtime_image, which replaces every stack-built image)."""
+        override = self._args.spec.cluster.runtime_image
+        if override is not None:
+            return pulumi.Output.from_input(override)
+        assert self._cpu_base is not None, "no CPU base: the spec has no AsyncAPI"
+        return by_digest(self._args.repository_url, self._cpu_base.digest)
 
     def image_for(self, api: str) -> pulumi.Output[str]:
         """The image the API's serving container (or proxy sidecar) runs."""

@@ -98,11 +98,21 @@ def prometheus_values() -> dict[str, Any]:
     }
 
 
+def keda_values(role_arn: pulumi.Output[str] | None) -> dict[str, Any] | None:
+    """With AsyncAPIs, the operator's service account gets the stack's queue-reading role
+    (keda.sh/docs/2.20/authentication-providers/aws: `podIdentity.aws.irsa.*`)."""
+    if role_arn is None:
+        return None
+    return {"podIdentity": {"aws": {"irsa": {"enabled": True, "roleArn": role_arn}}}}
+
+
 @dataclass(frozen=True)
 class MetricsStackArgs:
     cluster: ClusterHandle
     # Some API scales to zero (scaling_rules.scales_to_zero): install the HTTP add-on.
     http_add_on: bool
+    # The operator's IRSA role when AsyncAPIs' queues are scaled (async_scaling.py).
+    keda_role_arn: pulumi.Output[str] | None = None
 
 
 class MetricsStack(pulumi.ComponentResource):
@@ -145,6 +155,7 @@ class MetricsStack(pulumi.ComponentResource):
             version=versions.version(minor, "keda"),
             repository_opts=k8s.helm.v3.RepositoryOptsArgs(repo=KEDA_REPO),
             namespace=KEDA_NAMESPACE,
+            values=keda_values(args.keda_role_arn),
             opts=pulumi.ResourceOptions.merge(
                 k8s_opts, pulumi.ResourceOptions(depends_on=[self.keda_namespace, *placed])
             ),

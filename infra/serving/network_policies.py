@@ -9,9 +9,10 @@ add-on, infra/addons.py). Flows (docs/serving.md, "Network policies"):
   scales, so the source is the cluster network's ranges (the VPC's CIDR, or the given
   subnets'); the security groups already admit only the ALB on those two ports
   (load_balancer.py), this is the second wall;
-- router → API pods (any port: the pods listen only on their serving and admin ports) and
-  → the KEDA interceptor :8080 (routes of APIs at zero); interceptor → API pods; Prometheus
-  (namespace `monitoring`) → API pods (metrics);
+- router → API pods (any port: the pods listen only on their serving and admin ports),
+  → AsyncAPI gateways :8888, and → the KEDA interceptor :8080 (routes of APIs at zero);
+  interceptor → API pods; Prometheus (namespace `monitoring`) → API pods (metrics);
+- AsyncAPI gateways → anywhere except the instance metadata address (SQS, S3, STS);
 - every pod → CoreDNS (UDP and TCP 53);
 - API pods → anywhere except the instance metadata address: predictors download models and
   call services, in the VPC (databases) and on the internet (S3, STS for IRSA, Secrets
@@ -43,10 +44,12 @@ import pulumi_kubernetes as k8s
 
 from cortex_spec import naming
 from infra.serving import metrics_stack
+from infra.serving.async_workload import GATEWAY_LABEL
 from infra.serving.pod_template import API_LABEL
 from infra.serving.router_bootstrap import DEFAULT_LAYOUT
 from infra.serving.router_workload import SELECTOR as ROUTER_SELECTOR
 from infra.serving.workload import manifest
+from runtime import contract
 
 Manifest = dict[str, Any]
 
@@ -94,6 +97,8 @@ class Policy:
 
 
 _API_PODS: Final = {"matchExpressions": [{"key": API_LABEL, "operator": "Exists"}]}
+# AsyncAPI gateways (async_workload.py): the router's only way to an AsyncAPI.
+_GATEWAY_PODS: Final = {"matchExpressions": [{"key": GATEWAY_LABEL, "operator": "Exists"}]}
 
 
 def serving_policies(cidrs: Sequence[str]) -> list[Policy]:
@@ -130,6 +135,7 @@ def serving_policies(cidrs: Sequence[str]) -> list[Policy]:
                 "ingress": [{"from": _blocks(cidrs), "ports": router_ports}],
                 "egress": [
                     {"to": [{"podSelector": _API_PODS}]},
+                    {"to": [{"podSelector": _GATEWAY_PODS}], "ports": _tcp(contract.GATEWAY_PORT)},
                     {
                         "to": [_namespace(keda, INTERCEPTOR_SELECTOR)],
                         "ports": _tcp(metrics_stack.INTERCEPTOR_PROXY_PORT),
@@ -152,6 +158,22 @@ def serving_policies(cidrs: Sequence[str]) -> list[Policy]:
                         ]
                     }
                 ],
+                "egress": [{"to": [{"ipBlock": {"cidr": EVERYWHERE, "except": [IMDS]}}]}],
+            },
+        ),
+        Policy(
+            namespace,
+            "gateways",
+            {
+                "podSelector": _GATEWAY_PODS,
+                "policyTypes": ["Ingress", "Egress"],
+                "ingress": [
+                    {
+                        "from": [{"podSelector": {"matchLabels": dict(ROUTER_SELECTOR)}}],
+                        "ports": _tcp(contract.GATEWAY_PORT),
+                    }
+                ],
+                # SQS and S3 (their public endpoints, through the NAT), STS for IRSA.
                 "egress": [{"to": [{"ipBlock": {"cidr": EVERYWHERE, "except": [IMDS]}}]}],
             },
         ),

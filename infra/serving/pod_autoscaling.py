@@ -17,7 +17,7 @@ import pulumi_kubernetes as k8s
 from cortex_spec import naming
 from cortex_spec.models.api import WorkloadAPI
 from infra.handles import ClusterHandle
-from infra.serving import metrics_stack, scaling_rules
+from infra.serving import async_scaling, metrics_stack, scaling_rules
 from infra.serving.routing import interceptor_host
 from infra.serving.timeouts import COLD_START_SECONDS
 from infra.serving.workload import SERVICE_PORT
@@ -30,10 +30,19 @@ class PodAutoscalerArgs:
     # The Deployment to scale, and what KEDA, the add-on and Prometheus need first.
     deployment: pulumi.Resource
     metrics_ready: list[pulumi.Resource]
+    # An AsyncAPI's queue: its workers scale on its depth instead (async_scaling.py).
+    queue_url: pulumi.Output[str] | None = None
+    region: str = ""
+    # The interceptor's target (the API's ClusterIP Service), for an API that waits for
+    # cold starts.
+    service: pulumi.Resource | None = None
 
 
 class PodAutoscaler(pulumi.ComponentResource):
     """ScaledObject (and InterceptorRoute) of one API."""
+
+    # What a route of another API through the interceptor to this one needs first.
+    route: pulumi.Resource | None
 
     def __init__(
         self, name: str, args: PodAutoscalerArgs, opts: pulumi.ResourceOptions | None = None
@@ -63,9 +72,20 @@ class PodAutoscaler(pulumi.ComponentResource):
                         cold_start_seconds=COLD_START_SECONDS,
                         split_host=interceptor_host(api.name),
                     ),
-                    opts=k8s_opts,
+                    # The interceptor forwards a held request to this Service.
+                    opts=pulumi.ResourceOptions.merge(
+                        k8s_opts,
+                        pulumi.ResourceOptions(
+                            depends_on=[args.service] if args.service is not None else []
+                        ),
+                    ),
                 )
             )
+        if args.queue_url is not None:
+            self._queue_scaled(name, args, args.queue_url, metadata, k8s_opts)
+            self.route = None
+            self.register_outputs({})
+            return
         k8s.apiextensions.CustomResource(
             f"{name}-scaled-object",
             api_version="keda.sh/v1alpha1",
@@ -83,6 +103,42 @@ class PodAutoscaler(pulumi.ComponentResource):
             # KEDA falls back to a CPU metric until it reconciles again.
             opts=pulumi.ResourceOptions.merge(k8s_opts, pulumi.ResourceOptions(depends_on=route)),
         )
-        # What a route of another API through the interceptor to this one needs first.
-        self.route: pulumi.Resource | None = route[0] if route else None
+        self.route = route[0] if route else None
         self.register_outputs({})
+
+    def _queue_scaled(
+        self,
+        name: str,
+        args: PodAutoscalerArgs,
+        queue_url: pulumi.Output[str],
+        metadata: dict[str, str],
+        opts: pulumi.ResourceOptions,
+    ) -> None:
+        """TriggerAuthentication (the KEDA operator's role) and an SQS-scaled ScaledObject."""
+        api, object_name = args.api, metadata["name"]
+        auth = k8s.apiextensions.CustomResource(
+            f"{name}-trigger-auth",
+            api_version="keda.sh/v1alpha1",
+            kind="TriggerAuthentication",
+            metadata=metadata,
+            spec=async_scaling.trigger_authentication_spec(),
+            opts=opts,
+        )
+        k8s.apiextensions.CustomResource(
+            f"{name}-scaled-object",
+            api_version="keda.sh/v1alpha1",
+            kind="ScaledObject",
+            metadata=metadata,
+            spec=queue_url.apply(
+                lambda url: async_scaling.scaled_object_spec(
+                    api,
+                    deployment=object_name,
+                    hpa_name=object_name,
+                    queue_url=url,
+                    region=args.region,
+                    auth=object_name,
+                )
+            ),
+            # The trigger names its authentication, which KEDA looks up when it builds it.
+            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[auth])),
+        )

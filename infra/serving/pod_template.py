@@ -13,7 +13,7 @@ from cortex_spec.api_iam import container_has_references
 from cortex_spec.models.api import WorkloadAPI
 from cortex_spec.node_profiles import NodeProfile
 from cortex_spec.quantities import memory_text
-from infra.serving import containers, placement
+from infra.serving import async_workload, containers, placement
 from runtime import contract
 
 Manifest = dict[str, Any]
@@ -46,6 +46,12 @@ def selector(api: WorkloadAPI) -> dict[str, str]:
     return {API_LABEL: api.name}
 
 
+def scraped(api: WorkloadAPI) -> bool:
+    """Whether a replica serves `/metrics`: the runtime does, the container form's proxy
+    does; an AsyncAPI's user containers have no proxy (its worker posts to them directly)."""
+    return api.form == "predictor" or not api.is_async
+
+
 def metrics_port(api: WorkloadAPI) -> int:
     """Where `/metrics` is served: the runtime's port, or the proxy's admin port."""
     return api.port if api.form == "predictor" else contract.ADMIN_PORT
@@ -56,7 +62,7 @@ def pod_annotations(inputs: PodInputs) -> dict[str, str]:
         # Changes whenever the code bundle, the config or the API spec changes, so the
         # Deployment rolls even when only the ConfigMap behind the spec file changed.
         SPEC_HASH_ANNOTATION: inputs.spec_hash,
-        "prometheus.io/scrape": "true",
+        "prometheus.io/scrape": "true" if scraped(inputs.api) else "false",
         "prometheus.io/port": str(metrics_port(inputs.api)),
         "prometheus.io/path": contract.METRICS_PATH,
     }
@@ -106,6 +112,16 @@ def _env(inputs: PodInputs, container: str) -> list[Manifest]:
 
 
 def pod_containers(inputs: PodInputs) -> list[Manifest]:
+    serving = _serving_containers(inputs)
+    if inputs.api.is_async:
+        # Cortex's shape: the serving container(s) and the dequeuer, no proxy.
+        if inputs.api.form == "container":
+            serving = serving[1:]
+        serving.append(async_workload.dequeuer_container(inputs.runtime_image, inputs.api))
+    return serving
+
+
+def _serving_containers(inputs: PodInputs) -> list[Manifest]:
     api = inputs.api
     if api.form == "predictor":
         env = _env(inputs, contract.API_CONTAINER_NAME)

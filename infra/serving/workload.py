@@ -1,5 +1,10 @@
 """One API on the cluster: IAM role, ServiceAccount, spec ConfigMap, Deployment, Services, PDB.
 
+The router reaches the pods through the headless Service `pods-<name>`. The ClusterIP
+Service `api-<name>` exists only for an API that waits for cold starts: it is the KEDA HTTP
+interceptor's target, and nothing else can reach it (the namespace's NetworkPolicies admit
+only the router, the interceptor and Prometheus to API pods).
+
 The pod environment and the spec file come from `cortex_spec.serving_env`, the one source
 of both (docs/runtime-contract.md), asked for every container of the pod once the bundle's
 S3 URI is known.
@@ -13,8 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -25,6 +31,8 @@ from cortex_spec.models.api import WorkloadAPI
 from cortex_spec.serving_env import api_spec_document, serving_environment
 from infra.handles import ClusterHandle
 from infra.irsa import IrsaRole, IrsaRoleArgs
+from infra.serving import async_policies, async_workload, scaling_rules
+from infra.serving.async_queues import AsyncStorage
 from infra.serving.bundles import BundleRef, bundle_prefix
 from infra.serving.literal_secrets import LiteralSecret, literal_secret
 from infra.serving.pod_template import PodInputs, pod_template, selector
@@ -34,6 +42,7 @@ SERVICE_PORT: Final = contract.PROXY_PORT
 # Pulumi waits for a Deployment to become available; a GPU or Neuron replica may first
 # need a node from the cluster-autoscaler and a large image (eks-reference.md §11).
 ROLLOUT_TIMEOUT: Final = "20m"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -79,11 +88,22 @@ def resolve(
 
 def documents_of(
     api: WorkloadAPI, spec: Spec, bundle: BundleRef | None, keep_alive_seconds: int
-) -> pulumi.Output[Documents]:
+) -> pulumi.Output[Documents] | Documents:
+    """The API's documents: known at once without a bundle (no Output to wait for, which
+    an API's hundreds of Outputs make worth saving), else once the bundle's URI is."""
     if bundle is None:
-        return pulumi.Output.from_input(resolve(api, spec, None, None, keep_alive_seconds))
+        return resolve(api, spec, None, None, keep_alive_seconds)
     sha256 = bundle.sha256
     return bundle.uri.apply(lambda uri: resolve(api, spec, uri, sha256, keep_alive_seconds))
+
+
+def from_documents(
+    documents: pulumi.Output[Documents] | Documents, read: Callable[[Documents], T]
+) -> pulumi.Input[T]:
+    """`read` of the documents, an Output only when they are one."""
+    if isinstance(documents, Documents):
+        return read(documents)
+    return documents.apply(read)
 
 
 def spec_config_map_name(api: str, spec_json: str) -> str:
@@ -108,12 +128,23 @@ def api_policy(
     spec: Spec,
     bucket_arn: pulumi.Output[str] | None,
     account_id: pulumi.Output[str],
+    storage: AsyncStorage | None = None,
 ) -> pulumi.Output[str] | None:
-    """The API role's inline policy: its own bundle, and exactly the secrets it references
-    (cortex_spec.api_iam); None when it needs neither."""
+    """The API role's inline policy: its own bundle, exactly the secrets it references
+    (cortex_spec.api_iam), and an AsyncAPI worker's own queue and prefix; None when it
+    needs none of them."""
     parts: list[pulumi.Output[list[dict[str, Any]]]] = []
     if bucket_arn is not None:
         parts.append(bucket_arn.apply(lambda arn: [bundle_statement(arn, api.name)]))
+    if storage is not None:
+        region = spec.cluster.region
+        parts.append(
+            pulumi.Output.all(storage.queue_arn, storage.bucket_arn, storage.key_arn).apply(
+                lambda arns: async_policies.worker_statements(
+                    arns[0], arns[1], storage.prefix, arns[2], region
+                )
+            )
+        )
     if references(api):
         region = spec.cluster.region
         info = catalog.region(region)
@@ -163,13 +194,16 @@ class ApiWorkloadArgs:
     bucket_arn: pulumi.Output[str] | None
     tags: dict[str, str]
     keep_alive_seconds: int = contract.DEFAULT_KEEP_ALIVE_SECONDS
+    # An AsyncAPI's queue and bucket (async_queues.py): its workers' sidecar and role.
+    storage: AsyncStorage | None = None
 
 
 class ApiWorkload(pulumi.ComponentResource):
-    """Everything one API runs as. `service` (ClusterIP) is the interceptor's target and the
-    API's in-cluster address; `pods_service` (headless) is how the router reaches the pods."""
+    """Everything one API runs as. `pods_service` (headless) is how the router reaches the
+    pods; `service` (ClusterIP) is the interceptor's target, None for an API that never
+    waits for a cold start."""
 
-    service: k8s.core.v1.Service
+    service: k8s.core.v1.Service | None
     pods_service: k8s.core.v1.Service
     deployment: k8s.apps.v1.Deployment
 
@@ -194,7 +228,7 @@ class ApiWorkload(pulumi.ComponentResource):
                 service_account=object_name,
                 oidc_provider_arn=cluster.oidc_provider_arn,
                 oidc_issuer=cluster.oidc_issuer,
-                policy=api_policy(api, args.spec, bucket_arn, cluster.account_id),
+                policy=api_policy(api, args.spec, bucket_arn, cluster.account_id, args.storage),
                 managed_policy_arns=managed_policy_arns(api, args.spec),
                 tags={**args.tags, naming.API_TAG: api.name},
             ),
@@ -219,30 +253,42 @@ class ApiWorkload(pulumi.ComponentResource):
         config_map = k8s.core.v1.ConfigMap(
             f"{name}-spec",
             metadata=k8s.meta.v1.ObjectMetaArgs(
-                name=documents.apply(lambda d: spec_config_map_name(api.name, d.spec_json)),
+                name=from_documents(
+                    documents, lambda d: spec_config_map_name(api.name, d.spec_json)
+                ),
                 namespace=naming.NAMESPACE,
                 labels=selector(api),
             ),
-            data=documents.apply(lambda d: {contract.SPEC_FILE_NAME: d.spec_json}),
+            data=from_documents(documents, lambda d: {contract.SPEC_FILE_NAME: d.spec_json}),
             immutable=True,
             opts=k8s_opts,
         )
-        template = pulumi.Output.all(args.image, documents).apply(
-            lambda values: pod_template(
+        if args.storage is not None:
+            pod_inputs_ready.append(self._storage(name, args, k8s_opts))
+
+        def template_of(image: str, d: Documents) -> dict[str, Any]:
+            return pod_template(
                 PodInputs(
                     api=api,
                     profiles=args.spec.profiles,
-                    runtime_image=values[0],
-                    envs=values[1].envs,
-                    spec_hash=spec_hash(values[0], values[1].spec_json),
+                    runtime_image=image,
+                    envs=d.envs,
+                    spec_hash=spec_hash(image, d.spec_json),
                     service_account=object_name,
-                    config_map=spec_config_map_name(api.name, values[1].spec_json),
+                    config_map=spec_config_map_name(api.name, d.spec_json),
                     kubernetes_version=args.spec.cluster.kubernetes_version,
                     literal_secret=literals.name if literals else None,
                     literal_keys=literals.keys if literals else {},
                 )
             )
-        )
+
+        if isinstance(documents, Documents):
+            known = documents
+            template = args.image.apply(lambda image: template_of(image, known))
+        else:
+            template = pulumi.Output.all(args.image, documents).apply(
+                lambda values: template_of(values[0], values[1])
+            )
         self.deployment = k8s.apps.v1.Deployment(
             f"{name}-deployment",
             metadata=metadata,
@@ -269,18 +315,30 @@ class ApiWorkload(pulumi.ComponentResource):
                 ),
             ),
         )
-        self.service = k8s.core.v1.Service(
-            f"{name}-service",
-            metadata=metadata,
-            spec=manifest(
-                {
-                    "type": "ClusterIP",
-                    "selector": selector(api),
-                    "ports": [{"name": "http", "port": SERVICE_PORT, "targetPort": "http"}],
-                }
-            ),
-            opts=k8s_opts,
-        )
+        self.service = None
+        if api.is_async:
+            # Nothing sends to an AsyncAPI's workers: the router goes to its gateway.
+            self._budget(name, metadata, api, k8s_opts)
+            self.register_outputs({})
+            return
+        # Only the interceptor sends to it. Going from one shape to the other is safe on
+        # either side of an update: the route to the interceptor (and its InterceptorRoute,
+        # which waits for this Service) comes and goes in the same update, and a Service no
+        # longer registered is deleted after the router's new routes are in place
+        # (tests/offline/scenarios: scale-to-zero-on/off, cluster-ip-only-at-zero).
+        if scaling_rules.waits_for_cold_start(api):
+            self.service = k8s.core.v1.Service(
+                f"{name}-service",
+                metadata=metadata,
+                spec=manifest(
+                    {
+                        "type": "ClusterIP",
+                        "selector": selector(api),
+                        "ports": [{"name": "http", "port": SERVICE_PORT, "targetPort": "http"}],
+                    }
+                ),
+                opts=k8s_opts,
+            )
         # Headless: its DNS name resolves to the ready pods themselves, which the router
         # balances on outstanding requests (a ClusterIP would balance connections instead).
         self.pods_service = k8s.core.v1.Service(
@@ -299,6 +357,35 @@ class ApiWorkload(pulumi.ComponentResource):
             ),
             opts=k8s_opts,
         )
+        self._budget(name, metadata, api, k8s_opts)
+        self.register_outputs({})
+
+    def _storage(
+        self, name: str, args: ApiWorkloadArgs, opts: pulumi.ResourceOptions
+    ) -> k8s.core.v1.ConfigMap:
+        """The workers' queue and bucket variables (async_workload.dequeuer_container)."""
+        assert args.storage is not None
+        region = args.spec.cluster.region
+        return k8s.core.v1.ConfigMap(
+            f"{name}-async",
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name=async_workload.storage_config_map(args.api.name),
+                namespace=naming.NAMESPACE,
+                labels=selector(args.api),
+            ),
+            data=async_workload.resolved(args.storage).apply(
+                lambda values: async_workload.storage_env(values, region)
+            ),
+            opts=opts,
+        )
+
+    def _budget(
+        self,
+        name: str,
+        metadata: k8s.meta.v1.ObjectMetaArgs,
+        api: WorkloadAPI,
+        opts: pulumi.ResourceOptions,
+    ) -> None:
         k8s.policy.v1.PodDisruptionBudget(
             f"{name}-pdb",
             metadata=metadata,
@@ -308,9 +395,8 @@ class ApiWorkload(pulumi.ComponentResource):
                     "selector": {"matchLabels": selector(api)},
                 }
             ),
-            opts=k8s_opts,
+            opts=opts,
         )
-        self.register_outputs({})
 
     def _literal_secret(
         self,

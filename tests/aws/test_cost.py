@@ -172,3 +172,11 @@ def test_system_volumes_are_priced_as_the_launch_template_declares_them() -> Non
     assert line.detail.startswith("50 GB gp3, 3000 IOPS, 125 MB/s")
     gb_month = float(price_table.lookup(spec.cluster.region, "ebs-gb", "gp3"))
     assert line.unit.low == pytest.approx(50 * gb_month / HOURS_PER_MONTH)
+
+
+def test_an_async_api_names_what_is_billed_by_use_as_unknown() -> None:
+    """An AsyncAPI adds no invented price: SQS, S3 and KMS are billed by use, said so."""
+    found = _offline(EXAMPLES / "async" / "cortex.yaml")
+    [note] = [n for n in found.notes if n.startswith("AsyncAPI summarizer:")]
+    assert "SQS requests" in note
+    assert note.endswith("billed by use: unknown here")

@@ -146,3 +146,25 @@ def test_too_few_zones_found_during_evaluation_exits_1(tmp_path: Path) -> None:
     document = json.loads(result.stdout)
     assert document["ok"] is False
     assert "availability zone" in document["problems"][0]["message"]
+
+
+def test_human_plan_shows_each_async_apis_queue_results_gateway_workers_and_scaler() -> None:
+    """An AsyncAPI's plan names its queue, DLQ, results prefix and expiry, gateway, workers
+    and its SQS-scaled ScaledObject; a spec without AsyncAPI has no such section."""
+    result = _plan(EXAMPLES / "async" / "cortex.yaml")
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    section = text[text.index("async APIs (queue → workers, results by id):") :]
+    for expected in (
+        "    queue          summaries_summarizer-<unique suffix>",
+        "    dead letters   summaries_summarizer_dlq-<unique suffix> (after 3 receipts)",
+        "    results        s3://summaries-async-<unique suffix>/apis/summarizer/ "
+        "(expire after 7 days)",
+        "    gateway        gateway-summarizer (2 replicas)",
+        "    workers        api-summarizer (api, dequeuer; 2 messages at once per replica)",
+        "    scaler         aws-sqs-queue, 4 messages per replica, 0-5 replicas",
+    ):
+        assert expected in section.splitlines()
+    assert "/summarize               → gateway-summarizer" in text
+    plain = _plan(EXAMPLES / "cpu" / "cortex.yaml")
+    assert "async APIs" not in plain.stdout

@@ -16,6 +16,7 @@ import yaml
 from offline.graph import PlanGraph
 from tests.infra.serving_fixtures.plans import (
     EXAMPLE_STACKS,
+    async_plan,
     example_plan,
     kinds_plan,
     serving_plan,
@@ -28,6 +29,7 @@ CRDS: Final = Path(__file__).resolve().parent / "crds"
 FILES: Final = {
     ("keda.sh/v1alpha1", "ScaledObject"): "keda.sh_scaledobjects.yaml",
     ("http.keda.sh/v1beta1", "InterceptorRoute"): "http.keda.sh_interceptorroutes.yaml",
+    ("keda.sh/v1alpha1", "TriggerAuthentication"): "keda.sh_triggerauthentications.yaml",
 }
 
 
@@ -94,6 +96,13 @@ def test_serving_and_kinds_custom_resources_match_their_crd() -> None:
     for plan in (serving_plan(), kinds_plan()):
         assert custom_kinds(plan) == {"ScaledObject", "InterceptorRoute"}
         assert problems(plan) == []
+
+
+def test_async_custom_resources_match_their_crd() -> None:
+    """An AsyncAPI's SQS-scaled ScaledObject and its TriggerAuthentication pass their CRDs."""
+    plan = async_plan()
+    assert custom_kinds(plan) == {"ScaledObject", "TriggerAuthentication"}
+    assert problems(plan) == []
 
 
 def test_the_check_catches_an_undeclared_field() -> None:

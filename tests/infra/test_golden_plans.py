@@ -21,6 +21,7 @@ CASES = [
     ("gpu-spot", None),
     ("inferentia", None),
     ("traffic-split", None),
+    ("async", None),
     ("cortex-v0.42", None),
     ("mixed", "dev"),
     ("mixed", "staging"),

@@ -3,11 +3,17 @@ predictor API, and per-API IAM roles scoped to their own bundle."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from cortex_spec import Spec, load_spec
+from cortex_spec.api_bundles import build_api_bundle
+from cortex_spec.models.api import WorkloadAPI
+from infra.serving import bundles
 from offline.graph import PlanGraph
+from runtime.bundle import Bundle
 from tests.infra.serving_fixtures.plans import named, of_type, policy, serving_plan
 
 pytestmark = pytest.mark.slow
@@ -84,3 +90,39 @@ def test_each_api_role_reads_only_its_own_bundle(plan: PlanGraph) -> None:
         "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
     }
     assert len(attached) == 3
+
+
+def test_apis_sharing_a_folder_share_one_bundle_built_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bundle is its folder's: two APIs of one folder get one bundle, built once; an API
+    of another folder gets its own."""
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "predictor.py").write_text(f"# {folder}\n", encoding="utf-8")
+    apis = "".join(
+        f"  - {{name: {name}, kind: RealtimeAPI, predictor: {{type: python, path: {path}}}}}\n"
+        for name, path in (
+            ("one", "a/predictor.py"),
+            ("two", "a/predictor.py"),
+            ("three", "b/predictor.py"),
+        )
+    )
+    spec_file = tmp_path / "cortex.yaml"
+    spec_file.write_text(
+        "cluster:\n  name: shared\n  region: us-west-2\n  node_groups:\n"
+        "    - {name: cpu, instance_type: m6i.large}\napis:\n" + apis,
+        encoding="utf-8",
+    )
+    built: list[str] = []
+    real = build_api_bundle
+
+    def counting(spec: Spec, api: WorkloadAPI) -> Bundle:
+        built.append(api.name)
+        return real(spec, api)
+
+    monkeypatch.setattr(bundles, "build_api_bundle", counting)
+    found = bundles.api_bundles(load_spec(spec_file))
+    assert built == ["one", "three"]
+    assert found["one"] is found["two"]
+    assert found["three"].sha256 != found["one"].sha256

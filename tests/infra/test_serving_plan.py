@@ -168,15 +168,14 @@ def test_replicas_start_at_init_and_belong_to_the_autoscaler(plan: PlanGraph) ->
 
 
 def test_services_and_disruption_budgets_per_api(plan: PlanGraph) -> None:
-    """Each API has a Service on 8888, a headless one the router resolves to its ready pods,
-    and a PodDisruptionBudget over its pods."""
+    """Each API has a headless Service the router resolves to its ready pods and a
+    PodDisruptionBudget over its pods; the API that scales to zero also has the ClusterIP
+    Service on 8888 its InterceptorRoute sends to, and the route waits for it."""
     services = {
         s.inputs["metadata"]["name"]: s.inputs["spec"] for s in api_objects(plan, "core/v1:Service")
     }
     assert sorted(services) == [
-        "api-classifier",
         "api-embedder",
-        "api-sentiment",
         "pods-classifier",
         "pods-embedder",
         "pods-sentiment",
@@ -185,6 +184,9 @@ def test_services_and_disruption_budgets_per_api(plan: PlanGraph) -> None:
         assert spec["ports"] == [{"name": "http", "port": 8888, "targetPort": "http"}]
         assert spec.get("clusterIP") == ("None" if name.startswith("pods-") else None)
         assert spec["selector"] == {"cortex.dev/api": name.split("-", 1)[1]}
+    route = of_type(plan, "InterceptorRoute")[0]
+    assert route.inputs["spec"]["target"] == {"service": "api-embedder", "port": 8888}
+    assert named(plan, "core/v1:Service", "serving-embedder-service").urn in route.dependencies
     budgets = api_objects(plan, "policy/v1:PodDisruptionBudget")
     assert len(budgets) == 3
     assert all(b.inputs["spec"]["maxUnavailable"] in ("25%", 1) for b in budgets)

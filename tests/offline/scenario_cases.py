@@ -2,6 +2,13 @@
 case.yaml (which program, which project files, the expected violation codes and deliberate
 capacity drops).
 
+A case with `base_state:` updates a stack deployed by an earlier release of the program:
+the file is the stack `pulumi up` of base.yaml left then (written by
+`tests/offline/checkpoints.py` from that release's plan; the case's `about` names the
+commit), read as `diff --against-state` reads one, and head.yaml is planned by this
+release. That is how a change of the program's own shape is proven safe on the second
+`pulumi up`.
+
 `project` names an example folder whose other files (predictor code) sit beside each spec,
 as they do in the example itself; each side is evaluated in a folder of its own, so the
 bundles of both sides hold the same files. Evaluations are cached by program and spec
@@ -11,6 +18,7 @@ text: scenarios that share a base evaluate it once per test process.
 from __future__ import annotations
 
 import functools
+import json
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -24,6 +32,7 @@ from offline.diff import diff_graphs
 from offline.diff_groups import Names
 from offline.diff_report import DiffReport, build_report
 from offline.graph import PlanGraph
+from offline.state_graph import graph_from_checkpoint
 from tests.conftest import REPO
 
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
@@ -42,6 +51,7 @@ class Case:
     env: str | None
     violations: frozenset[str]
     deliberate: frozenset[str]
+    base_state: str | None = None
 
     @property
     def folder(self) -> Path:
@@ -58,6 +68,7 @@ def load_case(name: str) -> Case:
         env=settings.get("env"),
         violations=frozenset(settings.get("violations") or ()),
         deliberate=frozenset(settings.get("deliberate") or ()),
+        base_state=settings.get("base_state"),
     )
 
 
@@ -98,5 +109,9 @@ def report(case: Case) -> DiffReport:
         )
         for f in ("base.yaml", "head.yaml")
     ]
+    if case.base_state is not None:
+        document = json.loads((case.folder / case.base_state).read_text(encoding="utf-8"))
+        deployed = graph_from_checkpoint(document, stack=case.env or "dev", project=engine.PROJECT)
+        sides[0] = (sides[0][0], deployed)
     names_ = Names.from_specs([sides[0][0], sides[1][0]])
     return build_report(diff_graphs(sides[0][1], sides[1][1]), names_, title=case.name)

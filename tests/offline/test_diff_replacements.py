@@ -52,7 +52,7 @@ def test_metadata_name_replaces_every_kubernetes_kind_but_not_helm_releases() ->
 
 def test_unknown_aws_type_is_reported_as_unknown() -> None:
     """A type missing from the table is None (unknown), not () (known to have none)."""
-    assert rules_for("aws:sqs/queue:Queue") is None
+    assert rules_for("aws:sns/topic:Topic") is None
     assert rules_for("pulumi:providers:aws") == ()
     assert rules_for("cortex:infra:Serving") == ()
 

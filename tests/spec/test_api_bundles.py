@@ -3,6 +3,7 @@ repository, without what only the repository needs; `bundle_root` validated with
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path, PurePosixPath
 
 import pytest
@@ -195,3 +196,27 @@ def test_an_import_outside_the_bundle_is_a_located_warning(tmp_path: Path) -> No
     assert all(w.location is not None and w.location.line == 9 for w in spec.warnings)
     whole = load_spec(_spec(tmp_path, ("a", "apis/a/predictor.py", ", bundle_root: .")))
     assert whole.warnings == ()
+
+
+def test_a_predictor_file_shared_by_apis_is_parsed_once_and_warned_for_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """APIs sharing one predictor file (one class, several configs) parse it once, by its
+    content, and each still gets its warning; an edited file is parsed again."""
+    parsed: list[str] = []
+    real_parse = ast.parse
+
+    def counting(source: str) -> ast.Module:
+        parsed.append(source)
+        return real_parse(source)
+
+    monkeypatch.setattr(ast, "parse", counting)
+    code = f"import lib.shared_{tmp_path.name}\n" + CODE
+    _write(tmp_path, {"apis/a/predictor.py": code, f"lib/shared_{tmp_path.name}.py": ""})
+    apis = [(name, "apis/a/predictor.py", "") for name in ("a", "b", "c")]
+    spec = load_spec(_spec(tmp_path, *apis))
+    assert len(spec.warnings) == 3
+    assert parsed == [code]
+    _write(tmp_path, {"apis/a/predictor.py": code + "import json\n"})
+    assert len(load_spec(_spec(tmp_path, *apis)).warnings) == 3
+    assert len(parsed) == 2

@@ -26,7 +26,7 @@ def test_table_names_mapped_ignored_and_unsupported_fields_with_versions() -> No
         "`apis[].handler` | mapped | v0.34-v0.35",
     ):
         assert row in text, row
-    assert "| AsyncAPI | validated, then refused |" in text
+    assert "| AsyncAPI | supported |" in text
     assert "| TrafficSplitter | supported |" in text
     assert "| BatchAPI | supported |" in text
     assert "| TaskAPI | supported |" in text

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cortex_spec import SpecError, load_spec
-from cortex_spec.models.kinds import NOT_DEPLOYABLE
+from cortex_spec import load_spec
 from tests.conftest import EXAMPLES
 
 FILES = Path(__file__).parent / "cortex_files"
@@ -32,24 +31,7 @@ def test_every_file_has_its_origin() -> None:
     assert set(_listed()) == set(_files())
 
 
-def _deployable(name: str) -> bool:
-    return not any(kind in _listed()[name] for kind in NOT_DEPLOYABLE)
-
-
-@pytest.mark.parametrize("name", [n for n in _files() if not _deployable(n)])
-def test_cortex_file_of_a_kind_not_built_yet_parses_then_is_refused(name: str) -> None:
-    """An AsyncAPI file passes its model and rules unchanged; the one problem per API is
-    the refusal at its `kind` (nothing half-built deploys)."""
-    with pytest.raises(SpecError) as caught:
-        load_spec(FILES / name, cluster_config=CLUSTER)
-    problems = caught.value.problems
-    assert problems
-    for problem in problems:
-        assert problem.path.endswith(": kind")
-        assert "is not supported yet: its queue, gateway and workers" in problem.message
-
-
-@pytest.mark.parametrize("name", [n for n in _files() if _deployable(n)])
+@pytest.mark.parametrize("name", _files())
 def test_cortex_file_loads_unchanged(name: str) -> None:
     """The file loads with the Cortex cluster.yaml, with every API of the kinds listed."""
     spec = load_spec(FILES / name, cluster_config=CLUSTER)

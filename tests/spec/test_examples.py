@@ -39,7 +39,9 @@ def _load(spec: Path, env: str | None = None) -> Spec:
 def test_every_example_folder_is_present() -> None:
     """The examples the README points to exist."""
     names = {p.parent.name for p in EXAMPLES.glob("*/cortex.yaml")}
-    assert names == {"cpu", "gpu-spot", "inferentia", "mixed", "traffic-split", "cortex-v0.42"}
+    assert names == {
+        *("cpu", "gpu-spot", "inferentia", "mixed", "traffic-split", "async", "cortex-v0.42")
+    }
 
 
 @pytest.mark.parametrize(("spec", "env"), _runs(), ids=lambda v: str(v).split("examples/")[-1])
@@ -122,6 +124,7 @@ SAMPLES: dict[str, Any] = {
     "sentiment": {"text": "Setup was easy and the support team was not slow at all"},
     "embedder": {"texts": ["the quick brown fox", "jumps over the lazy dog"]},
     "ranker": {"query": "red shoes", "items": ["blue hat", "red shoes", "red"]},
+    "summarizer": {"text": "Queues hold work. Workers take work from queues. Cats sleep."},
 }
 
 
@@ -153,6 +156,12 @@ def test_predictor_serves_a_request(spec: Path, name: str) -> None:
         first = "red" if name == "ranker-v1" else "red shoes"
         assert result["ranked"][0] == first
         assert result["version"] == api.predictor.config["version"]
+    elif name == "summarizer":
+        # The two sentences with the most frequent words, in their own order.
+        assert result == {
+            "summary": "Queues hold work. Workers take work from queues.",
+            "sentences": 3,
+        }
     else:
         dimensions = api.predictor.config.get("dimensions", 256)
         assert result["dimensions"] == dimensions

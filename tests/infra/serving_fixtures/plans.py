@@ -18,6 +18,7 @@ THREE_APIS: Final = FIXTURES / "three_apis" / "cortex.yaml"
 SECRETS: Final = FIXTURES / "secrets" / "cortex.yaml"
 KINDS: Final = FIXTURES / "kinds" / "cortex.yaml"
 JOBS: Final = FIXTURES / "jobs" / "cortex.yaml"
+ASYNC: Final = FIXTURES / "async" / "cortex.yaml"
 EXAMPLES: Final = FIXTURES.parents[2] / "examples"
 REGION: Final = "us-west-2"
 
@@ -30,6 +31,7 @@ EXAMPLE_STACKS: Final = (
     ("gpu-spot", None),
     ("inferentia", None),
     ("traffic-split", None),
+    ("async", None),
     ("cortex-v0.42", None),
 )
 
@@ -70,6 +72,12 @@ def kinds_plan() -> PlanGraph:
 def jobs_plan() -> PlanGraph:
     """The job kinds, both forms each (`jobs/cortex.yaml`), on the same stand-in."""
     return evaluate({"cortex:spec": str(JOBS)}, stack="jobs", region=REGION, program=PROGRAM)
+
+
+@functools.cache
+def async_plan() -> PlanGraph:
+    """AsyncAPIs in both forms beside a RealtimeAPI (`async/cortex.yaml`), same stand-in."""
+    return evaluate({"cortex:spec": str(ASYNC)}, stack="async", region=REGION, program=PROGRAM)
 
 
 @functools.cache
