@@ -145,8 +145,9 @@ def test_workers_run_the_serving_container_and_the_dequeuer_without_services(
     assert env["CORTEX_PORT"] == "9000"
     assert "CORTEX_ASYNC_READY_PATH" not in env
     services = {r.inputs["metadata"]["name"] for r in of_type(plan, "core/v1:Service")}
-    assert {"api-ranker", "pods-ranker", "gateway-summarizer"} <= services
-    assert not services & {"api-summarizer", "pods-summarizer", "api-transcriber"}
+    # The warm RealtimeAPI beside them keeps only its headless Service (no interceptor).
+    assert {"pods-ranker", "gateway-summarizer"} <= services
+    assert not services & {"api-ranker", "api-summarizer", "pods-summarizer", "api-transcriber"}
 
 
 def test_workers_scale_on_queue_depth_with_keda_operator_identity(plan: PlanGraph) -> None:
