@@ -246,19 +246,7 @@ class Serving(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        host: pulumi.Output[str] = balancer.dns_name
-        if config.domain is not None and zone is not None:
-            domain.DomainRecords(
-                f"{name}-domain",
-                domain.DomainRecordsArgs(
-                    domain=config.domain,
-                    zone_id=zone,
-                    dns_name=balancer.dns_name,
-                    alias_zone_id=balancer.zone_id,
-                ),
-                opts=child,
-            )
-            host = pulumi.Output.from_input(config.domain)
+        host = self._host(name, config, balancer, zone, child)
         scheme = "https" if config.serves_https else "http"
         endpoints = {api.name: host.apply(url_of(scheme, api.endpoint)) for api in spec.entries}
         self._exports: dict[str, pulumi.Output[object]] = {
@@ -272,6 +260,30 @@ class Serving(pulumi.ComponentResource):
             self._exports["bundle_bucket"] = store.bucket_id
         self._exports.update(queues.exports())
         self.register_outputs(dict(self._exports))
+
+    @staticmethod
+    def _host(
+        name: str,
+        config: ClusterConfig,
+        balancer: ApiLoadBalancer,
+        zone: pulumi.Output[str] | None,
+        child: pulumi.ResourceOptions,
+    ) -> pulumi.Output[str]:
+        """Where the APIs answer: the domain (its records point at the load balancer), else
+        the load balancer's own DNS name."""
+        if config.domain is None or zone is None:
+            return balancer.dns_name
+        domain.DomainRecords(
+            f"{name}-domain",
+            domain.DomainRecordsArgs(
+                domain=config.domain,
+                zone_id=zone,
+                dns_name=balancer.dns_name,
+                alias_zone_id=balancer.zone_id,
+            ),
+            opts=child,
+        )
+        return pulumi.Output.from_input(config.domain)
 
     def _job_apis(
         self,

@@ -186,7 +186,10 @@ class JobApi(pulumi.ComponentResource):
             opts=k8s_opts,
         )
         literals = literal_secret(api)
-        documents = documents_of(api, spec, args.bundle, contract.DEFAULT_KEEP_ALIVE_SECONDS)
+        # Known at once without a bundle; one Output either way, as the objects below read it.
+        documents = pulumi.Output.from_input(
+            documents_of(api, spec, args.bundle, contract.DEFAULT_KEEP_ALIVE_SECONDS)
+        )
         spec_map = k8s.core.v1.ConfigMap(
             f"{name}-spec",
             metadata=k8s.meta.v1.ObjectMetaArgs(
