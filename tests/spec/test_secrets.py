@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cortex_spec import SpecError, load_spec
-from cortex_spec.secret_literals import is_marker, looks_secret, marker
+from cortex_spec.secret_literals import MARKER_PREFIX, is_marker, looks_secret, marker
 
 HEADER = """\
 cluster:
@@ -83,7 +83,8 @@ def test_markers_are_stable_and_never_hold_the_value(first: str, second: str) ->
     assert marker(first) == marker(first)
     assert is_marker(marker(first))
     assert (marker(first) == marker(second)) == (first == second)
-    if len(first) >= 4:
+    # A value that is part of the marker's fixed text ("sha2") tells nothing by being there.
+    if len(first) >= 4 and first not in f"{MARKER_PREFIX}]":
         assert first not in marker(first)
 
 
