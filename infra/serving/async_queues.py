@@ -27,7 +27,7 @@ import pulumi
 import pulumi_aws as aws
 
 from cortex_spec import naming
-from infra.irsa import policy_document
+from infra.serving.private_buckets import lock_down
 from runtime import contract
 
 DLQ_RETENTION_SECONDS: Final = 14 * 24 * 3600
@@ -101,21 +101,6 @@ class AsyncBucket(pulumi.ComponentResource):
             ],
             opts=child,
         )
-        public_block = aws.s3.BucketPublicAccessBlock(
-            f"{name}-public-access",
-            bucket=bucket.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=child,
-        )
-        aws.s3.BucketOwnershipControls(
-            f"{name}-ownership",
-            bucket=bucket.id,
-            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
-            opts=child,
-        )
         aws.s3.BucketLifecycleConfiguration(
             f"{name}-lifecycle",
             bucket=bucket.id,
@@ -134,24 +119,7 @@ class AsyncBucket(pulumi.ComponentResource):
             ],
             opts=child,
         )
-        aws.s3.BucketPolicy(
-            f"{name}-tls-only",
-            bucket=bucket.id,
-            policy=policy_document(
-                [
-                    {
-                        "Sid": "DenyInsecureTransport",
-                        "Effect": "Deny",
-                        "Principal": "*",
-                        "Action": "s3:*",
-                        "Resource": [bucket.arn, pulumi.Output.concat(bucket.arn, "/*")],
-                        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                    }
-                ]
-            ),
-            # S3 rejects a bucket policy while the public-access block is being written.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[public_block]),
-        )
+        lock_down(name, bucket, self)
         self.bucket_id = bucket.id
         self.bucket_arn = bucket.arn
         self.key_arn = key.arn

@@ -26,7 +26,7 @@ from cortex_spec import Spec, naming
 from cortex_spec.api_bundles import build_api_bundle, bundle_root
 from cortex_spec.errors import ProvisionError
 from cortex_spec.models.api import WorkloadAPI
-from infra.irsa import policy_document
+from infra.serving.private_buckets import lock_down
 from runtime.bundle import Bundle, BundleError
 
 _BUCKET_NAME_MAX: Final = 63
@@ -158,39 +158,7 @@ class BundleStore(pulumi.ComponentResource):
             ],
             opts=child,
         )
-        self._public_block = aws.s3.BucketPublicAccessBlock(
-            f"{name}-public-access",
-            bucket=bucket.id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=child,
-        )
-        aws.s3.BucketOwnershipControls(
-            f"{name}-ownership",
-            bucket=bucket.id,
-            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
-            opts=child,
-        )
-        aws.s3.BucketPolicy(
-            f"{name}-tls-only",
-            bucket=bucket.id,
-            policy=policy_document(
-                [
-                    {
-                        "Sid": "DenyInsecureTransport",
-                        "Effect": "Deny",
-                        "Principal": "*",
-                        "Action": "s3:*",
-                        "Resource": [bucket.arn, pulumi.Output.concat(bucket.arn, "/*")],
-                        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                    }
-                ]
-            ),
-            # S3 rejects a bucket policy while the public-access block is being written.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self._public_block]),
-        )
+        self._public_block = lock_down(name, bucket, self)
         self.bucket_id = bucket.id
         self.bucket_arn = bucket.arn
         self.register_outputs({"bucket": bucket.id})
