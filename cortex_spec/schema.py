@@ -69,14 +69,28 @@ def json_schema() -> dict[str, Any]:
     }
     defs.update(overrides.made)
     defs["SpecDocument"] = schema
+    paired = {k: v for k, v in copy.deepcopy(schema).items() if k != "required"}
+    paired["title"] = "API file of a Cortex pair (its cluster from --cluster-config)"
+    defs["ApiDocument"] = paired
     root = {
         "title": "cortex.yaml, or a Cortex v0.42 API list or cluster.yaml",
         "if": {"type": "array"},
         "then": {"type": "array", "items": apis},
         "else": {
-            "if": {"anyOf": [{"required": [key]} for key in _DOCUMENT_KEYS]},
+            "if": {"required": ["cluster"]},
             "then": {"$ref": "#/$defs/SpecDocument"},
-            "else": {"$ref": "#/$defs/ClusterConfig"},
+            "else": {
+                # With --cluster-config the API file may also be a mapping of `apis:` and
+                # `environments:` (or empty), its cluster coming from the other file.
+                "if": {
+                    "anyOf": [
+                        *({"required": [key]} for key in _DOCUMENT_KEYS if key != "cluster"),
+                        {"maxProperties": 0},
+                    ]
+                },
+                "then": {"$ref": "#/$defs/ApiDocument"},
+                "else": {"$ref": "#/$defs/ClusterConfig"},
+            },
         },
     }
     return {

@@ -233,7 +233,8 @@ class ClusterConfig(CortexOnlyClusterFields):
         if (
             isinstance(data, dict)
             and data.get("nat_gateway") == "none"
-            and data.get("subnet_visibility") is None
+            # Left out, not an explicit null: null is not a visibility (nor in the schema).
+            and "subnet_visibility" not in data
             and not data.get("subnets")
         ):
             return {**data, "subnet_visibility": "public"}
