@@ -37,11 +37,34 @@ class MotoServer:
             response.read()
 
 
+# Local servers under test take a port and, for `serve` of a split or an AsyncAPI, the next
+# few (serve.py, async_serving.py). Kernel-chosen ports come from the ephemeral range, where
+# two xdist workers' picks (and every client socket) can land next to each other; each
+# worker takes free blocks of its own below that range instead.
+_BLOCK = 8
+_next_block: dict[str, int] = {}
+
+
 def _free_port() -> int:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    index = int(worker.removeprefix("gw")) + 1 if worker.startswith("gw") else 0
+    start, end = 10000 + 2000 * (index % 10), 12000 + 2000 * (index % 10)
+    port = _next_block.get(worker, start)
+    while port + _BLOCK <= end:
+        _next_block[worker] = port + _BLOCK
+        if all(_bindable(p) for p in range(port, port + _BLOCK)):
+            return port
+        port += _BLOCK
+    raise RuntimeError(f"no free block of {_BLOCK} ports in {start}-{end}")
+
+
+def _bindable(port: int) -> bool:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 @pytest.fixture(scope="session")
