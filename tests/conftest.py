@@ -48,14 +48,17 @@ _next_block: dict[str, int] = {}
 def _free_port() -> int:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     index = int(worker.removeprefix("gw")) + 1 if worker.startswith("gw") else 0
-    start, end = 10000 + 2000 * (index % 10), 12000 + 2000 * (index % 10)
-    port = _next_block.get(worker, start)
-    while port + _BLOCK <= end:
-        _next_block[worker] = port + _BLOCK
+    start = 10000 + 2000 * (index % 10)
+    # Round and round the worker's range: a finished test's ports are free again.
+    blocks = 2000 // _BLOCK
+    first = _next_block.get(worker, 0)
+    for step in range(blocks):
+        block = (first + step) % blocks
+        port = start + block * _BLOCK
         if all(_bindable(p) for p in range(port, port + _BLOCK)):
+            _next_block[worker] = (block + 1) % blocks
             return port
-        port += _BLOCK
-    raise RuntimeError(f"no free block of {_BLOCK} ports in {start}-{end}")
+    raise RuntimeError(f"no free block of {_BLOCK} ports in {start}-{start + 2000}")
 
 
 def _bindable(port: int) -> bool:
