@@ -20,6 +20,7 @@ from cortex_cli import loading
 from cortex_kube.connection import Kube
 from cortex_spec.errors import ProvisionError, SpecError
 from cortex_spec.loader import Spec
+from cortex_spec.models.api import ApiBase
 
 KubeconfigOpt = Annotated[
     Path | None,
@@ -78,9 +79,12 @@ def connect(spec: Spec, kubeconfig: Path | None, context: str | None) -> Kube:
     return Kube(stack_kubeconfig(spec), context=context)
 
 
-def known_api(spec: Spec, name: str) -> None:
-    if not any(api.name == name for api in spec.apis):
-        from cortex_spec import Problem  # noqa: PLC0415
+def known_api(spec: Spec, name: str) -> ApiBase:
+    """The API of that name, of any kind; bad input naming the known ones otherwise."""
+    for api in spec.entries:
+        if api.name == name:
+            return api
+    from cortex_spec import Problem  # noqa: PLC0415
 
-        known = ", ".join(api.name for api in spec.apis) or "none"
-        raise SpecError([Problem(None, "apis", f'no API named "{name}" (known: {known})', None)])
+    known = ", ".join(api.name for api in spec.entries) or "none"
+    raise SpecError([Problem(None, "apis", f'no API named "{name}" (known: {known})', None)])

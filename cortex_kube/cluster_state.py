@@ -1,11 +1,13 @@
 """Everything `cortex-infra get` shows, read from the cluster for one spec.
 
-Per API: its Deployment (`api-<name>` in the `cortex` namespace) and its pods (label
-`cortex.dev/api`), and the requests in flight now, from the Prometheus the stack runs for
-autoscaling (the runtime's `cortex_in_flight_requests` gauge, summed per API, through the
-API server's service proxy). Per node group: nodes and pending scale-ups
-(`node_state.py`). The names are the program's (infra/serving), pinned equal to them by
-tests/kube/test_names.py; this package does not import the program (it imports pulumi).
+Per API of every kind, its objects in the `cortex` namespace (kind_state.py says which):
+Deployments, pods (label `cortex.dev/api`, and an AsyncAPI's gateway pods,
+`cortex.dev/gateway`) and a job API's Jobs, each listed once for all APIs; and the
+requests in flight now, from the Prometheus the stack runs for autoscaling (the runtime's
+`cortex_in_flight_requests` gauge, summed per API, through the API server's service
+proxy). Per node group: nodes and pending scale-ups (`node_state.py`). The names are the
+program's (infra/serving), pinned equal to them by tests/kube/test_names.py; this package
+does not import the program (it imports pulumi).
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from cortex_kube.connection import Kube, NotFoundError
+from cortex_kube.kind_state import ASYNC_GATEWAY_LABEL, Read, entry
 from cortex_kube.node_state import STATUS_CONFIG_MAP, GroupState, autoscaler_status, group_states
-from cortex_kube.pod_state import ApiReplicas, api_replicas
 from cortex_spec import naming
 from cortex_spec.errors import ProvisionError
 from cortex_spec.loader import Spec
+from cortex_spec.models.api import ApiBase
+from cortex_spec.models.job_apis import is_job
 from runtime import contract
 
 API_LABEL: Final = "cortex.dev/api"  # infra/serving/pod_template.py API_LABEL
@@ -28,24 +32,20 @@ PROMETHEUS_SERVICE: Final = "prometheus-server:80"
 IN_FLIGHT_QUERY: Final = f"sum by (api_name) ({contract.IN_FLIGHT_METRIC})"
 
 
+QUEUE_NOTE: Final = (
+    "AsyncAPI queue depth: not read by `get` (it is SQS's); `cortex-infra status` shows it"
+)
+
+
 @dataclass(frozen=True)
 class ClusterState:
-    apis: tuple[ApiReplicas, ...]
-    in_flight: dict[str, float] | None
+    apis: tuple[dict[str, Any], ...]
     groups: tuple[GroupState, ...]
     notes: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "apis": [
-                {
-                    **api.to_dict(),
-                    "in_flight": None
-                    if self.in_flight is None
-                    else self.in_flight.get(api.api, 0.0),
-                }
-                for api in self.apis
-            ],
+            "apis": list(self.apis),
             "node_groups": [group.to_dict() for group in self.groups],
             "notes": list(self.notes),
         }
@@ -80,28 +80,60 @@ def _in_flight(kube: Kube, notes: list[str]) -> dict[str, float] | None:
     return found
 
 
-def read_state(kube: Kube, spec: Spec) -> ClusterState:
-    """The replicas of every API of the spec, in-flight requests and node groups."""
-    notes: list[str] = []
+def _by_label(items: list[dict[str, Any]], label: str) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        value = (item.get("metadata") or {}).get("labels", {}).get(label)
+        if value:
+            found.setdefault(str(value), []).append(item)
+    return found
+
+
+def _read(kube: Kube, apis: list[ApiBase], notes: list[str]) -> Read:
+    """Each kind of object once, and only those the APIs shown need."""
     namespace = naming.NAMESPACE
+    read = Read()
     pods = kube.read(
         "listing the APIs' pods", kube.core.list_namespaced_pod, namespace, label_selector=API_LABEL
     ).get("items", [])
-    deployments = {
+    read.pods = _by_label(pods, API_LABEL)
+    read.deployments = {
         d["metadata"]["name"]: d
         for d in kube.read(
             "listing the APIs' deployments", kube.apps.list_namespaced_deployment, namespace
         ).get("items", [])
     }
-    by_api: dict[str, list[dict[str, Any]]] = {}
-    for pod in pods:
-        by_api.setdefault(pod["metadata"].get("labels", {}).get(API_LABEL, ""), []).append(pod)
-    apis = tuple(
-        api_replicas(
-            api.name, deployments.get(naming.deployment_name(api.name)), by_api.get(api.name, [])
-        )
-        for api in spec.apis
-    )
+    if any(api.kind == "AsyncAPI" for api in apis):
+        gateways = kube.read(
+            "listing the AsyncAPIs' gateway pods",
+            kube.core.list_namespaced_pod,
+            namespace,
+            label_selector=ASYNC_GATEWAY_LABEL,
+        ).get("items", [])
+        read.gateway_pods = _by_label(gateways, ASYNC_GATEWAY_LABEL)
+        notes.append(QUEUE_NOTE)
+    if any(is_job(api) for api in apis):
+        jobs = kube.read(
+            "listing the job APIs' Jobs",
+            kube.batch.list_namespaced_job,
+            namespace,
+            label_selector=API_LABEL,
+        ).get("items", [])
+        read.jobs = _by_label(jobs, API_LABEL)
+    if any(api.kind in ("RealtimeAPI", "AsyncAPI") for api in apis):
+        read.in_flight = _in_flight(kube, notes)
+    return read
+
+
+def read_state(kube: Kube, spec: Spec, only: str | None = None) -> ClusterState:
+    """Every API of the spec (of every kind, in the file's order) and the node groups; or,
+    with `only`, that one API and no node groups."""
+    notes: list[str] = []
+    apis = [api for api in spec.entries if only is None or api.name == only]
+    read = _read(kube, apis, notes)
+    entries = tuple(entry(read, api) for api in apis)
+    if only is not None:
+        return ClusterState(entries, (), tuple(notes))
     nodes = kube.read("listing nodes", kube.core.list_node).get("items", [])
     try:
         config_map: dict[str, Any] | None = kube.read(
@@ -114,4 +146,4 @@ def read_state(kube: Kube, spec: Spec) -> ClusterState:
         config_map = None
         notes.append("cluster-autoscaler has written no status yet: pending scale-ups unknown")
     groups = group_states(expected_groups(spec), nodes, autoscaler_status(config_map))
-    return ClusterState(apis, _in_flight(kube, notes), tuple(groups), tuple(notes))
+    return ClusterState(entries, tuple(groups), tuple(notes))

@@ -44,6 +44,7 @@ class Kube:
             ) from None
         self.core = client.CoreV1Api(self.api)
         self.apps = client.AppsV1Api(self.api)
+        self.batch = client.BatchV1Api(self.api)
         self.server = str(self.api.configuration.host)
 
     def _fail(self, error: BaseException, doing: str) -> ProvisionError:

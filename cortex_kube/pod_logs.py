@@ -1,4 +1,5 @@
-"""The logs of every replica of an API, each line prefixed with the replica it came from.
+"""The logs of a set of pods (an API's replicas, a gateway's, one job's workers: the label
+selector of log_targets.py), each line prefixed with the pod it came from.
 
 Without `follow`, each container's log is read with the API server's timestamps and the
 lines of all replicas are merged in time order. With `follow`, one reader per container
@@ -15,7 +16,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
-from cortex_kube.cluster_state import API_LABEL
 from cortex_kube.connection import Kube
 from cortex_spec import naming
 
@@ -36,18 +36,26 @@ class Source:
     label: str
 
 
-def sources(kube: Kube, api: str, container: str | None = None) -> list[Source]:
-    """Every container of every pod of the API (or the one named), oldest pod first."""
+def container_names(pod: dict[str, Any]) -> list[str]:
+    """The pod's containers, and its native sidecars (init containers with `restartPolicy:
+    Always`): a container-form BatchAPI's own servers run as those (job_template.py)."""
+    spec = pod.get("spec") or {}
+    sidecars = [c for c in spec.get("initContainers") or [] if c.get("restartPolicy") == "Always"]
+    return [str(c["name"]) for c in [*sidecars, *(spec.get("containers") or [])]]
+
+
+def sources(kube: Kube, selector: str, what: str, container: str | None = None) -> list[Source]:
+    """Every container (or the one named) of every pod the selector picks, oldest first."""
     pods = kube.read(
-        f"listing the pods of {api}",
+        f"listing the pods of {what}",
         kube.core.list_namespaced_pod,
         naming.NAMESPACE,
-        label_selector=f"{API_LABEL}={api}",
+        label_selector=selector,
     ).get("items", [])
     found = []
     for pod in sorted(pods, key=lambda p: str(p["metadata"].get("creationTimestamp", ""))):
         name = str(pod["metadata"]["name"])
-        names = [str(c["name"]) for c in pod.get("spec", {}).get("containers", [])]
+        names = container_names(pod)
         chosen = [c for c in names if container is None or c == container]
         found += [Source(name, c, name if len(names) == 1 else f"{name}/{c}") for c in chosen]
     return found

@@ -121,6 +121,9 @@ class ApiReplicas:
     deployed: bool
     desired: int | None
     replicas: tuple[Replica, ...]
+    # The Deployment's `status.updatedReplicas`: pods of its current template (Cortex's
+    # "up-to-date"); None when not deployed.
+    up_to_date: int | None = None
 
     def count(self, state: State) -> int:
         return sum(1 for r in self.replicas if r.state == state)
@@ -135,6 +138,7 @@ class ApiReplicas:
             "api": self.api,
             "deployed": self.deployed,
             "desired": self.desired,
+            "up_to_date": self.up_to_date,
             "ready": self.count("ready"),
             "pending": self.count("pending"),
             "failed": self.count("failed"),
@@ -151,5 +155,6 @@ def api_replicas(
     if deployment is None:
         return ApiReplicas(api, deployed=False, desired=None, replicas=())
     desired = deployment.get("spec", {}).get("replicas")
+    updated = int((deployment.get("status") or {}).get("updatedReplicas") or 0)
     ordered = sorted(pods, key=lambda p: str(p.get("metadata", {}).get("name", "")))
-    return ApiReplicas(api, True, desired, tuple(replica(p) for p in ordered))
+    return ApiReplicas(api, True, desired, tuple(replica(p) for p in ordered), updated)

@@ -1,5 +1,7 @@
 """`cortex-infra logs`: the logs of every replica of one API, each line prefixed with its
-pod (and container, where a pod has several), as Cortex's `cortex logs` did.
+pod (and container, where a pod has several), as Cortex's `cortex logs API [JOB_ID]` did:
+an AsyncAPI's workers (or, with --gateway, its gateway), a BatchAPI's or TaskAPI's job
+gateway, or with a job id that job's workers (`cortex_kube/log_targets.py`).
 
 Without --follow, the lines so far of all replicas, merged in time order; with it, lines as
 they arrive until Ctrl-C. On a terminal the runtime's JSON lines read as text
@@ -27,8 +29,25 @@ from cortex_cli.options import (
     SpecArg,
     StackOpt,
 )
+from cortex_spec.errors import CortexError, StateError
+from cortex_spec.models.api import ApiBase
+from cortex_spec.models.job_apis import is_job
+from cortex_spec.models.traffic_splitter import TrafficSplitter
 
 ApiArg = Annotated[str, typer.Argument(help="The API whose replicas to read.", show_default=False)]
+JobIdArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="BatchAPI or TaskAPI: the job whose workers to read (default: the job gateway).",
+        show_default=False,
+    ),
+]
+GatewayOpt = Annotated[
+    bool,
+    typer.Option(
+        "--gateway", help="AsyncAPI: read its gateway instead of its workers.", show_default=False
+    ),
+]
 FollowOpt = Annotated[bool, typer.Option("--follow", "-f", help="Keep streaming new lines.")]
 SinceOpt = Annotated[
     str | None,
@@ -58,9 +77,31 @@ def since_seconds(text: str | None) -> int | None:
     return int(found.group(1)) * _SECONDS[found.group(2)]
 
 
+def _check_choice(api: ApiBase, gateway: bool, job_id: str | None) -> None:
+    """The job id and --gateway fit the API's kind (before reaching the cluster)."""
+    if isinstance(api, TrafficSplitter):
+        raise CortexError(
+            f"{api.name} is a TrafficSplitter: it runs no pods (the router splits its requests)",
+            hint=f"read the logs of its APIs: {', '.join(t.name for t in api.apis)}",
+        )
+    if job_id is not None and not is_job(api):
+        raise typer.BadParameter(
+            f"{api.name} is a {api.kind}: only BatchAPIs and TaskAPIs take a job id",
+            param_hint="JOB_ID",
+        )
+    if gateway and (is_job(api) or api.kind != "AsyncAPI"):
+        why = (
+            "without a job id, a job API's logs are its gateway's"
+            if is_job(api)
+            else f"{api.name} is a {api.kind}: only an AsyncAPI has a gateway to choose"
+        )
+        raise typer.BadParameter(why, param_hint="--gateway")
+
+
 def logs(
     spec: SpecArg,
     api: ApiArg,
+    job_id: JobIdArg = None,
     *,
     cluster_config: ClusterConfigOpt = None,
     env: EnvOpt = None,
@@ -68,23 +109,29 @@ def logs(
     follow: FollowOpt = False,
     since: SinceOpt = None,
     container: ContainerOpt = None,
+    gateway: GatewayOpt = False,
     kubeconfig: KubeconfigOpt = None,
     context: ContextOpt = None,
     log_format: LogFormatOpt = LogFormat.auto,
     json_output: JsonLinesOpt = False,
 ) -> None:
-    """Print the logs of every replica of API, each line prefixed with its pod."""
+    """Print the logs of every replica of API, each line prefixed with its pod: an
+    AsyncAPI's workers (--gateway: its gateway), a BatchAPI's or TaskAPI's job gateway, or
+    with JOB_ID that job's workers."""
+    from cortex_kube.log_targets import log_target  # noqa: PLC0415
     from cortex_kube.pod_logs import followed, merged, sources  # noqa: PLC0415
 
     output.use_json(json_output)
     seconds = since_seconds(since)
     loaded = load(spec, cluster_config, env, stack)
-    kube_access.known_api(loaded, api)
+    found_api = kube_access.known_api(loaded, api)
+    _check_choice(found_api, gateway, job_id)
     kube = kube_access.connect(loaded, kubeconfig, context)
-    found = sources(kube, api, container)
+    target = log_target(kube, found_api, gateway=gateway, job_id=job_id)
+    found = sources(kube, target.selector, target.what, container)
     if not found:
-        output.echo(f"no replicas of {api} are running", err=True)
-        return
+        only = f" with a container {container}" if container else ""
+        raise StateError(f"no pods of {target.what}{only} yet", hint=target.hint)
     readable = log_format is LogFormat.human or (
         log_format is LogFormat.auto and sys.stdout.isatty()
     )
