@@ -40,7 +40,8 @@ def test_every_example_folder_is_present() -> None:
     """The examples the README points to exist."""
     names = {p.parent.name for p in EXAMPLES.glob("*/cortex.yaml")}
     assert names == {
-        *("cpu", "gpu-spot", "inferentia", "mixed", "traffic-split", "async", "cortex-v0.42")
+        *("cpu", "gpu-spot", "inferentia", "mixed", "traffic-split", "async", "cortex-v0.42"),
+        "batch",
     }
 
 
@@ -48,7 +49,7 @@ def test_every_example_folder_is_present() -> None:
 def test_example_validates(spec: Path, env: str | None) -> None:
     """Each example loads without error in its base form and in each environment."""
     loaded = _load(spec, env)
-    assert loaded.apis
+    assert loaded.entries
     assert loaded.environment == env
 
 
@@ -167,3 +168,25 @@ def test_predictor_serves_a_request(spec: Path, name: str) -> None:
         assert result["dimensions"] == dimensions
         assert [len(e) for e in result["embeddings"]] == [dimensions, dimensions]
         assert abs(sum(v * v for v in result["embeddings"][0]) - 1) < 1e-4
+
+
+def test_batch_example_works_off_a_batch(capsys: pytest.CaptureFixture[str]) -> None:
+    """The BatchAPI example's predictor, loaded as a worker loads it (the job's config over
+    the API's), counts each item's words in a batch and says when the job is complete."""
+    from runtime.job_handlers import load_batch
+    from runtime.settings import PredictorSettings
+
+    spec = _load(EXAMPLES / "batch" / "cortex.yaml")
+    (api,) = spec.jobs
+    assert api.kind == "BatchAPI"
+    assert api.predictor is not None
+    settings = PredictorSettings(path=api.predictor.path, config=dict(api.predictor.config))
+    job_spec = {"job_id": "69d6faf82e4660d3", "config": {"top_words": 1}}
+    handler = load_batch(EXAMPLES / "batch", settings, job_spec)
+    handler.handle(["the fox saw the dog", "a dog"], "batch-0")
+    handler.complete()
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        'batch batch-0: [{"words": 5, "top": ["the"]}, {"words": 2, "top": ["a"]}]',
+        "job 69d6faf82e4660d3: every batch is done",
+    ]
