@@ -77,14 +77,15 @@ def _targets(api: Entry) -> list[str]:
 def render_one(document: Entry) -> None:
     api = document["api"]
     name, kind = api["api"], api["kind"]
-    lines = [f"{kind} {name}", f"url: {api['url'] or '-'}", ""]
+    lines = [f"{kind} {name}", f"url: {api['url'] or '-'}"]
     if kind in ("RealtimeAPI", "AsyncAPI"):
         lines.append(f"in flight: {number(api['in_flight'])}")
+    lines.append("")
     if kind == "RealtimeAPI":
         lines += _pods("replicas", api, f"api-{name}")
     elif kind == "AsyncAPI":
         lines += _pods("gateway", api["gateway"], api["gateway"]["deployment"])
-        lines += _pods("workers", api, f"api-{name}")
+        lines += ["", *_pods("workers", api, f"api-{name}")]
     elif kind == "TrafficSplitter":
         lines += _targets(api)
     else:

@@ -2,7 +2,7 @@
 client: it answers the GET paths those commands use, from documents in the API's shapes
 (`documents.py`), and streams pod logs line by line, `follow` included.
 
-It filters pods by `labelSelector` (`key` and `key=value` terms, as the API does), answers
+It filters pods and Jobs by `labelSelector` (`key` and `key=value` terms, as the API does), answers
 unknown paths with a 404 `Status`, records every request path, and requires the bearer
 token of its kubeconfig (a 401 `Status` otherwise), so the client's authentication is
 exercised too.
@@ -34,6 +34,7 @@ class Cluster:
 
     pods: list[dict[str, Any]] = field(default_factory=list)
     deployments: list[dict[str, Any]] = field(default_factory=list)
+    jobs: list[dict[str, Any]] = field(default_factory=list)
     nodes: list[dict[str, Any]] = field(default_factory=list)
     autoscaler: dict[str, Any] | None = None
     in_flight: dict[str, float] | None = None
@@ -43,8 +44,8 @@ class Cluster:
     requests: list[str] = field(default_factory=list)
 
 
-def _selected(pod: dict[str, Any], selector: str) -> bool:
-    labels = pod["metadata"].get("labels", {})
+def _selected(item: dict[str, Any], selector: str) -> bool:
+    labels = item["metadata"].get("labels", {})
     for term in filter(None, selector.split(",")):
         key, _, value = term.partition("=")
         if key not in labels or (value and labels[key] != value):
@@ -68,7 +69,8 @@ def _handler(cluster: Cluster) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(body)
 
         def _list(self, kind: str, items: list[dict[str, Any]]) -> None:
-            version = "apps/v1" if kind == "DeploymentList" else "v1"
+            versions = {"DeploymentList": "apps/v1", "JobList": "batch/v1"}
+            version = versions.get(kind, "v1")
             document = {"apiVersion": version, "kind": kind, "metadata": {}, "items": items}
             self._json(200, document)
 
@@ -81,13 +83,19 @@ def _handler(cluster: Cluster) -> type[BaseHTTPRequestHandler]:
                     401, {**documents.status_404("token"), "code": 401, "reason": "Unauthorized"}
                 )
                 return
-            if path == "/api/v1/namespaces/cortex/pods":
+            lists = {
+                "/api/v1/namespaces/cortex/pods": ("PodList", cluster.pods),
+                "/apis/batch/v1/namespaces/cortex/jobs": ("JobList", cluster.jobs),
+                "/apis/apps/v1/namespaces/cortex/deployments": (
+                    "DeploymentList",
+                    cluster.deployments,
+                ),
+                "/api/v1/nodes": ("NodeList", cluster.nodes),
+            }
+            if path in lists:
+                kind, items = lists[path]
                 selector = query.get("labelSelector", [""])[0]
-                self._list("PodList", [p for p in cluster.pods if _selected(p, selector)])
-            elif path == "/apis/apps/v1/namespaces/cortex/deployments":
-                self._list("DeploymentList", cluster.deployments)
-            elif path == "/api/v1/nodes":
-                self._list("NodeList", cluster.nodes)
+                self._list(kind, [item for item in items if _selected(item, selector)])
             elif path == "/api/v1/namespaces/kube-system/configmaps/cluster-autoscaler-status":
                 if cluster.autoscaler is None:
                     self._json(404, documents.status_404('configmaps "cluster-autoscaler-status"'))
