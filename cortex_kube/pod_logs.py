@@ -36,16 +36,31 @@ class Source:
     label: str
 
 
+def _started(status: dict[str, Any]) -> bool:
+    """A container that has run (now or before a restart) has a log; one still waiting for
+    its first start has none, and the API server answers 400 for it."""
+    state, last = status.get("state") or {}, status.get("lastState") or {}
+    return bool(state.get("running") or state.get("terminated") or last.get("terminated"))
+
+
 def container_names(pod: dict[str, Any]) -> list[str]:
-    """The pod's containers, and its native sidecars (init containers with `restartPolicy:
-    Always`): a container-form BatchAPI's own servers run as those (job_template.py)."""
-    spec = pod.get("spec") or {}
+    """The pod's started containers, and its native sidecars (init containers with
+    `restartPolicy: Always`): a container-form BatchAPI's own servers run as those
+    (job_template.py). A pod not scheduled or still pulling its images has none yet."""
+    spec, status = pod.get("spec") or {}, pod.get("status") or {}
     sidecars = [c for c in spec.get("initContainers") or [] if c.get("restartPolicy") == "Always"]
-    return [str(c["name"]) for c in [*sidecars, *(spec.get("containers") or [])]]
+    statuses = [
+        *(status.get("initContainerStatuses") or []),
+        *(status.get("containerStatuses") or []),
+    ]
+    started = {str(s.get("name")) for s in statuses if _started(s)}
+    names = [str(c["name"]) for c in [*sidecars, *(spec.get("containers") or [])]]
+    return [name for name in names if name in started]
 
 
 def sources(kube: Kube, selector: str, what: str, container: str | None = None) -> list[Source]:
-    """Every container (or the one named) of every pod the selector picks, oldest first."""
+    """Every started container (or the one named) of every pod the selector picks, oldest
+    pod first."""
     pods = kube.read(
         f"listing the pods of {what}",
         kube.core.list_namespaced_pod,

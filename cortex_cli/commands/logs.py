@@ -131,7 +131,7 @@ def logs(
     found = sources(kube, target.selector, target.what, container)
     if not found:
         only = f" with a container {container}" if container else ""
-        raise StateError(f"no pods of {target.what}{only} yet", hint=target.hint)
+        raise StateError(f"no pods of {target.what}{only} have started yet", hint=target.hint)
     readable = log_format is LogFormat.human or (
         log_format is LogFormat.auto and sys.stdout.isatty()
     )

@@ -71,6 +71,7 @@ TASK_JOB = "1234567890abcdef"
 GATEWAY_A, GATEWAY_B = "jobs-labeler-6f7d8-aaaaa", "jobs-labeler-6f7d8-bbbbb"
 ASYNC_GATEWAY = "gateway-summarizer-5b6c7-ggggg"
 WORKER = "api-summarizer-7d9f8c6b5-wwwww"
+CRASHING = "api-summarizer-7d9f8c6b5-xxxxx"
 
 
 def project(folder: Path) -> Path:
@@ -116,7 +117,7 @@ def _pods() -> list[dict[str, Any]]:
         documents.async_gateway_pod(ASYNC_GATEWAY, "summarizer"),
         documents.async_gateway_pod("gateway-summarizer-5b6c7-hhhhh", "summarizer"),
         documents.pod(WORKER, "summarizer", containers=("api", "dequeuer")),
-        documents.crash_looping_pod("api-summarizer-7d9f8c6b5-xxxxx", "summarizer", 1, 3),
+        documents.crash_looping_pod(CRASHING, "summarizer", 1, 3),
         documents.job_gateway_pod(GATEWAY_A, "labeler"),
         documents.job_gateway_pod(GATEWAY_B, "labeler", ready=False),
         documents.job_pod("labeler", NEWEST, 0, created="2026-12-03T10:30:00Z"),
@@ -160,8 +161,10 @@ def cluster() -> Cluster:
         in_flight={"ranker-v1": 2.0, "summarizer": 4.0},
         logs={
             (ASYNC_GATEWAY, "gateway"): [("2026-12-03T10:01:00Z", "gateway accepted")],
+            ("gateway-summarizer-5b6c7-hhhhh", "gateway"): [],
             (WORKER, "api"): [("2026-12-03T10:01:01Z", "worker predicted")],
             (WORKER, "dequeuer"): [("2026-12-03T10:01:02Z", "dequeuer took 1")],
+            (CRASHING, "api"): [("2026-12-03T10:04:01Z", "ImportError: no module named x")],
             (GATEWAY_A, "job-gateway"): [("2026-12-03T10:30:00Z", "job submitted")],
             (GATEWAY_B, "job-gateway"): [],
             (worker, "api"): [("2026-12-03T10:31:00Z", "batch 0 done")],
