@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -139,7 +140,7 @@ def test_text_has_one_table_per_kind(fake: tuple[Cluster, Path, Path]) -> None:
         "NODE GROUP",
     ]
     row = next(line for line in lines if line.startswith("summarizer "))
-    assert row.split()[1:7] == ["2/2", "2", "1/3", "1", "0", "1"]
+    assert row.split()[1:7] == ["2/2", "2", "1/3", "1", "1", "1"]
     job_row = next(line for line in lines if line.startswith("labeler "))
     assert job_row.split()[1:7] == ["BatchAPI", "1/2", "1", "1", "1", kinds.NEWEST]
     assert any(line.startswith("  summarizer: workers: 1 failed: crash loop") for line in lines)
@@ -175,7 +176,7 @@ def test_one_async_api_in_detail_shows_both_parts(fake: tuple[Cluster, Path, Pat
     assert result.exit_code == ExitCode.OK, result.output
     text = result.stdout
     assert "gateway: 2 requested, 2 up to date, 2 ready" in text
-    assert "workers: 3 requested, 1 up to date, 1 ready, 0 pending, 1 failed" in text
+    assert "workers: 3 requested, 1 up to date, 1 ready, 1 pending, 1 failed" in text
     assert text.index(kinds.ASYNC_GATEWAY) < text.index(kinds.WORKER)
 
 
@@ -189,12 +190,21 @@ def test_an_unknown_api_name_is_bad_input(fake: tuple[Cluster, Path, Path]) -> N
     assert state.requests == []
 
 
-def test_only_the_kinds_present_are_read(tmp_path: Path) -> None:
-    """A spec of RealtimeAPIs alone reads no Jobs and no AsyncAPI gateway pods."""
-    state = Cluster()
-    with serving(state, tmp_path) as kubeconfig:
+def test_jobs_and_gateways_are_listed_once_and_only_when_needed(
+    fake: tuple[Cluster, Path, Path], tmp_path: Path
+) -> None:
+    """Jobs and AsyncAPI gateway pods are listed once for all APIs; a spec of RealtimeAPIs
+    alone lists neither."""
+    state = fake[0]
+    assert _get(fake).exit_code == ExitCode.OK
+    decoded = [unquote(r) for r in state.requests]
+    assert len([r for r in decoded if r.startswith("/apis/batch/v1/namespaces/cortex/jobs")]) == 1
+    assert len([r for r in decoded if "labelSelector=cortex.dev/gateway" in r]) == 1
+    realtime = Cluster()
+    (tmp_path / "realtime").mkdir()
+    with serving(realtime, tmp_path / "realtime") as kubeconfig:
         spec = EXAMPLES / "mixed" / "cortex.yaml"
         command = ["get", str(spec), "--env", "prod", "--kubeconfig", str(kubeconfig)]
         result = CliRunner().invoke(app, command)
     assert result.exit_code == ExitCode.OK, result.output
-    assert not any("/jobs" in r or "cortex.dev%2Fgateway" in r for r in state.requests)
+    assert not any("/jobs" in r or "cortex.dev/gateway" in unquote(r) for r in realtime.requests)

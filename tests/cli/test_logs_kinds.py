@@ -13,10 +13,10 @@ from typer.testing import CliRunner, Result
 
 from cortex_cli.exit_codes import ExitCode
 from cortex_cli.main import app
-from tests.kube import documents, kinds
+from tests.kube import kind_documents, kinds
 from tests.kube.fake_api import Cluster, serving
 
-NEWEST_WORKER = documents.job_pod("labeler", kinds.NEWEST, 0)["metadata"]["name"]
+NEWEST_WORKER = kind_documents.job_pod("labeler", kinds.NEWEST, 0)["metadata"]["name"]
 
 
 @pytest.fixture
@@ -41,7 +41,8 @@ def _pods_listed(state: Cluster) -> list[str]:
 
 def test_async_api_reads_its_workers_by_default(fake: tuple[Cluster, Path, Path]) -> None:
     """An AsyncAPI's logs are its workers' (both containers of a worker, api and dequeuer;
-    a crash-looping worker's last run), not the gateway's."""
+    a crash-looping worker's last run; not a worker still waiting for a node, which has no
+    log), not the gateway's."""
     result = _logs(fake, "summarizer")
     assert result.exit_code == ExitCode.OK, result.output
     width = len(f"{kinds.WORKER}/dequeuer")
@@ -113,15 +114,21 @@ def test_a_traffic_splitter_names_its_apis(fake: tuple[Cluster, Path, Path]) -> 
 
 
 @pytest.mark.parametrize(
-    "args",
-    [("ranker-v1", kinds.NEWEST), ("ranker-v1", "--gateway"), ("labeler", "x", "--gateway")],
+    ("args", "why"),
+    [
+        (("ranker-v1", kinds.NEWEST), "only BatchAPIs and TaskAPIs take a job id"),
+        (("ranker-v1", "--gateway"), "only an AsyncAPI has a gateway to choose"),
+        (("labeler", "--gateway"), "without a job id, a job API's logs are its gateway's"),
+    ],
 )
 def test_a_choice_that_does_not_fit_the_kind_is_a_usage_error(
-    fake: tuple[Cluster, Path, Path], args: tuple[str, ...]
+    fake: tuple[Cluster, Path, Path], args: tuple[str, ...], why: str
 ) -> None:
-    """A job id for a RealtimeAPI, --gateway for one, or both for a job API: exit 2."""
+    """A job id for a RealtimeAPI, --gateway for one or for a job API: exit 2 saying why,
+    before reaching the cluster."""
     result = _logs(fake, *args)
     assert result.exit_code == ExitCode.USAGE
+    assert why in result.stderr
     assert fake[0].requests == []
 
 

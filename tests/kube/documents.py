@@ -5,15 +5,14 @@ document is written field by field from the Kubernetes API reference for v1.35
 (https://kubernetes.io/docs/reference/kubernetes-api/): `Pod` and `PodList` (core/v1,
 workload-resources/pod-v1: `status.phase`, `status.conditions[]` with `PodScheduled` /
 `Unschedulable`, `status.containerStatuses[].state.waiting.reason` and
-`lastState.terminated.exitCode`), `Deployment` (apps/v1, `status.updatedReplicas`), `Job`
-(batch/v1: `spec.completions`, `status.active/succeeded/failed/startTime/completionTime`,
-`status.conditions[]` `Complete` / `Failed` with `DeadlineExceeded`), `Node` (core/v1, with EKS's
+`lastState.terminated.exitCode`), `Deployment` (apps/v1, `status.updatedReplicas`), `Node`
+(core/v1, with EKS's
 `eks.amazonaws.com/nodegroup` label), `ConfigMap` (with cluster-autoscaler's status YAML,
 kubernetes/autoscaler `clusterstate/api/types.go`) and `Status` for errors; Prometheus's
 instant query answer is from its HTTP API reference (/api/v1/query, resultType vector).
 The scheduler's and kubelet's messages are their own wording (kube-scheduler's
 `0/3 nodes are available: 3 Insufficient nvidia.com/gpu.`, kubelet's `back-off 5m0s
-restarting failed container=...`).
+restarting failed container=...`). Jobs and gateway pods: kind_documents.py.
 """
 
 from __future__ import annotations
@@ -162,75 +161,6 @@ def deployment(
             "readyReplicas": 0,
         },
     }
-
-
-def job_labels(api: str, job_id: str) -> dict[str, str]:
-    """What the job gateway sets on a Job and its pods (runtime/cluster_jobs.py)."""
-    return {"cortex.dev/api": api, "cortex.dev/job-id": job_id}
-
-
-def job(
-    api: str,
-    job_id: str,
-    *,
-    created: str,
-    workers: int = 1,
-    active: int = 0,
-    succeeded: int = 0,
-    failed: int = 0,
-    condition: str | None = None,
-    reason: str | None = None,
-    finished: str | None = None,
-) -> dict[str, Any]:
-    """A Job `<api>-<job id>` as the gateway creates it; `condition` Complete or Failed once
-    it ended (Failed with `reason`, e.g. DeadlineExceeded, as the Job controller sets)."""
-    status: dict[str, Any] = {"startTime": created, "active": active}
-    if succeeded:
-        status["succeeded"] = succeeded
-    if failed:
-        status["failed"] = failed
-    if condition is not None:
-        found = {"type": condition, "status": "True", "lastTransitionTime": finished}
-        if reason is not None:
-            found |= {"reason": reason, "message": "Job was active longer than specified deadline"}
-        status["conditions"] = [found]
-        if condition == "Complete":
-            status["completionTime"] = finished
-    return {
-        "apiVersion": "batch/v1",
-        "kind": "Job",
-        "metadata": {
-            "name": f"{api}-{job_id}",
-            "namespace": "cortex",
-            "labels": job_labels(api, job_id),
-            "creationTimestamp": created,
-        },
-        "spec": {
-            "completionMode": "Indexed",
-            "completions": workers,
-            "parallelism": workers,
-            "backoffLimit": 0,
-        },
-        "status": status,
-    }
-
-
-def job_pod(api: str, job_id: str, index: int, **kwargs: Any) -> dict[str, Any]:
-    """Worker `index` of a job (the Job controller names it `<job>-<index>-<suffix>`)."""
-    name = f"{api}-{job_id}-{index}-x{index}k9z"
-    owner = {"apiVersion": "batch/v1", "kind": "Job", "name": f"{api}-{job_id}"}
-    return pod(name, api, labels=job_labels(api, job_id), owner=owner, **kwargs)
-
-
-def job_gateway_pod(name: str, api: str, **kwargs: Any) -> dict[str, Any]:
-    """A pod of a job API's gateway `jobs-<api>` (infra/serving/job_template.py labels)."""
-    labels = {"cortex.dev/api": api, "cortex.dev/component": "job-gateway"}
-    return pod(name, api, labels=labels, containers=("job-gateway",), **kwargs)
-
-
-def async_gateway_pod(name: str, api: str, **kwargs: Any) -> dict[str, Any]:
-    """A pod of an AsyncAPI's gateway `gateway-<api>` (infra/serving/async_workload.py)."""
-    return pod(name, api, labels={"cortex.dev/gateway": api}, containers=("gateway",), **kwargs)
 
 
 def node(name: str, physical_group: str, *, ready: bool = True) -> dict[str, Any]:

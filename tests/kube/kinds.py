@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.kube import documents
+from tests.kube import documents, kind_documents
 from tests.kube.fake_api import Cluster
 
 SPEC = """
@@ -105,7 +105,7 @@ def _deployments() -> list[dict[str, Any]]:
 def _unschedulable_worker() -> dict[str, Any]:
     """Worker 1 of the newest job: no node has the GPU it asks for."""
     pod = documents.unschedulable_pod("unused", "labeler", "nvidia.com/gpu")
-    pod["metadata"] = documents.job_pod("labeler", NEWEST, 1)["metadata"]
+    pod["metadata"] = kind_documents.job_pod("labeler", NEWEST, 1)["metadata"]
     return pod
 
 
@@ -114,22 +114,23 @@ def _pods() -> list[dict[str, Any]]:
         documents.pod("api-ranker-v1-7d9f8c6b5-aaaaa", "ranker-v1"),
         documents.pod("api-ranker-v1-7d9f8c6b5-bbbbb", "ranker-v1"),
         documents.unschedulable_pod("api-ranker-v2-5c4b-ccccc", "ranker-v2", "cpu"),
-        documents.async_gateway_pod(ASYNC_GATEWAY, "summarizer"),
-        documents.async_gateway_pod("gateway-summarizer-5b6c7-hhhhh", "summarizer"),
+        kind_documents.async_gateway_pod(ASYNC_GATEWAY, "summarizer"),
+        kind_documents.async_gateway_pod("gateway-summarizer-5b6c7-hhhhh", "summarizer"),
         documents.pod(WORKER, "summarizer", containers=("api", "dequeuer")),
         documents.crash_looping_pod(CRASHING, "summarizer", 1, 3),
-        documents.job_gateway_pod(GATEWAY_A, "labeler"),
-        documents.job_gateway_pod(GATEWAY_B, "labeler", ready=False),
-        documents.job_pod("labeler", NEWEST, 0, created="2026-12-03T10:30:00Z"),
+        documents.unschedulable_pod("api-summarizer-7d9f8c6b5-zzzzz", "summarizer", "cpu"),
+        kind_documents.job_gateway_pod(GATEWAY_A, "labeler"),
+        kind_documents.job_gateway_pod(GATEWAY_B, "labeler", ready=False),
+        kind_documents.job_pod("labeler", NEWEST, 0, created="2026-12-03T10:30:00Z"),
         _unschedulable_worker(),
-        documents.job_pod("labeler", OLDEST, 0, phase="Succeeded", ready=False),
-        documents.job_pod("trainer", TASK_JOB, 0),
+        kind_documents.job_pod("labeler", OLDEST, 0, phase="Succeeded", ready=False),
+        kind_documents.job_pod("trainer", TASK_JOB, 0),
     ]
 
 
 def _jobs() -> list[dict[str, Any]]:
     return [
-        documents.job(
+        kind_documents.job(
             "labeler",
             OLDEST,
             created="2026-12-03T10:10:00Z",
@@ -137,8 +138,8 @@ def _jobs() -> list[dict[str, Any]]:
             condition="Complete",
             finished="2026-12-03T10:12:00Z",
         ),
-        documents.job("labeler", NEWEST, created="2026-12-03T10:30:00Z", workers=2, active=2),
-        documents.job(
+        kind_documents.job("labeler", NEWEST, created="2026-12-03T10:30:00Z", workers=2, active=2),
+        kind_documents.job(
             "labeler",
             MIDDLE,
             created="2026-12-03T10:20:00Z",
@@ -147,13 +148,13 @@ def _jobs() -> list[dict[str, Any]]:
             reason="DeadlineExceeded",
             finished="2026-12-03T10:25:00Z",
         ),
-        documents.job("trainer", TASK_JOB, created="2026-12-03T10:40:00Z", active=1),
+        kind_documents.job("trainer", TASK_JOB, created="2026-12-03T10:40:00Z", active=1),
     ]
 
 
 def cluster() -> Cluster:
     """Every kind deployed (but the TaskAPI's gateway), with three jobs of the BatchAPI."""
-    worker = documents.job_pod("labeler", NEWEST, 0)["metadata"]["name"]
+    worker = kind_documents.job_pod("labeler", NEWEST, 0)["metadata"]["name"]
     return Cluster(
         deployments=_deployments(),
         pods=_pods(),
