@@ -22,6 +22,7 @@ CASES = [
     ("inferentia", None),
     ("traffic-split", None),
     ("async", None),
+    ("batch", None),
     ("cortex-v0.42", None),
     ("mixed", "dev"),
     ("mixed", "staging"),
