@@ -36,6 +36,8 @@ INTERCEPTOR_CLUSTER: Final = "keda-interceptor"
 RELEASE: Final = "kubernetes:helm.sh/v3:Release"
 # The add-on's chart (infra/serving/metrics_stack.py): it runs the interceptor.
 HTTP_ADD_ON_CHART: Final = "keda-add-ons-http"
+# The types whose objects serve a route through the interceptor.
+SERVED_BY: Final = frozenset({INTERCEPTOR_ROUTE, SERVICE, RELEASE})
 
 
 @dataclass(frozen=True, order=True)
@@ -103,9 +105,7 @@ def _host_matches(need: Need, hosts: list[str]) -> bool:
         return True
     if need.host is None:
         return False  # the client's Host: only a catch-all surely matches it
-    return any(
-        h == need.host or (h.startswith("*.") and need.host.endswith(h[1:])) for h in hosts
-    )
+    return any(h == need.host or (h.startswith("*.") and need.host.endswith(h[1:])) for h in hosts)
 
 
 def _path_matches(need: Need, prefixes: list[str]) -> bool:
@@ -140,9 +140,7 @@ def target_service(route_inputs: dict[str, Any]) -> tuple[str, str]:
     return namespace, str(name or "")
 
 
-def unmet(
-    routes_inputs: dict[str, Any], live: Iterable[tuple[str, dict[str, Any]]]
-) -> list[str]:
+def unmet(routes_inputs: dict[str, Any], live: Iterable[tuple[str, dict[str, Any]]]) -> list[str]:
     """What the routes send through the interceptor that the live objects (type, inputs)
     do not serve: no InterceptorRoute matches it, or the matching ones' Services are gone."""
     objects = list(live)

@@ -226,7 +226,9 @@ class _Checker:
                     f"may not know yet: {problem}",
                 )
             return
-        if removed is None or (made is not None and made.resource.inputs == removed.resource.inputs):
+        if removed is None or removed.type not in interceptor_routes.SERVED_BY:
+            return
+        if made is not None and made.resource.inputs == removed.resource.inputs:
             return
         everything = [(i.type, i.resource.inputs) for i in self.state.instances()]
         for routes in self.state.instances():

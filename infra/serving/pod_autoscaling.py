@@ -85,9 +85,7 @@ class PodAutoscaler(pulumi.ComponentResource):
                     opts=pulumi.ResourceOptions(
                         parent=self,
                         provider=args.cluster.k8s_provider,
-                        depends_on=[
-                            r for r in (args.http_add_on, args.service) if r is not None
-                        ],
+                        depends_on=[r for r in (args.http_add_on, args.service) if r is not None],
                     ),
                 )
             )
