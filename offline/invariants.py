@@ -73,6 +73,17 @@ INVARIANTS: Final[tuple[Invariant, ...]] = (
         "Kubernetes scheduling (node affinity, taints); ELBv2 routing; "
         "aws-load-balancer-controller TargetGroupBinding",
     ),
+    Invariant(
+        "interceptor-route-missing",
+        "whenever the router's routes send a request through the KEDA HTTP interceptor, the "
+        "add-on is installed and an InterceptorRoute that matches the request's Host and path "
+        "exists, with its target Service: written before the routes, removed after them",
+        "serving: the interceptor answers 404 for a request no InterceptorRoute matches, and "
+        "waits in vain for a Service that does not exist",
+        "kedacore/http-add-on interceptor/middleware/routing.go as of the InterceptorRoute API "
+        "(v0.14): no matching route, 404; interceptor/middleware/endpoint_resolver.go: waits "
+        "for the target Service's ready endpoints",
+    ),
 )
 CODES: Final = frozenset(i.code for i in INVARIANTS)
 

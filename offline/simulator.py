@@ -9,7 +9,12 @@ serving would stop (`invariants.py`):
   so "rule A leaves priority 10, rule B takes it" is a race unless B waits for A;
 - a node group created or rescaled with a desired size outside [min, max];
 - an API or node group left without capacity, counting only what surely exists at that
-  point: instances deployed before, or created by steps that finish before this one.
+  point: instances deployed before, or created by steps that finish before this one;
+- a route through the KEDA HTTP interceptor that the interceptor does not know (no
+  InterceptorRoute matches its Host and path, or that route's Service is gone), at the
+  step that writes the router's routes (counting only InterceptorRoutes and Services as
+  surely created or updated by then) or at the step that removes what the routes use
+  (`interceptor_routes.py`).
 
 A capacity drop the program itself warns about (a `pulumi.log.warn` naming the API, node
 group or culprit resource and saying "downtime") is deliberate: reported, not a violation.
@@ -22,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from offline import interceptor_routes
 from offline.capacity import NODE_GROUP, Capacity
 from offline.diff import GraphDiff
 from offline.diff_groups import Group, Grouper
@@ -99,6 +105,9 @@ class _Checker:
             start, end = capacity.roles(subject, base), capacity.roles(subject, final)
             self.required[subject] = {r for r, ok in start.items() if ok and end[r]}
         self.down: dict[tuple[Group, str], Step] = {}
+        # Instance id → its versions, oldest first: (the step that wrote it, 0 before the
+        # update; its inputs). What a parallel step sees may still be the older version.
+        self.versions: dict[str, list[tuple[int, Instance]]] = {i.id: [(0, i)] for i in base}
 
     def _keys(self, instance: Instance) -> dict[Key, Key]:
         """Row-level key (code, what, values…) → the same with its scope."""
@@ -129,7 +138,9 @@ class _Checker:
             self._claim(key, step, made)
         if made is not None:
             self._sizes(step, removed, made)
+            self.versions.setdefault(made.id, []).append((step.index, made))
         self._capacity(step, removed)
+        self._interceptor(step, removed, made)
 
     def _claim(self, key: Key, step: Step, made: Instance | None) -> None:
         assert made is not None
@@ -199,6 +210,45 @@ class _Checker:
                 self.down[subject, role] = step
                 if role not in self._missing(subject, everything):
                     self._drop(subject, role, "while the step making its successor may still run")
+
+    def _interceptor(self, step: Step, removed: Instance | None, made: Instance | None) -> None:
+        """Routes through the interceptor only to what it knows: checked when the routes
+        are written (against what surely exists by then) and when something they may use
+        goes (against what is left)."""
+        if made is not None and interceptor_routes.is_routes(made.type, made.resource.inputs):
+            live = [self._sure_version(i, step) for i in self.state.instances()]
+            sure = [(i.type, i.resource.inputs) for i in live if i is not None]
+            for problem in interceptor_routes.unmet(made.resource.inputs, sure):
+                self._report(
+                    "interceptor-route-missing",
+                    step,
+                    f"{step.op} {_name(step.urn)} sends through the KEDA interceptor what it "
+                    f"may not know yet: {problem}",
+                )
+            return
+        if removed is None or removed.type not in interceptor_routes.SERVED_BY:
+            return
+        if made is not None and made.resource.inputs == removed.resource.inputs:
+            return
+        everything = [(i.type, i.resource.inputs) for i in self.state.instances()]
+        for routes in self.state.instances():
+            if not interceptor_routes.is_routes(routes.type, routes.resource.inputs):
+                continue
+            for problem in interceptor_routes.unmet(routes.resource.inputs, everything):
+                self._report(
+                    "interceptor-route-missing",
+                    step,
+                    f"{step.op} {_name(step.urn)} leaves the router's routes through the KEDA "
+                    f"interceptor without what they use: {problem}",
+                )
+
+    def _sure_version(self, instance: Instance, step: Step) -> Instance | None:
+        """The newest version of `instance` written by a step that finishes before `step`
+        (or deployed before the update); None when none is."""
+        for written, version in reversed(self.versions.get(instance.id, [(0, instance)])):
+            if written == 0 or self.plan.happens_before(self.plan.steps[written - 1], step):
+                return version
+        return None
 
     def _missing(self, subject: Group, live: list[Instance]) -> list[str]:
         roles = self.capacity.roles(subject, live)

@@ -152,6 +152,9 @@ class Serving(pulumi.ComponentResource):
         idle_timeout = timeouts.idle_timeout(spec.apis)
         # Per API, what must be ready before a TrafficSplitter's route sends to it.
         ready: dict[str, list[pulumi.Resource]] = {}
+        # Every scale-to-zero API's InterceptorRoute: what the interceptor must know before
+        # the router sends it the API's traffic.
+        interceptor_routes: list[pulumi.Resource] = []
         for api in spec.apis:
             bundle: BundleRef | None = None
             if store is not None and api.form == "predictor":
@@ -182,12 +185,14 @@ class Serving(pulumi.ComponentResource):
                     queue_url=queues.queue_url(api.name),
                     region=config.region,
                     service=workload.service,
+                    http_add_on=metrics.http_add_on,
                 ),
                 opts=child,
             )
             ready[api.name] = [workload.deployment]
             if autoscaler.route is not None:
                 ready[api.name].append(autoscaler.route)
+                interceptor_routes.append(autoscaler.route)
         ready.update(
             self._job_apis(
                 name,
@@ -235,13 +240,23 @@ class Serving(pulumi.ComponentResource):
                 target_group_key=balancer.target_group_key,
                 controller=controller.release,
                 config_provider=config_provider,
-                # A route to the interceptor only once the add-on that runs it is installed;
-                # a split's share of live traffic only once its targets' pods are ready
-                # (a new target, or one now reached through the interceptor by Host).
-                routes_after=(
-                    *(r for r in (metrics.http_add_on,) if r is not None),
-                    *(r for target in split_targets for r in ready[target]),
-                    *gateways,
+                # A route to the interceptor only once the add-on that runs it is installed
+                # and the interceptor knows the route's host and path (the API's
+                # InterceptorRoute, which waits for the Service it forwards to): else the
+                # interceptor answers 404 (kedacore/http-add-on interceptor/middleware/
+                # routing.go), which an API just switched to min_replicas 0 would serve
+                # until Pulumi got to its InterceptorRoute. A split's share of live traffic
+                # only once its targets' pods are ready (a new target, or one now reached
+                # through the interceptor by Host).
+                routes_after=tuple(
+                    dict.fromkeys(
+                        (
+                            *(r for r in (metrics.http_add_on,) if r is not None),
+                            *interceptor_routes,
+                            *(r for target in split_targets for r in ready[target]),
+                            *gateways,
+                        )
+                    )
                 ),
             ),
             opts=child,

@@ -36,12 +36,15 @@ class PodAutoscalerArgs:
     # The interceptor's target (the API's ClusterIP Service), for an API that waits for
     # cold starts.
     service: pulumi.Resource | None = None
+    # The HTTP add-on's release (the InterceptorRoute CRD), for an API that waits for cold
+    # starts.
+    http_add_on: pulumi.Resource | None = None
 
 
 class PodAutoscaler(pulumi.ComponentResource):
     """ScaledObject (and InterceptorRoute) of one API."""
 
-    # What a route of another API through the interceptor to this one needs first.
+    # What a route through the interceptor to this API (its own, or a split's) needs first.
     route: pulumi.Resource | None
 
     def __init__(
@@ -72,12 +75,17 @@ class PodAutoscaler(pulumi.ComponentResource):
                         cold_start_seconds=COLD_START_SECONDS,
                         split_host=interceptor_host(api.name),
                     ),
-                    # The interceptor forwards a held request to this Service.
-                    opts=pulumi.ResourceOptions.merge(
-                        k8s_opts,
-                        pulumi.ResourceOptions(
-                            depends_on=[args.service] if args.service is not None else []
-                        ),
+                    # Its CRD comes with the add-on; the interceptor forwards a held request
+                    # to the Service. Nothing else: the add-on's operator only marks the route
+                    # Ready, and the interceptor resolves the Service's endpoints per request
+                    # (kedacore/http-add-on operator/controllers/http/
+                    # interceptorroute_controller.go, interceptor/middleware/
+                    # endpoint_resolver.go). Not the Deployment nor KEDA: the router's routes
+                    # wait for this route, and must not wait for the API's rollout.
+                    opts=pulumi.ResourceOptions(
+                        parent=self,
+                        provider=args.cluster.k8s_provider,
+                        depends_on=[r for r in (args.http_add_on, args.service) if r is not None],
                     ),
                 )
             )

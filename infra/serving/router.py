@@ -76,8 +76,8 @@ class RouterArgs:
     # deleting and re-creating them: the router must never see its files disappear.
     config_provider: k8s.Provider
     # What the routes' upstreams need running first: the KEDA HTTP add-on, installed only
-    # while some API scales to zero (metrics_stack.py), and the Deployments (and
-    # InterceptorRoutes) of the APIs a TrafficSplitter sends to.
+    # while some API scales to zero (metrics_stack.py), the InterceptorRoute of every API
+    # that scales to zero, and the Deployments of the APIs a TrafficSplitter sends to.
     routes_after: tuple[pulumi.Resource, ...] = ()
 
 
@@ -128,7 +128,8 @@ class Router(pulumi.ComponentResource):
             metadata=manifest({**metadata, "name": workload.ROUTES_CONFIG_MAP}),
             data={ROUTES_FILE: files.routes},
             # A new API's cluster is published before the route that sends to it, and a
-            # route to the interceptor waits for the add-on that runs it.
+            # route to the interceptor waits for the add-on that runs it and for the
+            # InterceptorRoute that tells the interceptor where to forward.
             opts=pulumi.ResourceOptions.merge(
                 dynamic_opts, pulumi.ResourceOptions(depends_on=[clusters, *args.routes_after])
             ),

@@ -42,6 +42,8 @@ SERVICE_PORT: Final = contract.PROXY_PORT
 # Pulumi waits for a Deployment to become available; a GPU or Neuron replica may first
 # need a node from the cluster-autoscaler and a large image (eks-reference.md §11).
 ROLLOUT_TIMEOUT: Final = "20m"
+# pulumi-kubernetes' annotation that skips its await logic for one object.
+SKIP_AWAIT: Final = "pulumi.com/skipAwait"
 T = TypeVar("T")
 
 
@@ -329,7 +331,17 @@ class ApiWorkload(pulumi.ComponentResource):
         if scaling_rules.waits_for_cold_start(api):
             self.service = k8s.core.v1.Service(
                 f"{name}-service",
-                metadata=metadata,
+                # Pulumi would wait for the Service to have ready endpoints (pulumi-kubernetes
+                # provider/pkg/await/service.go), that is for pods: never, for a new API at
+                # zero (10 min, then a failed update), and the router's routes wait for this
+                # Service (through the InterceptorRoute). The interceptor waits for the pods
+                # itself; the Service only has to exist (pulumi/pulumi-kubernetes#417).
+                metadata=k8s.meta.v1.ObjectMetaArgs(
+                    name=object_name,
+                    namespace=naming.NAMESPACE,
+                    labels=selector(api),
+                    annotations={SKIP_AWAIT: "true"},
+                ),
                 spec=manifest(
                     {
                         "type": "ClusterIP",

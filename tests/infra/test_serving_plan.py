@@ -207,6 +207,37 @@ def test_one_autoscaler_per_api_and_only_the_zero_api_scales_to_zero(plan: PlanG
     assert [r.inputs["metadata"]["name"] for r in routes] == ["api-embedder"]
 
 
+def test_routes_wait_for_the_interceptor_route_of_an_api_at_zero(plan: PlanGraph) -> None:
+    """The router's routes send the API at zero to the interceptor only once its
+    InterceptorRoute exists (and the add-on), not before the interceptor knows the path."""
+    routes = named(plan, "core/v1:ConfigMap", "serving-router-routes")
+    route = named(plan, "InterceptorRoute", "serving-embedder-autoscaler-route")
+    add_on = named(plan, "helm.sh/v3:Release", "serving-metrics-http-add-on")
+    assert {route.urn, add_on.urn} <= set(routes.dependencies)
+
+
+def test_interceptor_route_waits_only_for_its_crd_and_its_service(plan: PlanGraph) -> None:
+    """The InterceptorRoute needs its CRD (the add-on) and its target Service, not the API's
+    Deployment, KEDA or Prometheus: the routes that wait for it never wait for a rollout."""
+    route = named(plan, "InterceptorRoute", "serving-embedder-autoscaler-route")
+    assert set(route.dependencies) == {
+        named(plan, "helm.sh/v3:Release", "serving-metrics-http-add-on").urn,
+        named(plan, "core/v1:Service", "serving-embedder-service").urn,
+    }
+    scaled = named(plan, "ScaledObject", "serving-embedder-autoscaler-scaled-object")
+    deployment = named(plan, "apps/v1:Deployment", "serving-embedder-deployment")
+    assert {route.urn, deployment.urn} <= set(scaled.dependencies)
+
+
+def test_interceptor_service_is_not_awaited(plan: PlanGraph) -> None:
+    """Pulumi does not wait for the interceptor's Service to have ready pods (none, for an
+    API created at zero); the interceptor waits for them per request."""
+    service = named(plan, "core/v1:Service", "serving-embedder-service")
+    assert service.inputs["metadata"]["annotations"] == {"pulumi.com/skipAwait": "true"}
+    pods = named(plan, "core/v1:Service", "serving-embedder-pods")
+    assert "annotations" not in pods.inputs["metadata"]
+
+
 def test_one_internal_load_balancer_for_all_apis(plan: PlanGraph) -> None:
     """`api_load_balancer_scheme: internal` gives one internal ALB in the private subnets."""
     balancers = of_type(plan, "lb/loadBalancer:LoadBalancer")

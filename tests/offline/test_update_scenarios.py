@@ -51,6 +51,7 @@ def test_safe_scenarios_cover_the_day_two_changes() -> None:
         "rename-api",
         "scale-to-zero-on",
         "scale-to-zero-off",
+        "add-api-at-zero",
         "predictor-to-container",
         "container-to-predictor",
         "add-certificate",

@@ -13,6 +13,10 @@ pattern per invariant the simulator must catch when the spec changes:
   (duplicate-rule-priority);
 - an API's TargetGroupBinding moves to the `keda` namespace when it scales to zero, under the
   same name: a new binding for the same target group (duplicate-target-group-binding);
+- the router's routes ConfigMap sends an API at zero to the KEDA interceptor; with the
+  cluster tag `interceptor: late` it waits only for the add-on, not for the API's
+  InterceptorRoute (main's wiring before the routes waited for them): an API switched to
+  zero is routed to an interceptor that does not know it yet (interceptor-route-missing);
 - node groups have fixed names, delete-before-replace, and an ignored desired size: a new
   instance type empties the group (capacity-drop), a raised minimum sends the old desired
   size (desired-size-out-of-range). With the cluster tag `downtime: accepted` the program
@@ -103,6 +107,7 @@ def serving(spec: Spec, vpc: aws.ec2.Vpc, provider: k8s.Provider) -> None:
             "https", load_balancer_arn=balancer.arn, port=443, default_actions=[not_found]
         )
     k8s_opts = pulumi.ResourceOptions(provider=provider)
+    interceptor_routes: list[pulumi.Resource] = []
     for priority, api in enumerate(sorted(spec.apis, key=lambda a: a.name), start=1):
         labels = {naming.API_TAG: api.name}
         name = naming.deployment_name(api.name)
@@ -142,13 +147,29 @@ def serving(spec: Spec, vpc: aws.ec2.Vpc, provider: k8s.Provider) -> None:
             ),
             opts=k8s_opts,
         )
-        k8s.core.v1.Service(
+        service = k8s.core.v1.Service(
             f"{api.name}-service",
             metadata=manifest(metadata),
             spec=manifest({"selector": labels, "ports": [{"port": 8080}]}),
             opts=k8s_opts,
         )
         zero = api.autoscaling.min_replicas == 0
+        if zero:
+            interceptor_routes.append(
+                k8s.apiextensions.CustomResource(
+                    f"{api.name}-interceptor-route",
+                    api_version="http.keda.sh/v1beta1",
+                    kind="InterceptorRoute",
+                    metadata=manifest({"name": name, "namespace": naming.NAMESPACE}),
+                    spec=manifest(
+                        {
+                            "target": {"service": name, "port": 8080},
+                            "rules": [{"hosts": ["*"], "paths": [{"value": api.endpoint}]}],
+                        }
+                    ),
+                    opts=pulumi.ResourceOptions(provider=provider, depends_on=[service]),
+                )
+            )
         k8s.apiextensions.CustomResource(
             f"{api.name}-binding",
             api_version="elbv2.k8s.aws/v1beta1",
@@ -159,6 +180,47 @@ def serving(spec: Spec, vpc: aws.ec2.Vpc, provider: k8s.Provider) -> None:
             ),
             opts=k8s_opts,
         )
+
+    router_routes(spec, provider, interceptor_routes)
+
+
+def router_routes(
+    spec: Spec, provider: k8s.Provider, interceptor_routes: list[pulumi.Resource]
+) -> None:
+    """The router's routes: an API at zero goes to the interceptor's cluster."""
+    routes = [
+        {
+            "name": naming.deployment_name(api.name),
+            "match": {"path_separated_prefix": api.endpoint},
+            "route": {
+                "cluster": "keda-interceptor"
+                if api.autoscaling.min_replicas == 0
+                else naming.deployment_name(api.name)
+            },
+        }
+        for api in sorted(spec.apis, key=lambda a: a.name)
+    ]
+    table = {"resources": [{"virtual_hosts": [{"name": "apis", "routes": routes}]}]}
+    waits: list[pulumi.Resource] = []
+    if interceptor_routes:
+        waits.append(
+            k8s.helm.v3.Release(
+                "http-add-on",
+                name="keda-add-ons-http",
+                chart="keda-add-ons-http",
+                version="0.14.1",
+                namespace="keda",
+                opts=pulumi.ResourceOptions(provider=provider),
+            )
+        )
+        if spec.cluster.tags.get("interceptor") != "late":
+            waits += interceptor_routes
+    k8s.core.v1.ConfigMap(
+        "router-routes",
+        metadata=manifest({"name": "router-routes", "namespace": naming.NAMESPACE}),
+        data={"routes.json": json.dumps(table, sort_keys=True)},
+        opts=pulumi.ResourceOptions(provider=provider, depends_on=waits),
+    )
 
 
 config = pulumi.Config()
