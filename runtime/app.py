@@ -20,7 +20,7 @@ from runtime.front import CLIENT_CLOSED, DRAINING, NOT_READY, OVERLOADED, Front
 from runtime.journal import Journal
 from runtime.limiter import DrainedError, OverloadedError
 from runtime.placement import Placement
-from runtime.predictor import LoadError, Outcome, Request, error_outcome
+from runtime.predictor import Outcome, Request, error_outcome
 from runtime.processes import ProcessExecutor
 from runtime.responses import (
     DisconnectedError,
@@ -32,6 +32,7 @@ from runtime.responses import (
     respond_error,
 )
 from runtime.settings import Settings
+from runtime.user_code import LoadError
 
 
 def _executor(settings: Settings, journal: Journal) -> Executor | Placement:

@@ -13,15 +13,13 @@ called once, `Task()(config)`.
 
 from __future__ import annotations
 
-import importlib.util
-import inspect
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from runtime.predictor import LoadError
+from runtime import user_code
 from runtime.settings import PredictorSettings
+from runtime.user_code import LoadError
 
 MODULE_NAME = "cortex_job"
 _BATCH_CLASSES = ("PythonPredictor", "Handler")
@@ -31,29 +29,6 @@ _BATCH_METHODS = ("predict", "handle_batch")
 def merged_config(api_config: dict[str, Any], job_config: dict[str, Any]) -> dict[str, Any]:
     """The API's config with the job's keys over it (Cortex: the job's win)."""
     return {**api_config, **job_config}
-
-
-def _module(project_dir: Path, settings: PredictorSettings) -> Any:
-    root = project_dir.resolve()
-    paths = [str(root)]
-    if settings.python_path:
-        paths.append(str((root / settings.python_path).resolve()))
-    sys.path[0:0] = [p for p in paths if p not in sys.path]
-    source = root / settings.path
-    if not source.is_file():
-        raise LoadError(f"{settings.path} is not in the project bundle")
-    spec = importlib.util.spec_from_file_location(MODULE_NAME, source)
-    if spec is None or spec.loader is None:
-        raise LoadError(f"cannot import {settings.path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[MODULE_NAME] = module
-    try:
-        spec.loader.exec_module(module)
-    except Exception as error:
-        raise LoadError(
-            f"importing {settings.path} failed: {type(error).__name__}: {error}"
-        ) from error
-    return module
 
 
 class BatchHandler:
@@ -75,21 +50,14 @@ class BatchHandler:
 def load_batch(
     project_dir: Path, settings: PredictorSettings, job_spec: dict[str, Any]
 ) -> BatchHandler:
-    module = _module(project_dir, settings)
-    found = next((getattr(module, n) for n in _BATCH_CLASSES if hasattr(module, n)), None)
-    if not inspect.isclass(found):
-        raise LoadError(f"{settings.path} defines neither PythonPredictor nor Handler")
-    config = merged_config(settings.config, job_spec.get("config") or {})
-    parameters = inspect.signature(found).parameters
-    arguments: dict[str, Any] = {"config": config}
-    if "job_spec" in parameters:
+    module = user_code.import_module(project_dir, settings, MODULE_NAME, "predictor.path")
+    found = user_code.find_class(module, _BATCH_CLASSES, settings.path)
+    arguments: dict[str, Any] = {
+        "config": merged_config(settings.config, job_spec.get("config") or {})
+    }
+    if user_code.accepts(found, "job_spec"):
         arguments["job_spec"] = job_spec
-    try:
-        instance = found(**arguments)
-    except Exception as error:
-        raise LoadError(
-            f"{found.__name__}(config) failed: {type(error).__name__}: {error}"
-        ) from error
+    instance = user_code.construct(found, arguments)
     method = next((m for m in _BATCH_METHODS if callable(getattr(instance, m, None))), None)
     if method is None:
         raise LoadError(f"{found.__name__} has no predict(payload, batch_id) method")
@@ -97,14 +65,8 @@ def load_batch(
 
 
 def load_task(project_dir: Path, settings: PredictorSettings) -> Callable[[dict[str, Any]], Any]:
-    module = _module(project_dir, settings)
-    found = getattr(module, "Task", None)
-    if not inspect.isclass(found):
-        raise LoadError(f"{settings.path} does not define a class Task")
-    try:
-        instance = found()
-    except Exception as error:
-        raise LoadError(f"Task() failed: {type(error).__name__}: {error}") from error
+    module = user_code.import_module(project_dir, settings, MODULE_NAME, "definition.path")
+    instance = user_code.construct(user_code.find_class(module, ("Task",), settings.path), {})
     if not callable(instance):
         raise LoadError("Task has no __call__(self, config) method")
     task: Callable[[dict[str, Any]], Any] = instance

@@ -12,35 +12,27 @@ not know) is the predictor's: 500 with the reason, and the traceback in the log,
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
 import json
-import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
+from runtime import user_code
 from runtime.onnx_client import OnnxClient
 from runtime.settings import PredictorSettings
+from runtime.user_code import LoadError
+from runtime.user_code import short as _short
 
 MODULE_NAME = "cortex_predictor"
 # The class each predictor type defines (Cortex v0.20-v0.32 docs/deployments/predictors.md).
 CLASS_NAMES = {"python": "PythonPredictor", "onnx": "ONNXPredictor"}
 _OPTIONAL_ARGUMENTS = ("query_params", "headers")
-_MESSAGE_LIMIT = 500
 JSON = b"application/json"
 TEXT = b"text/plain; charset=utf-8"
 OCTETS = b"application/octet-stream"
-
-
-class LoadError(Exception):
-    """The predictor could not be imported or constructed; the message says why."""
-
-    def __init__(self, message: str, trace: str | None = None) -> None:
-        super().__init__(message)
-        self.trace = trace
 
 
 class Request(NamedTuple):
@@ -89,11 +81,6 @@ def _dumps(result: Any) -> bytes:
     except RecursionError:
         reason = "it is nested too deeply"
     raise ValueError(f"predict() returned something JSON cannot represent: {reason}")
-
-
-def _short(error: BaseException) -> str:
-    text = f"{type(error).__name__}: {error}"
-    return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 1] + "…"
 
 
 class Predictor:
@@ -225,38 +212,14 @@ def _headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
 
 
 def load_predictor(project_dir: Path, settings: PredictorSettings) -> Predictor:
-    """Put the project (then `python_path`) first on sys.path, import, construct."""
-    root = project_dir.resolve()
-    paths = [str(root)]
-    if settings.python_path:
-        paths.append(str((root / settings.python_path).resolve()))
-    sys.path[0:0] = [p for p in paths if p not in sys.path]
-    source = root / settings.path
-    if not source.is_file():
-        raise LoadError(f"predictor.path {settings.path} is not in the project bundle")
-    spec = importlib.util.spec_from_file_location(MODULE_NAME, source)
-    if spec is None or spec.loader is None:
-        raise LoadError(f"cannot import {settings.path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[MODULE_NAME] = module
-    try:
-        spec.loader.exec_module(module)
-    except Exception as error:
-        raise LoadError(f"importing {settings.path} failed: {_short(error)}") from error
-    name = CLASS_NAMES[settings.type]
-    found = getattr(module, name, None)
-    if not inspect.isclass(found):
-        raise LoadError(f"{settings.path} does not define a class {name}")
-    predictor_class: Callable[..., Any] = found
+    """Import the predictor's module (runtime/user_code.py) and construct its class."""
+    module = user_code.import_module(project_dir, settings, MODULE_NAME, "predictor.path")
+    predictor_class = user_code.find_class(module, (CLASS_NAMES[settings.type],), settings.path)
     arguments: dict[str, Any] = {"config": settings.config}
     if settings.type == "onnx":
         assert settings.model_path is not None
-        arguments["onnx_client"] = _onnx_client(root / settings.model_path)
-    try:
-        instance = predictor_class(**arguments)
-    except Exception as error:
-        raise LoadError(f"{name}({', '.join(arguments)}) failed: {_short(error)}") from error
-    return Predictor(instance)
+        arguments["onnx_client"] = _onnx_client(project_dir.resolve() / settings.model_path)
+    return Predictor(user_code.construct(predictor_class, arguments))
 
 
 def _onnx_client(model_file: Path) -> Any:

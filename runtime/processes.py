@@ -28,8 +28,9 @@ from typing import Any
 
 from runtime.executors import timeout_outcome
 from runtime.journal import Journal
-from runtime.predictor import LoadError, Outcome, Request, error_outcome
+from runtime.predictor import Outcome, Request, error_outcome
 from runtime.settings import PredictorSettings
+from runtime.user_code import LoadError
 
 FRAME_HEADER = struct.Struct("!I")
 _REAPED_SECONDS = 2.0

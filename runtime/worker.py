@@ -23,8 +23,9 @@ from typing import Any, BinaryIO
 
 from runtime.batching import Batching, gather
 from runtime.executors import batch_guarded
-from runtime.predictor import LoadError, Predictor, Request, error_outcome, load_predictor
+from runtime.predictor import Predictor, Request, error_outcome, load_predictor
 from runtime.processes import FRAME_HEADER, frame
+from runtime.user_code import LoadError
 
 
 def _read(stream: BinaryIO) -> Any:

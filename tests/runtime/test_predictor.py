@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from runtime.predictor import JSON, OCTETS, TEXT, LoadError, Predictor, Request, load_predictor
+from runtime.predictor import JSON, OCTETS, TEXT, Predictor, Request, load_predictor
 from runtime.settings import PredictorSettings
+from runtime.user_code import LoadError
 
 
 def request(body: bytes, content_type: bytes = JSON, query: bytes = b"") -> Request:
