@@ -13,16 +13,16 @@ import contextlib
 import signal
 import threading
 from collections.abc import Mapping
-from typing import Any
 
 import uvicorn
 
-from runtime import contract
+from runtime import aws_clients, contract
 from runtime.async_gateway import Gateway
 from runtime.async_queue import MemoryQueue, Queue, SqsQueue
-from runtime.async_store import MemoryStore, Requests, S3Store
+from runtime.async_store import Requests
 from runtime.async_worker import Worker, start, wait_stopped
 from runtime.journal import Journal
+from runtime.object_store import MemoryStore, S3Store
 
 
 class AsyncSettingsError(ValueError):
@@ -49,18 +49,12 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
-def _client(service: str, region: str | None) -> Any:
-    import boto3  # noqa: PLC0415 - only the cluster modes talk to AWS
-    from botocore.config import Config  # noqa: PLC0415
-
-    session = boto3.session.Session(region_name=region)
-    return session.client(service, config=Config(retries={"mode": "standard"}))  # type: ignore[call-overload]
-
-
 def aws_parts(environ: Mapping[str, str]) -> tuple[Queue, Requests]:
     region = environ.get(contract.ENV_ASYNC_REGION) or None
-    queue = SqsQueue(_required(environ, contract.ENV_ASYNC_QUEUE_URL), _client("sqs", region))
-    store = S3Store(_required(environ, contract.ENV_ASYNC_BUCKET), _client("s3", region))
+    queue = SqsQueue(
+        _required(environ, contract.ENV_ASYNC_QUEUE_URL), aws_clients.client("sqs", region)
+    )
+    store = S3Store(_required(environ, contract.ENV_ASYNC_BUCKET), aws_clients.client("s3", region))
     return queue, Requests(store, _required(environ, contract.ENV_ASYNC_PREFIX))
 
 

@@ -1,6 +1,7 @@
 """Where an AsyncAPI keeps each request: its payload, its status and its result.
 
-Under the API's prefix (`apis/<name>/` of the stack's async bucket; a dict locally):
+Under the API's prefix (`apis/<name>/` of the stack's async bucket; a dict locally; both
+runtime/object_store.py):
 
 - `<id>/payload`: the request body with its Content-Type, deleted once worked off;
 - `<id>/status`: one word of `contract.ASYNC_STATUSES`, overwritten as the request moves
@@ -13,77 +14,16 @@ can never be overwritten by a late `in_queue`.
 
 from __future__ import annotations
 
-import json
 import re
-import threading
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any, Final, Protocol
+from datetime import UTC
+from typing import Any, Final
 
 from runtime import contract
+from runtime.object_store import JSON_TYPE, ObjectStore, Stored, decode_json
 
 # Request ids are the gateway's (uuid4 hex); anything else in a path is not a request,
 # and can never name a key outside the API's prefix.
 ID_PATTERN: Final = re.compile(r"[0-9a-f]{32}")
-RESULT_TYPE: Final = "application/json"
-
-
-@dataclass(frozen=True)
-class Stored:
-    body: bytes
-    content_type: str
-    last_modified: datetime
-
-
-class ObjectStore(Protocol):
-    def put(self, key: str, body: bytes, content_type: str) -> None: ...
-    def get(self, key: str) -> Stored | None: ...
-    def delete(self, key: str) -> None: ...
-
-
-class S3Store:
-    """One bucket through boto3; keys are whole object keys."""
-
-    def __init__(self, bucket: str, client: Any) -> None:
-        self.bucket = bucket
-        self.client = client
-
-    def put(self, key: str, body: bytes, content_type: str) -> None:
-        self.client.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType=content_type)
-
-    def get(self, key: str) -> Stored | None:
-        try:
-            answer = self.client.get_object(Bucket=self.bucket, Key=key)
-        except self.client.exceptions.NoSuchKey:
-            return None
-        return Stored(
-            answer["Body"].read(),
-            answer.get("ContentType", "application/octet-stream"),
-            answer["LastModified"],
-        )
-
-    def delete(self, key: str) -> None:
-        self.client.delete_object(Bucket=self.bucket, Key=key)
-
-
-class MemoryStore:
-    """`cortex-infra serve`'s store: the same keys in a dict."""
-
-    def __init__(self) -> None:
-        self._objects: dict[str, Stored] = {}
-        self._lock = threading.Lock()
-
-    def put(self, key: str, body: bytes, content_type: str) -> None:
-        with self._lock:
-            self._objects[key] = Stored(body, content_type, datetime.now(UTC))
-
-    def get(self, key: str) -> Stored | None:
-        with self._lock:
-            return self._objects.get(key)
-
-    def delete(self, key: str) -> None:
-        with self._lock:
-            self._objects.pop(key, None)
 
 
 class Requests:
@@ -116,7 +56,7 @@ class Requests:
 
     def complete(self, request_id: str, result: bytes) -> None:
         """The result first, then the status: `completed` is never seen without a result."""
-        self.store.put(self._key(request_id, "result.json"), result, RESULT_TYPE)
+        self.store.put(self._key(request_id, "result.json"), result, JSON_TYPE)
         self.set_status(request_id, "completed")
         self.store.delete(self._key(request_id, "payload"))
 
@@ -135,8 +75,9 @@ class Requests:
             return None
         answer: dict[str, Any] = {"id": request_id, "status": status}
         if status == "completed":
-            result = self.store.get(self._key(request_id, "result.json"))
+            key = self._key(request_id, "result.json")
+            result = self.store.get(key)
             if result is not None:
-                answer["result"] = json.loads(result.body)
+                answer["result"] = decode_json(result.body, key)
                 answer["timestamp"] = result.last_modified.astimezone(UTC).isoformat()
         return answer

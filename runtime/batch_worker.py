@@ -31,6 +31,7 @@ from typing import Any
 
 from runtime import job_contract
 from runtime.journal import Journal
+from runtime.object_store import S3Store
 
 Handle = Callable[[Any, str], None]
 
@@ -77,6 +78,7 @@ def work(
     """Work off the queue until it is drained; the batches that succeeded and failed here."""
     succeeded = failed = 0
     empty = 0
+    outcomes = S3Store(place.bucket, s3)  # one empty object per batch: the gateway counts them
     while True:
         answer = sqs.receive_message(
             QueueUrl=place.queue_url,
@@ -106,14 +108,14 @@ def work(
             journal.error("batch_failed", traceback.format_exc(), batch_id=batch_id)
             failed += 1
             key = f"{place.prefix}{place.job_id}/failed/{batch_id}-{attempt}"
-            s3.put_object(Bucket=place.bucket, Key=key, Body=b"")
+            outcomes.put(key, b"")
             if place.retries:
                 continue  # SQS redelivers it, then moves it to the dead-letter queue
         else:
             renewal.stop()
             succeeded += 1
             key = f"{place.prefix}{place.job_id}/succeeded/{batch_id}"
-            s3.put_object(Bucket=place.bucket, Key=key, Body=b"")
+            outcomes.put(key, b"")
         sqs.delete_message(QueueUrl=place.queue_url, ReceiptHandle=message["ReceiptHandle"])
 
 

@@ -38,6 +38,7 @@ from runtime.job_sources import source_batches
 from runtime.job_submission import Source, Submission, SubmissionError
 from runtime.journal import Journal
 from runtime.kube_client import KubeClient, KubeError
+from runtime.object_store import S3Store
 from runtime.pod_states import worker_counts
 
 _SQS_BATCH = 10  # SendMessageBatch takes at most 10 entries
@@ -69,33 +70,21 @@ class ClusterJobs:
     ) -> None:
         self.place, self.template = place, template
         self.sqs, self.s3, self.kube, self.journal = sqs, s3, kube, journal
+        self.records = S3Store(place.bucket, s3)
 
     # Records -------------------------------------------------------------------------------
     def _key(self, job_id: str, *rest: str) -> str:
         return "/".join((self.place.prefix + job_id, *rest))
 
     def _save(self, record: JobRecord) -> None:
-        self.s3.put_object(
-            Bucket=self.place.bucket,
-            Key=self._key(record.job_id, "record.json"),
-            Body=record.to_json(),
-            ContentType="application/json",
-        )
+        self.records.put_json(self._key(record.job_id, "record.json"), record.document())
 
     def _load(self, job_id: str) -> JobRecord | None:
-        try:
-            answer = self.s3.get_object(
-                Bucket=self.place.bucket, Key=self._key(job_id, "record.json")
-            )
-        except self.s3.exceptions.NoSuchKey:
-            return None
-        return JobRecord.from_json(answer["Body"].read())
+        document = self.records.get_json(self._key(job_id, "record.json"))
+        return None if document is None else JobRecord.from_document(document)
 
     def _count(self, job_id: str, outcome: str) -> int:
-        pages = self.s3.get_paginator("list_objects_v2").paginate(
-            Bucket=self.place.bucket, Prefix=self._key(job_id, outcome) + "/"
-        )
-        return sum(page.get("KeyCount", 0) for page in pages)
+        return self.records.count(self._key(job_id, outcome) + "/")
 
     # Submission -----------------------------------------------------------------------------
     def _create_queue(self, record: JobRecord, submission: Submission) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from runtime import bundle, contract, job_contract, job_handlers
+from runtime import aws_clients, bundle, contract, job_contract, job_handlers
 from runtime.batch_worker import WorkerPlace, http_handler, wait_for_port, work
 from runtime.job_gateway import JobBackend, JobGateway
 from runtime.journal import Journal
@@ -57,9 +57,7 @@ def _install_bundle(environ: Mapping[str, str]) -> Path:
 
 
 def _aws(service: str, environ: Mapping[str, str]) -> Any:
-    import boto3  # noqa: PLC0415 - the spec package imports runtime modules without boto3
-
-    return boto3.session.Session(region_name=environ.get(job_contract.ENV_REGION)).client(service)  # type: ignore[call-overload]
+    return aws_clients.client(service, environ.get(job_contract.ENV_REGION))
 
 
 def _backend(environ: Mapping[str, str], local: bool, journal: Journal) -> JobBackend:

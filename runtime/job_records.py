@@ -4,7 +4,6 @@ jobs.md, docs/workloads/task/jobs.md, docs/workloads/batch/statuses.md at tag v0
 from __future__ import annotations
 
 import datetime
-import json
 import secrets
 from dataclasses import asdict, dataclass, field
 from typing import Any, Final
@@ -99,12 +98,13 @@ class JobRecord:
             document["sqs_dead_letter_queue"] = self.sqs_dead_letter_queue
         return document
 
-    def to_json(self) -> bytes:
-        return json.dumps(asdict(self), sort_keys=True).encode()
+    def document(self) -> dict[str, Any]:
+        """What the gateway stores (record.json): every field."""
+        return asdict(self)
 
     @classmethod
-    def from_json(cls, data: bytes) -> JobRecord:
-        return cls(**json.loads(data))
+    def from_document(cls, document: dict[str, Any]) -> JobRecord:
+        return cls(**document)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from runtime.job_submission import Source, item_batches
+from runtime.object_store import S3Store
 
 
 def split_s3(path: str) -> tuple[str, str]:
@@ -31,13 +32,11 @@ def _selected(path: str, source: Source) -> bool:
 
 def _s3_keys(s3: Any, source: Source) -> Iterator[str]:
     for path in source.s3_paths:
-        bucket, key = split_s3(path)
-        pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=key)
-        for page in pages:
-            for item in page.get("Contents", []):
-                full = f"s3://{bucket}/{item['Key']}"
-                if not item["Key"].endswith("/") and _selected(full, source):
-                    yield full
+        bucket, prefix = split_s3(path)
+        for key in S3Store(bucket, s3).keys(prefix):
+            full = f"s3://{bucket}/{key}"
+            if not key.endswith("/") and _selected(full, source):
+                yield full
 
 
 def source_batches(s3: Any, source: Source) -> Iterator[bytes]:

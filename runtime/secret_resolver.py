@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any, Final
 
-from runtime import contract
+from runtime import aws_clients, contract
 from runtime.secret_refs import SECRETS_MANAGER, SecretRef, SecretRefError, is_reference, parse
 from runtime.settings import Settings
 
@@ -33,7 +33,7 @@ ENV_FILE: Final = "env"
 # (and is restarted) instead of hanging; retries ride out throttling.
 _CONNECT_SECONDS: Final = 5
 _READ_SECONDS: Final = 10
-_ATTEMPTS: Final = 5
+_RETRIES: Final = 5
 
 
 class SecretResolutionError(Exception):
@@ -41,18 +41,13 @@ class SecretResolutionError(Exception):
 
 
 def boto3_client(service: str, region: str) -> Any:
-    import boto3  # noqa: PLC0415 - the spec package imports this module without boto3
-    from botocore.config import Config  # noqa: PLC0415
-
-    config = Config(
-        connect_timeout=_CONNECT_SECONDS,
-        read_timeout=_READ_SECONDS,
-        retries={"max_attempts": _ATTEMPTS, "mode": "standard"},
+    return aws_clients.client(
+        service,
+        region,
+        retries=_RETRIES,
+        connect_seconds=_CONNECT_SECONDS,
+        read_seconds=_READ_SECONDS,
     )
-    # A Session's client takes any service name as a plain string (boto3.client is typed
-    # with one overload per service literal).
-    session = boto3.session.Session(region_name=region)
-    return session.client(service, config=config)  # type: ignore[call-overload]
 
 
 class Resolver:

@@ -16,8 +16,9 @@ import pytest
 
 from runtime.async_gateway import Gateway
 from runtime.async_queue import SqsQueue
-from runtime.async_store import Requests, S3Store
+from runtime.async_store import Requests
 from runtime.async_worker import Worker
+from runtime.object_store import S3Store
 from tests.conftest import MotoServer
 
 PREFIX = "apis/echo/"
