@@ -4,10 +4,6 @@ cannot serve."""
 from __future__ import annotations
 
 import json
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -19,7 +15,7 @@ from cortex_cli.main import app
 from cortex_spec import load_spec
 from cortex_spec.serving_env import api_spec_document, serving_environment
 from runtime import contract
-from tests.conftest import _free_port
+from tests.serving_processes import cortex_serve
 
 SPEC = """
 cluster:
@@ -152,39 +148,18 @@ def test_a_container_form_api_is_refused(spec_path: Path) -> None:
 
 @pytest.mark.parametrize("log_format", ["json", "human"])
 def test_serve_runs_the_predictor_locally_and_ctrl_c_stops_it(
-    spec_path: Path, log_format: str
+    spec_path: Path, log_format: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """The local server answers at / and at the endpoint with python_path and config applied;
     its log lines are the pod's JSON, or text for a person (--log-format human, the default
     on a terminal)."""
-    port = _free_port()
-    command = [
-        *(sys.executable, "-c", "from cortex_cli.main import run; run()"),
-        *("serve", str(spec_path), "--api", "echo", "--port", str(port)),
-        *("--log-format", log_format),
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                if httpx.get(url + contract.HEALTH_PATH).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
+    logs = tmp_path_factory.mktemp("serve-logs")
+    with cortex_serve(spec_path, "echo", logs, "--log-format", log_format) as served:
         for path in ("/", "/v1/echo"):
-            reply = httpx.post(url + path, json={}, headers={"x-agent": "test"})
+            reply = httpx.post(served.url + path, json={}, headers={"x-agent": "test"})
             assert reply.json() == {"greeting": "hi!", "agent": "test"}
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            out, err = process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.terminate()  # forwarded to the runtime, which has its own process group
-            out, err = process.communicate(timeout=30)
-    assert process.returncode == 0, err.decode()
-    lines = out.decode().splitlines()
+    assert served.process.returncode == 0, served.report()
+    lines = served.stdout().splitlines()
     if log_format == "human":
         assert not any(line.startswith("{") for line in lines)
         assert any(line.split()[1:3] == ["INFO", "ready"] for line in lines)

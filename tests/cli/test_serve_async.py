@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -13,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import _free_port
+from tests.serving_processes import cortex_serve
 
 SPEC = """
 cluster:
@@ -63,27 +59,20 @@ def _wait_for(url: str, request_id: str, status: str, seconds: float) -> dict[st
 
 
 @pytest.mark.slow
-def test_serve_queues_works_off_and_answers_an_async_api(tmp_path: Path) -> None:
+def test_serve_queues_works_off_and_answers_an_async_api(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """POST answers an id; GET shows in_progress for the running request and in_queue for
     the one behind it (one worker), then completed with the predictor's result."""
     (tmp_path / "cortex.yaml").write_text(SPEC)
     (tmp_path / "predictor.py").write_text(PREDICTOR)
     gate = tmp_path / "gate"
-    port = _free_port()
-    command = [
-        *(sys.executable, "-c", "from cortex_cli.main import run; run()"),
-        *("serve", str(tmp_path / "cortex.yaml"), "--api", "summarizer", "--port", str(port)),
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        ready = False
-        deadline = time.monotonic() + 180
-        while not ready and time.monotonic() < deadline and process.poll() is None:
-            with contextlib.suppress(httpx.TransportError):
-                ready = httpx.get(url + "/summarize/healthz").status_code == 200
-            time.sleep(0 if ready else 0.1)
-        assert ready, "the gateway never answered"
+    logs = tmp_path_factory.mktemp("serve-logs")
+    # Ready once the gateway answers at the API's endpoint.
+    with cortex_serve(
+        tmp_path / "cortex.yaml", "summarizer", logs, ready_path="/summarize/healthz"
+    ) as served:
+        url = served.url
         payload = {"text": "a long document", "gate": str(gate)}
         first = httpx.post(url + "/summarize", json=payload, timeout=10)
         assert first.status_code == 200
@@ -95,11 +84,8 @@ def test_serve_queues_works_off_and_answers_an_async_api(tmp_path: Path) -> None
         gate.touch()
         done = [_wait_for(url, i, "completed", 60) for i in (first_id, second_id)]
         assert httpx.get(f"{url}/summarize/{'f' * 32}").status_code == 404
-    finally:
-        process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=90)
     for answer, request_id in zip(done, (first_id, second_id), strict=True):
         assert answer["id"] == request_id
-        assert answer["status"] == "completed", err.decode()
+        assert answer["status"] == "completed", served.report()
         assert answer["result"] == {"summary": "a lon"}
-    assert process.returncode == 0, err.decode()
+    assert served.process.returncode == 0, served.report()

@@ -3,18 +3,15 @@ queue and runner: jobs are submitted, polled and finish as in the cluster."""
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
-from runtime import contract
-from tests.conftest import _free_port
+from tests.serving_processes import ServedProcess, cortex_serve
 
 SPEC = """
 cluster:
@@ -70,31 +67,20 @@ def spec_path(tmp_path: Path) -> Path:
     return tmp_path / "cortex.yaml"
 
 
-def _serve(spec_path: Path, api: str) -> Iterator[str]:
-    port = _free_port()
-    command = [
-        *(sys.executable, "-c", "from cortex_cli.main import run; run()"),
-        *("serve", str(spec_path), "--api", api, "--port", str(port)),
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                if httpx.get(url + contract.HEALTH_PATH).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
-        yield url
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            _, err = process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.terminate()
-            _, err = process.communicate(timeout=30)
-    assert process.poll() is not None, err.decode()
+Serving = Callable[[str], AbstractContextManager[ServedProcess]]
+
+
+@pytest.fixture
+def serve(spec_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Serving:
+    """`cortex-infra serve` of one API of the spec; ended (and checked ended) on exit."""
+
+    @contextmanager
+    def serving(api: str) -> Iterator[ServedProcess]:
+        with cortex_serve(spec_path, api, tmp_path_factory.mktemp("serve-logs")) as served:
+            yield served
+        assert served.process.poll() is not None, served.report()
+
+    return serving
 
 
 def _until_done(url: str, job_id: str) -> dict[str, object]:
@@ -110,12 +96,13 @@ def _until_done(url: str, job_id: str) -> dict[str, object]:
 
 
 def test_a_batch_job_over_ten_items_completes_with_ten_processed(
-    spec_path: Path, tmp_path: Path
+    serve: Serving, tmp_path: Path
 ) -> None:
     """POST 10 items in batches of 3 with 2 workers: 4 batches, all succeeded, each item seen."""
     out = tmp_path / "out"
     out.mkdir()
-    for url in _serve(spec_path, "summer"):
+    with serve("summer") as served:
+        url = served.url
         submission = {
             "workers": 2,
             "item_list": {"items": list(range(10)), "batch_size": 3},
@@ -134,10 +121,11 @@ def test_a_batch_job_over_ten_items_completes_with_ten_processed(
     assert processed == list(range(10))
 
 
-def test_a_task_job_runs_once_with_the_merged_config(spec_path: Path, tmp_path: Path) -> None:
+def test_a_task_job_runs_once_with_the_merged_config(serve: Serving, tmp_path: Path) -> None:
     """The task runs once with the API's config under the job's, and the job succeeds."""
     out = tmp_path / "task.json"
-    for url in _serve(spec_path, "trainer"):
+    with serve("trainer") as served:
+        url = served.url
         reply = httpx.post(url + "/trainer", json={"config": {"out": str(out)}})
         assert reply.status_code == 200, reply.text
         status = _until_done(url, reply.json()["job_id"])
@@ -146,9 +134,10 @@ def test_a_task_job_runs_once_with_the_merged_config(spec_path: Path, tmp_path: 
     assert __import__("json").loads(out.read_text()) == {"epochs": 1, "out": str(out)}
 
 
-def test_a_bad_submission_is_a_400_naming_the_field(spec_path: Path) -> None:
+def test_a_bad_submission_is_a_400_naming_the_field(serve: Serving) -> None:
     """A submission without workers, or with an unknown key, is refused with a reason."""
-    for url in _serve(spec_path, "summer"):
+    with serve("summer") as served:
+        url = served.url
         reply = httpx.post(url, json={"item_list": {"items": [1], "batch_size": 1}})
         assert reply.status_code == 400
         assert "workers" in reply.json()["error"]
@@ -171,10 +160,11 @@ class PythonPredictor:
 """
 
 
-def test_a_timeout_and_a_stop_end_a_local_job(spec_path: Path) -> None:
+def test_a_timeout_and_a_stop_end_a_local_job(spec_path: Path, serve: Serving) -> None:
     """A job past its timeout reads timed out; DELETE stops another, which reads stopped."""
     (spec_path.parent / "batch.py").write_text(SLOW)
-    for url in _serve(spec_path, "summer"):
+    with serve("summer") as served:
+        url = served.url
         items = {"items": list(range(20)), "batch_size": 1}
         timed = httpx.post(url, json={"workers": 1, "timeout": 1, "item_list": items}).json()
         status = _until_done(url, timed["job_id"])

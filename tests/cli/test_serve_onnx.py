@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -18,8 +14,7 @@ from cortex_cli.exit_codes import ExitCode
 from cortex_cli.main import app
 from cortex_spec import SpecError, load_spec
 from cortex_spec.api_images import variant_of
-from runtime import contract
-from tests.conftest import _free_port
+from tests.serving_processes import cortex_serve
 
 SPEC = """
 cluster:
@@ -120,24 +115,13 @@ def test_onnx_on_a_gpu_is_refused_naming_the_alternative(spec_path: Path) -> Non
     assert "type: onnx runs on CPU nodes only" in result.output
 
 
-def test_serve_answers_with_the_onnx_model(spec_path: Path) -> None:
+def test_serve_answers_with_the_onnx_model(
+    spec_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """cortex-infra serve loads ONNXPredictor with an onnx_client over model_path, and the
     answer is the model's own arithmetic (x . W + b), for one row and for a batch of rows."""
-    port = _free_port()
-    command = [
-        *(sys.executable, "-c", "from cortex_cli.main import run; run()"),
-        *("serve", str(spec_path), "--api", "affine", "--port", str(port)),
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                if httpx.get(url + contract.HEALTH_PATH).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.05)
+    with cortex_serve(spec_path, "affine", tmp_path_factory.mktemp("serve-logs")) as served:
+        url = served.url
         one = httpx.post(url + "/", json=[[1.0, 1.0, 1.0]]).json()
         assert one == {"scores": [[2.5]], "label": "high"}  # 1 + 2 - 1 + 0.5
         named = httpx.post(url + "/", json={"x": [[0, 0, 3], [1, 0, 0]]}).json()
@@ -145,11 +129,4 @@ def test_serve_answers_with_the_onnx_model(spec_path: Path) -> None:
         wrong = httpx.post(url + "/", json={"z": [1, 2, 3]})
         assert wrong.status_code == 500
         assert "missing key 'x'" in wrong.json()["error"]
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            _, err = process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.terminate()
-            _, err = process.communicate(timeout=30)
-    assert process.returncode == 0, err.decode()
+    assert served.process.returncode == 0, served.report()

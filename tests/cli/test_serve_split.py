@@ -3,19 +3,14 @@ proxy that strips the splitter's endpoint, splits by weight and copies to the sh
 
 from __future__ import annotations
 
-import contextlib
 import random
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from cortex_cli.split_proxy import Split, Target, strip
-from tests.conftest import _free_port
+from tests.serving_processes import COPY_SECONDS, cortex_serve, wait_until
 
 SPEC = """
 cluster:
@@ -80,42 +75,28 @@ def test_weights_and_the_shadow_percent_are_kept() -> None:
 
 
 @pytest.mark.slow
-def test_serve_splits_and_mirrors_a_splitter_locally(tmp_path: Path) -> None:
+def test_serve_splits_and_mirrors_a_splitter_locally(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """Requests at the splitter's endpoint reach both APIs; the shadow sees every one."""
     (tmp_path / "cortex.yaml").write_text(SPEC)
     (tmp_path / "predictor.py").write_text(PREDICTOR)
     log = tmp_path / "shadow.log"
-    port = _free_port()
-    command = [
-        *(sys.executable, "-c", "from cortex_cli.main import run; run()"),
-        *("serve", str(tmp_path / "cortex.yaml"), "--api", "ranker", "--port", str(port)),
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    ready = False
-    try:
-        url = f"http://127.0.0.1:{port}"
-        # Generous and separate deadlines: four Python processes start on a busy 2-core CI
-        # machine, and the shadow's copies arrive after the answers (fire and forget).
-        deadline = time.monotonic() + 180
-        while not ready and time.monotonic() < deadline and process.poll() is None:
-            with contextlib.suppress(httpx.TransportError):
-                ready = httpx.get(url + "/rank/healthz").status_code == 200
-            time.sleep(0 if ready else 0.1)
-        assert ready, "the split (shadow included) never became ready"
+    logs = tmp_path_factory.mktemp("serve-logs")
+    # Ready once the split, shadow included, answers at the splitter's endpoint.
+    with cortex_serve(
+        tmp_path / "cortex.yaml", "ranker", logs, ready_path="/rank/healthz"
+    ) as served:
         answers = [
-            httpx.post(url + "/rank", json={"n": n, "log": str(log)}, timeout=30).json()
+            httpx.post(served.url + "/rank", json={"n": n, "log": str(log)}, timeout=30).json()
             for n in range(30)
         ]
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and len(_lines(log)) < 30:
-            time.sleep(0.1)
-    finally:
-        process.send_signal(signal.SIGINT)
-        _, err = process.communicate(timeout=60)
+        # The shadow's copies arrive after the answers (fire and forget).
+        wait_until(lambda: len(_lines(log)) >= 30, COPY_SECONDS)
     assert {a["me"] for a in answers} == {"blue", "green"}
     assert [a["n"] for a in answers] == list(range(30))
-    assert sorted(int(n) for n in _lines(log)) == list(range(30)), err.decode()
-    assert process.returncode == 0, err.decode()
+    assert sorted(int(n) for n in _lines(log)) == list(range(30)), served.report()
+    assert served.process.returncode == 0, served.report()
 
 
 def _lines(log: Path) -> list[str]:

@@ -6,20 +6,19 @@ import json
 import os
 import signal
 import socket
-import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from runtime import contract
 from runtime.bundle import build_bundle
+from tests import serving_processes as processes
 from tests.conftest import REPO, _free_port
+from tests.serving_processes import ServedProcess, wait_until
 
 STARTUP_SECONDS = 20.0
 
@@ -59,51 +58,33 @@ def make_project(base: Path, source: str = ECHO, config: dict[str, Any] | None =
     return Project(root, spec_path, config or {})
 
 
-@dataclass
-class Runtime:
-    process: subprocess.Popen[bytes]
-    port: int
-    log_path: Path
+class Runtime(ServedProcess):
+    """A `cortex-runtime` process; stdout and stderr in one file of JSON log lines."""
 
     @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    def log_path(self) -> Path:
+        return self.out_path
 
     def logs(self) -> list[dict[str, Any]]:
-        return [json.loads(line) for line in self.log_path.read_text().splitlines() if line]
+        return [json.loads(line) for line in self.stdout().splitlines() if line]
 
     def wait_for_log(self, wanted: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
         """The first log line `wanted` accepts; request lines are written in batches."""
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            found = [entry for entry in self.logs() if wanted(entry)]
-            if found:
-                return found[0]
-            time.sleep(0.02)
-        raise AssertionError(f"no such log line in {self.log_path.read_text()}")
+        found: list[dict[str, Any]] = []
+
+        def seen() -> bool:
+            found[:] = [entry for entry in self.logs() if wanted(entry)]
+            return bool(found)
+
+        if not wait_until(seen, STARTUP_SECONDS, interval=0.02):
+            raise AssertionError(f"no such log line in {self.stdout()}")
+        return found[0]
 
     def events(self) -> list[str]:
         return [entry["event"] for entry in self.logs() if "event" in entry]
 
-    def health(self) -> int | None:
-        try:
-            return httpx.get(f"{self.url}{contract.HEALTH_PATH}", timeout=2).status_code
-        except httpx.TransportError:
-            return None
-
     def wait_until(self, status: int) -> None:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while self.health() != status:
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(
-                    f"/healthz never answered {status}: {self.log_path.read_text()}"
-                )
-            time.sleep(0.02)
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=STARTUP_SECONDS)
+        self.wait_ready(status=status, seconds=STARTUP_SECONDS)
 
 
 def serving_env(project: Project, tmp_path: Path, **overrides: str) -> dict[str, str]:
@@ -125,9 +106,8 @@ def serving_env(project: Project, tmp_path: Path, **overrides: str) -> dict[str,
 
 def start(env: dict[str, str], log_path: Path, mode: str = "serve", *extra: str) -> Runtime:
     command = [sys.executable, "-m", "runtime.main", mode, "--host", "127.0.0.1", *extra]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, env=env, cwd=REPO, stdout=log, stderr=log)
-    return Runtime(process, int(env[contract.ENV_PORT]), log_path)
+    served = processes.start(command, int(env[contract.ENV_PORT]), log_path, env=env, cwd=REPO)
+    return Runtime(served.process, served.port, served.out_path, served.err_path)
 
 
 def _received(connection: socket.socket) -> bytes:
@@ -154,13 +134,7 @@ def read_response(connection: socket.socket) -> bytes:
 
 def stop_runtime(runtime: Runtime) -> None:
     """SIGTERM, then SIGKILL if it has not exited 10 s later (a test never hangs on it)."""
-    if runtime.process.poll() is None:
-        runtime.process.send_signal(signal.SIGTERM)
-        try:
-            runtime.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            runtime.process.kill()
-            runtime.process.wait()
+    runtime.stop(signal.SIGTERM, seconds=10)
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import signal
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +10,7 @@ import httpx
 import pytest
 
 from runtime import contract
-from tests.runtime.conftest import Runtime, make_project, serving_env, start
+from tests.runtime.conftest import Runtime, make_project, serving_env, start, stop_runtime
 
 
 @pytest.fixture(scope="module")
@@ -24,11 +22,7 @@ def echo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
         runtime.wait_until(200)
         yield runtime
     finally:
-        runtime.process.send_signal(signal.SIGTERM)
-        try:
-            runtime.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            runtime.process.kill()
+        stop_runtime(runtime)
 
 
 def test_prediction_gets_the_json_payload_and_the_config(echo: Runtime) -> None:
