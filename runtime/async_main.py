@@ -23,39 +23,16 @@ from runtime.async_store import Requests
 from runtime.async_worker import Worker, start, wait_stopped
 from runtime.journal import Journal
 from runtime.object_store import MemoryStore, S3Store
-
-
-class AsyncSettingsError(ValueError):
-    pass
-
-
-def _required(environ: Mapping[str, str], name: str) -> str:
-    value = environ.get(name, "")
-    if not value:
-        raise AsyncSettingsError(f"{name} is not set")
-    return value
-
-
-def _int(environ: Mapping[str, str], name: str, default: int) -> int:
-    text = environ.get(name)
-    if text is None:
-        return default
-    try:
-        value = int(text)
-    except ValueError:
-        raise AsyncSettingsError(f"{name} must be an integer, got {text!r}") from None
-    if value < 1:
-        raise AsyncSettingsError(f"{name} must be at least 1, got {value}")
-    return value
+from runtime.settings import positive_int, required
 
 
 def aws_parts(environ: Mapping[str, str]) -> tuple[Queue, Requests]:
     region = environ.get(contract.ENV_ASYNC_REGION) or None
     queue = SqsQueue(
-        _required(environ, contract.ENV_ASYNC_QUEUE_URL), aws_clients.client("sqs", region)
+        required(environ, contract.ENV_ASYNC_QUEUE_URL), aws_clients.client("sqs", region)
     )
-    store = S3Store(_required(environ, contract.ENV_ASYNC_BUCKET), aws_clients.client("s3", region))
-    return queue, Requests(store, _required(environ, contract.ENV_ASYNC_PREFIX))
+    store = S3Store(required(environ, contract.ENV_ASYNC_BUCKET), aws_clients.client("s3", region))
+    return queue, Requests(store, required(environ, contract.ENV_ASYNC_PREFIX))
 
 
 def worker_of(
@@ -67,8 +44,8 @@ def worker_of(
     return Worker(
         queue,
         requests,
-        _int(environ, contract.ENV_PORT, contract.DEFAULT_PORT),
-        max_receive_count=_int(
+        positive_int(environ, contract.ENV_PORT, contract.DEFAULT_PORT),
+        max_receive_count=positive_int(
             environ, contract.ENV_ASYNC_MAX_RECEIVE_COUNT, contract.ASYNC_MAX_RECEIVE_COUNT
         ),
         ready_path=environ.get(contract.ENV_ASYNC_READY_PATH) or None,
@@ -77,7 +54,9 @@ def worker_of(
 
 
 def _server(app: Gateway, host: str, port: int, environ: Mapping[str, str]) -> uvicorn.Server:
-    keep_alive = _int(environ, contract.ENV_KEEP_ALIVE_SECONDS, contract.DEFAULT_KEEP_ALIVE_SECONDS)
+    keep_alive = positive_int(
+        environ, contract.ENV_KEEP_ALIVE_SECONDS, contract.DEFAULT_KEEP_ALIVE_SECONDS
+    )
     return uvicorn.Server(
         uvicorn.Config(
             app,
@@ -102,13 +81,13 @@ def _run_server(server: uvicorn.Server) -> None:
 
 
 def gateway_of(environ: Mapping[str, str], queue: Queue, requests: Requests) -> Gateway:
-    max_body = _int(environ, contract.ENV_MAX_BODY_BYTES, contract.DEFAULT_MAX_BODY_BYTES)
+    max_body = positive_int(environ, contract.ENV_MAX_BODY_BYTES, contract.DEFAULT_MAX_BODY_BYTES)
     return Gateway(queue, requests, environ.get(contract.ENV_ENDPOINT, "/"), max_body)
 
 
 def run_gateway(host: str, environ: Mapping[str, str], journal: Journal) -> int:
     queue, requests = aws_parts(environ)
-    port = _int(environ, contract.ENV_PORT, contract.GATEWAY_PORT)
+    port = positive_int(environ, contract.ENV_PORT, contract.GATEWAY_PORT)
     journal.event("async_gateway_started", port=port)
     _run_server(_server(gateway_of(environ, queue, requests), host, port, environ))
     return 0
@@ -121,7 +100,7 @@ def run_worker(environ: Mapping[str, str], journal: Journal) -> int:
     # SIGTERM: take no new message, finish the ones held, within the drain period.
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    count = _int(environ, contract.ENV_ASYNC_WORKERS, 1)
+    count = positive_int(environ, contract.ENV_ASYNC_WORKERS, 1)
     threads = start(worker, count, stop)
     journal.event("async_worker_started", workers=count)
     stop.wait()
@@ -132,15 +111,17 @@ def run_worker(environ: Mapping[str, str], journal: Journal) -> int:
 def run_local(host: str, environ: Mapping[str, str], journal: Journal) -> int:
     """Gateway on CORTEX_PORT, workers posting to CORTEX_UPSTREAM_PORT, one process."""
     queue = MemoryQueue(
-        _int(environ, contract.ENV_ASYNC_MAX_RECEIVE_COUNT, contract.ASYNC_MAX_RECEIVE_COUNT)
+        positive_int(
+            environ, contract.ENV_ASYNC_MAX_RECEIVE_COUNT, contract.ASYNC_MAX_RECEIVE_COUNT
+        )
     )
     requests = Requests(MemoryStore(), "")
-    upstream = {**environ, contract.ENV_PORT: _required(environ, contract.ENV_UPSTREAM_PORT)}
+    upstream = {**environ, contract.ENV_PORT: required(environ, contract.ENV_UPSTREAM_PORT)}
     worker = worker_of(upstream, queue, requests, journal)
     worker.wait_seconds = 1
     stop = threading.Event()
-    threads = start(worker, _int(environ, contract.ENV_ASYNC_WORKERS, 1), stop)
-    port = _int(environ, contract.ENV_PORT, contract.LOCAL_PORT)
+    threads = start(worker, positive_int(environ, contract.ENV_ASYNC_WORKERS, 1), stop)
+    port = positive_int(environ, contract.ENV_PORT, contract.LOCAL_PORT)
     try:
         _run_server(_server(gateway_of(environ, queue, requests), host, port, environ))
     finally:

@@ -18,19 +18,12 @@ from runtime import aws_clients, bundle, contract, job_contract, job_handlers
 from runtime.batch_worker import WorkerPlace, http_handler, wait_for_port, work
 from runtime.job_gateway import JobBackend, JobGateway
 from runtime.journal import Journal
-from runtime.settings import SettingsError, read_predictor
+from runtime.settings import SettingsError, read_predictor, required
 
 EXIT_FAILED = 1
 EXIT_BAD_ENVIRONMENT = 2
 # How long a container-form worker waits for the user's server to listen.
 STARTUP_SECONDS = 600.0
-
-
-def _need(environ: Mapping[str, str], name: str) -> str:
-    value = environ.get(name)
-    if not value:
-        raise SettingsError(f"{name} is not set")
-    return value
 
 
 def _spec_path(environ: Mapping[str, str]) -> Path:
@@ -49,8 +42,8 @@ def _api_document(environ: Mapping[str, str]) -> dict[str, Any]:
 def _install_bundle(environ: Mapping[str, str]) -> Path:
     project = Path(environ.get(contract.ENV_PROJECT_DIR) or contract.PROJECT_DIR)
     bundle.install(
-        _need(environ, contract.ENV_PROJECT_BUNDLE),
-        _need(environ, contract.ENV_PROJECT_SHA256),
+        required(environ, contract.ENV_PROJECT_BUNDLE),
+        required(environ, contract.ENV_PROJECT_SHA256),
         project,
     )
     return project
@@ -61,7 +54,7 @@ def _aws(service: str, environ: Mapping[str, str]) -> Any:
 
 
 def _backend(environ: Mapping[str, str], local: bool, journal: Journal) -> JobBackend:
-    name = _need(environ, contract.ENV_API_NAME)
+    name = required(environ, contract.ENV_API_NAME)
     if local:
         from runtime.local_jobs import LocalJobs  # noqa: PLC0415
 
@@ -76,10 +69,10 @@ def _backend(environ: Mapping[str, str], local: bool, journal: Journal) -> JobBa
         raise SettingsError(f"cannot read the Job template {template_path}: {error}") from None
     place = Place(
         api_name=name,
-        bucket=_need(environ, job_contract.ENV_STATE_BUCKET),
-        prefix=_need(environ, job_contract.ENV_STATE_PREFIX),
-        queue_prefix=_need(environ, job_contract.ENV_QUEUE_PREFIX),
-        namespace=_need(environ, job_contract.ENV_NAMESPACE),
+        bucket=required(environ, job_contract.ENV_STATE_BUCKET),
+        prefix=required(environ, job_contract.ENV_STATE_PREFIX),
+        queue_prefix=required(environ, job_contract.ENV_QUEUE_PREFIX),
+        namespace=required(environ, job_contract.ENV_NAMESPACE),
     )
     kube = KubeClient.from_environment(environ)
     return ClusterJobs(
@@ -93,8 +86,8 @@ def _backend(environ: Mapping[str, str], local: bool, journal: Journal) -> JobBa
 
 
 def gateway_app(environ: Mapping[str, str], local: bool, journal: Journal) -> JobGateway:
-    name = _need(environ, contract.ENV_API_NAME)
-    kind = _need(environ, contract.ENV_API_KIND)
+    name = required(environ, contract.ENV_API_NAME)
+    kind = required(environ, contract.ENV_API_KIND)
     endpoint = environ.get(contract.ENV_ENDPOINT) or f"/{name}"
     backend = _backend(environ, local, journal)
     return JobGateway(
@@ -139,8 +132,8 @@ def run_batch_worker() -> int:
         place = WorkerPlace(
             job_id=job["job_id"],
             queue_url=job["sqs_url"],
-            bucket=_need(environ, job_contract.ENV_STATE_BUCKET),
-            prefix=_need(environ, job_contract.ENV_STATE_PREFIX),
+            bucket=required(environ, job_contract.ENV_STATE_BUCKET),
+            prefix=required(environ, job_contract.ENV_STATE_PREFIX),
             retries=job.get("sqs_dead_letter_queue") is not None,
         )
     except (SettingsError, KeyError) as error:

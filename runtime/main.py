@@ -132,7 +132,7 @@ def _run_async(mode: str, host: str, environ: dict[str, str], journal: Journal) 
         if mode == "async-worker":
             return async_main.run_worker(environ, journal)
         return async_main.run_local(host, environ, journal)
-    except async_main.AsyncSettingsError as error:
+    except SettingsError as error:
         journal.error("bad_environment", str(error))
         return EXIT_BAD_ENVIRONMENT
 

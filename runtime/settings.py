@@ -68,15 +68,16 @@ class Settings:
     predictor: PredictorSettings | None = None
 
 
-def _text(environ: Mapping[str, str], name: str, default: str | None = None) -> str:
+def required(environ: Mapping[str, str], name: str, default: str | None = None) -> str:
+    """The variable's value, or `default`; neither (or empty) is a SettingsError."""
     value = environ.get(name, default)
     if value is None or value == "":
         raise SettingsError(f"{name} is not set")
     return value
 
 
-def _number(environ: Mapping[str, str], name: str, default: int | None = None) -> int:
-    raw = _text(environ, name, None if default is None else str(default))
+def positive_int(environ: Mapping[str, str], name: str, default: int | None = None) -> int:
+    raw = required(environ, name, None if default is None else str(default))
     try:
         value = int(raw)
     except ValueError:
@@ -98,7 +99,7 @@ def _seconds(environ: Mapping[str, str], name: str, default: float) -> float:
 
 
 def _limits(environ: Mapping[str, str], capacity: int, keep_alive: int) -> Limits:
-    max_connections = _number(
+    max_connections = positive_int(
         environ, contract.ENV_MAX_CONNECTIONS, max(contract.DEFAULT_MAX_CONNECTIONS, 2 * capacity)
     )
     # Past max_connections uvicorn answers 503 before the limiter sees a request; the
@@ -109,7 +110,7 @@ def _limits(environ: Mapping[str, str], capacity: int, keep_alive: int) -> Limit
             f"max_queue_length ({capacity})"
         )
     return Limits(
-        max_body_bytes=_number(
+        max_body_bytes=positive_int(
             environ, contract.ENV_MAX_BODY_BYTES, contract.DEFAULT_MAX_BODY_BYTES
         ),
         request_timeout=_seconds(
@@ -165,19 +166,19 @@ def _common(environ: Mapping[str, str], port_default: int) -> dict[str, Any]:
             f"{contract.ENV_CONTRACT_VERSION}={version!r}: this runtime implements contract "
             f"version {contract.CONTRACT_VERSION}"
         )
-    name = _text(environ, contract.ENV_API_NAME)
-    concurrency = _number(environ, contract.ENV_MAX_CONCURRENCY, 1)
-    queue = _number(environ, contract.ENV_MAX_QUEUE_LENGTH, 100)
-    keep_alive = _number(
+    name = required(environ, contract.ENV_API_NAME)
+    concurrency = positive_int(environ, contract.ENV_MAX_CONCURRENCY, 1)
+    queue = positive_int(environ, contract.ENV_MAX_QUEUE_LENGTH, 100)
+    keep_alive = positive_int(
         environ, contract.ENV_KEEP_ALIVE_SECONDS, contract.DEFAULT_KEEP_ALIVE_SECONDS
     )
     return {
         "api_name": name,
-        "port": _number(environ, contract.ENV_PORT, port_default),
+        "port": positive_int(environ, contract.ENV_PORT, port_default),
         "endpoint": environ.get(contract.ENV_ENDPOINT) or f"/{name}",
         "max_concurrency": concurrency,
         "max_queue_length": queue,
-        "drain_seconds": _number(environ, contract.ENV_DRAIN_SECONDS, contract.DRAIN_SECONDS),
+        "drain_seconds": positive_int(environ, contract.ENV_DRAIN_SECONDS, contract.DRAIN_SECONDS),
         "log_level": environ.get(contract.ENV_LOG_LEVEL) or contract.LOG_LEVEL,
         "keep_alive_seconds": keep_alive,
         "limits": _limits(environ, concurrency + queue, keep_alive),
@@ -189,10 +190,10 @@ def serve_settings(environ: Mapping[str, str]) -> Settings:
     spec_path = Path(environ.get(contract.ENV_API_SPEC_PATH) or contract.SPEC_PATH)
     return Settings(
         **_common(environ, contract.DEFAULT_PORT),
-        processes=_number(environ, contract.ENV_PROCESSES, 1),
-        threads=_number(environ, contract.ENV_THREADS, 1),
-        bundle=_text(environ, contract.ENV_PROJECT_BUNDLE),
-        sha256=_text(environ, contract.ENV_PROJECT_SHA256),
+        processes=positive_int(environ, contract.ENV_PROCESSES, 1),
+        threads=positive_int(environ, contract.ENV_THREADS, 1),
+        bundle=required(environ, contract.ENV_PROJECT_BUNDLE),
+        sha256=required(environ, contract.ENV_PROJECT_SHA256),
         project_dir=Path(environ.get(contract.ENV_PROJECT_DIR) or contract.PROJECT_DIR),
         predictor=read_predictor(spec_path),
     )
@@ -202,5 +203,5 @@ def proxy_settings(environ: Mapping[str, str]) -> Settings:
     """The container form's sidecar: where to listen and where to forward."""
     return Settings(
         **_common(environ, contract.PROXY_PORT),
-        upstream_port=_number(environ, contract.ENV_UPSTREAM_PORT),
+        upstream_port=positive_int(environ, contract.ENV_UPSTREAM_PORT),
     )

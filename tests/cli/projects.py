@@ -8,6 +8,15 @@ from typing import Any
 
 import yaml
 
+# The one-node-group cluster every spec of the serve tests starts with.
+CLUSTER = """
+cluster:
+  name: demo
+  region: us-west-2
+  node_groups:
+    - name: cpu
+      instance_type: m5.large"""
+
 
 def write_project(
     root: Path, name: str = "acme-serving", stacks: dict[str, dict[str, Any]] | None = None

@@ -15,15 +15,12 @@ from cortex_cli.main import app
 from cortex_spec import load_spec
 from cortex_spec.serving_env import api_spec_document, serving_environment
 from runtime import contract
+from tests.cli.projects import CLUSTER
 from tests.serving_processes import cortex_serve
 
-SPEC = """
-cluster:
-  name: demo
-  region: us-west-2
-  node_groups:
-    - name: cpu
-      instance_type: m5.large
+SPEC = (
+    CLUSTER
+    + """
 apis:
   - name: echo
     kind: RealtimeAPI
@@ -44,6 +41,7 @@ apis:
           image: ghcr.io/example/server:1.0
           env: {MODEL: small}
 """
+)
 PREDICTOR = """
 from helper import suffix
 

@@ -9,15 +9,12 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.cli.projects import CLUSTER
 from tests.serving_processes import cortex_serve
 
-SPEC = """
-cluster:
-  name: demo
-  region: us-west-2
-  node_groups:
-    - name: cpu
-      instance_type: m5.large
+SPEC = (
+    CLUSTER
+    + """
 apis:
   - name: summarizer
     kind: AsyncAPI
@@ -25,6 +22,7 @@ apis:
     predictor: {type: python, path: predictor.py}
     pod: {max_concurrency: 1}
 """
+)
 # Holds each request until the test opens the gate, so the states can be seen in turn.
 PREDICTOR = """
 import os

@@ -11,15 +11,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.cli.projects import CLUSTER
 from tests.serving_processes import ServedProcess, cortex_serve
 
-SPEC = """
-cluster:
-  name: demo
-  region: us-west-2
-  node_groups:
-    - name: cpu
-      instance_type: m5.large
+SPEC = (
+    CLUSTER
+    + """
 apis:
   - name: summer
     kind: BatchAPI
@@ -34,6 +31,7 @@ apis:
       path: task.py
       config: {epochs: 1}
 """
+)
 BATCH = """
 import json, os
 

@@ -14,15 +14,12 @@ from cortex_cli.exit_codes import ExitCode
 from cortex_cli.main import app
 from cortex_spec import SpecError, load_spec
 from cortex_spec.api_images import variant_of
+from tests.cli.projects import CLUSTER
 from tests.serving_processes import cortex_serve
 
-SPEC = """
-cluster:
-  name: demo
-  region: us-west-2
-  node_groups:
-    - name: cpu
-      instance_type: m5.large
+SPEC = (
+    CLUSTER
+    + """
 apis:
   - name: affine
     kind: RealtimeAPI
@@ -32,6 +29,7 @@ apis:
       model_path: models/affine.onnx
       config: {labels: [low, high]}
 """
+)
 # Cortex's ONNXPredictor interface (docs/deployments/predictors.md, v0.20.0).
 PREDICTOR = """
 class ONNXPredictor:

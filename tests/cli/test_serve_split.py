@@ -10,15 +10,12 @@ import httpx
 import pytest
 
 from cortex_cli.split_proxy import Split, Target, strip
+from tests.cli.projects import CLUSTER
 from tests.serving_processes import COPY_SECONDS, cortex_serve, wait_until
 
-SPEC = """
-cluster:
-  name: demo
-  region: us-west-2
-  node_groups:
-    - name: cpu
-      instance_type: m5.large
+SPEC = (
+    CLUSTER
+    + """
 apis:
   - name: ranker
     kind: TrafficSplitter
@@ -37,6 +34,7 @@ apis:
     kind: RealtimeAPI
     predictor: {type: python, path: predictor.py, config: {me: next}}
 """
+)
 PREDICTOR = """
 
 class PythonPredictor:

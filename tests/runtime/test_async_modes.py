@@ -10,11 +10,10 @@ import sys
 import pytest
 
 
-@pytest.mark.parametrize("mode", ["async-gateway", "async-worker"])
-def test_a_mode_without_its_queue_is_a_bad_environment(mode: str) -> None:
-    """Exit 2 with the missing variable's name in the log line."""
+def _run_without_cortex_variables(mode: str) -> subprocess.CompletedProcess[str]:
+    """`cortex-runtime <mode>` with none of the contract's variables set."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CORTEX_")}
-    done = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "runtime.main", mode],
         env=env,
         capture_output=True,
@@ -22,6 +21,12 @@ def test_a_mode_without_its_queue_is_a_bad_environment(mode: str) -> None:
         timeout=60,
         check=False,
     )
+
+
+@pytest.mark.parametrize("mode", ["async-gateway", "async-worker"])
+def test_a_mode_without_its_queue_is_a_bad_environment(mode: str) -> None:
+    """Exit 2 with the missing variable's name in the log line."""
+    done = _run_without_cortex_variables(mode)
     assert done.returncode == 2
     output = done.stdout + done.stderr
     assert "CORTEX_ASYNC_QUEUE_URL is not set" in output
@@ -30,14 +35,6 @@ def test_a_mode_without_its_queue_is_a_bad_environment(mode: str) -> None:
 
 def test_local_mode_needs_the_predictors_port() -> None:
     """`async-local` without CORTEX_UPSTREAM_PORT: exit 2, the variable named."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CORTEX_")}
-    done = subprocess.run(
-        [sys.executable, "-m", "runtime.main", "async-local"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = _run_without_cortex_variables("async-local")
     assert done.returncode == 2
     assert "CORTEX_UPSTREAM_PORT is not set" in done.stdout + done.stderr
