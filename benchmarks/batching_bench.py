@@ -15,7 +15,6 @@ second than calling once per request.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
@@ -29,10 +28,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from runtime_bench import REPO, Result, free_port, measure, wait_ready
+from runtime_bench import Result, arguments, measure, start_runtime, write_project
 
 from runtime import contract
-from runtime.bundle import build_bundle
 
 CONCURRENCY = 8
 PREDICTOR = """
@@ -68,29 +66,19 @@ class PythonPredictor:
 
 
 def start(project: Path, work: Path, batching: bool) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
     predictor: dict[str, Any] = {"path": "predictor.py", "config": {"batching": batching}}
     if batching:
         predictor["server_side_batching"] = {"max_batch_size": 8, "batch_interval": "10ms"}
-    spec = work / f"api-{batching}.json"
-    spec.write_text(json.dumps({"api": {"predictor": predictor}}))
-    env = {
-        **os.environ,
-        contract.ENV_API_NAME: "bench",
-        contract.ENV_PORT: str(port),
-        contract.ENV_API_SPEC_PATH: str(spec),
-        contract.ENV_PROJECT_BUNDLE: str(project),
-        contract.ENV_PROJECT_SHA256: build_bundle(project).sha256,
-        contract.ENV_PROJECT_DIR: str(work / f"project-{batching}"),
-        contract.ENV_THREADS: str(CONCURRENCY),
-        contract.ENV_MAX_CONCURRENCY: str(CONCURRENCY),
-        contract.ENV_MAX_QUEUE_LENGTH: "100",
-    }
-    command = [sys.executable, "-m", "runtime.main", "serve", "--host", "127.0.0.1"]
-    with (work / f"runtime-{batching}.log").open("wb") as out:
-        process = subprocess.Popen(command, env=env, cwd=REPO, stdout=out, stderr=out)
-    wait_ready(port, contract.HEALTH_PATH)
-    return process, port
+    return start_runtime(
+        project,
+        work,
+        str(batching),
+        predictor,
+        **{
+            contract.ENV_THREADS: str(CONCURRENCY),
+            contract.ENV_MAX_CONCURRENCY: str(CONCURRENCY),
+        },
+    )
 
 
 def counters(port: int) -> dict[str, int]:
@@ -104,15 +92,10 @@ def counters(port: int) -> dict[str, int]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=float, default=2.0, help="per measurement")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per setting")
-    args = parser.parse_args()
+    args = arguments(__doc__, rounds=3)
     with tempfile.TemporaryDirectory() as temp:
         work = Path(temp)
-        project = work / "src"
-        project.mkdir()
-        (project / "predictor.py").write_text(PREDICTOR)
+        project = write_project(work, PREDICTOR)
         servers = {
             name: start(project, work, name == "batching") for name in ("single", "batching")
         }

@@ -24,7 +24,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 import uvloop
 
@@ -92,27 +92,45 @@ def wait_ready(port: int, path: str) -> None:
     raise SystemExit(f"server on port {port} did not become ready")
 
 
-def start_runtime(project: Path, work: Path, log: Path) -> tuple[subprocess.Popen[bytes], int]:
+def start_runtime(
+    project: Path, work: Path, name: str, predictor: dict[str, Any], **settings: str
+) -> tuple[subprocess.Popen[bytes], int]:
+    """`cortex-runtime serve` of `project` with `predictor` as its api.predictor, ready;
+    `settings` (contract variables) over the defaults. Its log is `work/runtime-<name>.log`."""
     port = free_port()
-    bundle = build_bundle(project)
-    spec = work / "api.json"
-    spec.write_text(json.dumps({"api": {"predictor": {"path": "predictor.py", "config": {}}}}))
+    spec = work / f"api-{name}.json"
+    spec.write_text(json.dumps({"api": {"predictor": predictor}}))
     env = {
         **os.environ,
         contract.ENV_API_NAME: "bench",
         contract.ENV_PORT: str(port),
         contract.ENV_API_SPEC_PATH: str(spec),
         contract.ENV_PROJECT_BUNDLE: str(project),
-        contract.ENV_PROJECT_SHA256: bundle.sha256,
-        contract.ENV_PROJECT_DIR: str(work / "project"),
-        contract.ENV_MAX_CONCURRENCY: str(max(CONCURRENCY)),
+        contract.ENV_PROJECT_SHA256: build_bundle(project).sha256,
+        contract.ENV_PROJECT_DIR: str(work / f"project-{name}"),
         contract.ENV_MAX_QUEUE_LENGTH: "100",
+        **settings,
     }
     command = [sys.executable, "-m", "runtime.main", "serve", "--host", "127.0.0.1"]
-    with log.open("wb") as out:
+    with (work / f"runtime-{name}.log").open("wb") as out:
         process = subprocess.Popen(command, env=env, cwd=REPO, stdout=out, stderr=out)
     wait_ready(port, contract.HEALTH_PATH)
     return process, port
+
+
+def arguments(description: str, rounds: int) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=description.split("\n", maxsplit=1)[0])
+    parser.add_argument("--seconds", type=float, default=2.0, help="per measurement")
+    parser.add_argument("--rounds", type=int, default=rounds, help="alternating rounds per setting")
+    return parser.parse_args()
+
+
+def write_project(work: Path, source: str) -> Path:
+    """A project folder whose predictor.py is `source`."""
+    project = work / "src"
+    project.mkdir()
+    (project / "predictor.py").write_text(source)
+    return project
 
 
 def start_bare(project: Path, work: Path) -> tuple[subprocess.Popen[bytes], int]:
@@ -213,16 +231,17 @@ def measure(pid: int, port: int, concurrency: int, seconds: float) -> Result:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=float, default=2.0, help="per measurement")
-    parser.add_argument("--rounds", type=int, default=7, help="alternating rounds per setting")
-    args = parser.parse_args()
+    args = arguments(__doc__, rounds=7)
     with tempfile.TemporaryDirectory() as temp:
         work = Path(temp)
-        project = work / "src"
-        project.mkdir()
-        (project / "predictor.py").write_text(PREDICTOR)
-        runtime, runtime_port = start_runtime(project, work, work / "runtime.log")
+        project = write_project(work, PREDICTOR)
+        runtime, runtime_port = start_runtime(
+            project,
+            work,
+            "runtime",
+            {"path": "predictor.py", "config": {}},
+            **{contract.ENV_MAX_CONCURRENCY: str(max(CONCURRENCY))},
+        )
         bare, bare_port = start_bare(project, work)
         try:
             servers = {"bare": (bare.pid, bare_port), "runtime": (runtime.pid, runtime_port)}
