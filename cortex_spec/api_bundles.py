@@ -19,7 +19,7 @@ import posixpath
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Final
 
-from cortex_spec.models.workload import Predictor
+from cortex_spec.models.predictor import Predictor
 from runtime.bundle import Bundle, BundleError, build_bundle, prefixed, read_rules
 
 if TYPE_CHECKING:

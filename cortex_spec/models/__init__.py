@@ -11,8 +11,9 @@ from cortex_spec.models.api import (
 from cortex_spec.models.async_api import AsyncAPI
 from cortex_spec.models.cluster import ClusterConfig, ExistingSubnet, NodeGroup, SpotConfig
 from cortex_spec.models.document import SpecDocument
+from cortex_spec.models.predictor import Predictor
 from cortex_spec.models.traffic_splitter import SplitTarget, TrafficSplitter
-from cortex_spec.models.workload import AsyncPod, Compute, Container, Pod, Predictor, Probe
+from cortex_spec.models.workload import AsyncPod, Compute, Container, Pod, Probe
 
 __all__ = [
     "ApiBase",

@@ -26,8 +26,9 @@ from cortex_spec.models.cortex_history import (
     ignored,
 )
 from cortex_spec.models.job_pods import BatchPod, TaskPod
+from cortex_spec.models.predictor import Predictor
 from cortex_spec.models.scaling import Autoscaling, UpdateStrategy
-from cortex_spec.models.workload import AsyncPod, Compute, Pod, Predictor
+from cortex_spec.models.workload import AsyncPod, Compute, Pod
 from runtime import contract
 
 __all__ = [

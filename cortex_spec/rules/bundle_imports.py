@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from cortex_spec import limits
 from cortex_spec.api_bundles import bundle_root, contains
 from cortex_spec.diagnostics import Finding
-from cortex_spec.models.workload import Predictor
+from cortex_spec.models.predictor import Predictor
 from cortex_spec.project_files import missing_in_project
 from cortex_spec.reading import read_bounded
 from cortex_spec.source import Path as FieldPath

@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from cortex_spec.api_bundles import bundle_root, contains, escapes, normal
 from cortex_spec.diagnostics import Finding
 from cortex_spec.models.api import WorkloadAPI
-from cortex_spec.models.workload import Predictor
+from cortex_spec.models.predictor import Predictor
 from cortex_spec.project_files import bundle_problem, missing_in_project
 from cortex_spec.rules.bundle_imports import check_imports
 from cortex_spec.source import Path

@@ -10,7 +10,7 @@ import pytest
 
 from cortex_spec import Spec, SpecError, load_spec
 from cortex_spec.api_bundles import build_api_bundle, bundle_root
-from cortex_spec.models.workload import Predictor
+from cortex_spec.models.predictor import Predictor
 from cortex_spec.serving_env import api_spec_document
 
 HEAD = """\
