@@ -16,7 +16,8 @@ from pydantic import BaseModel, ValidationError
 
 from cortex_spec import limits
 from cortex_spec.diagnostics import Finding, findings_from_validation
-from cortex_spec.models.api import ApiBase, WorkloadAPI
+from cortex_spec.models.api import WorkloadAPI
+from cortex_spec.models.api_base import ApiBase
 from cortex_spec.models.job_apis import JobAPI
 from cortex_spec.models.kinds import NOT_DEPLOYABLE, model_for
 from cortex_spec.models.traffic_splitter import TrafficSplitter

@@ -24,7 +24,8 @@ from cortex_spec.diagnostics import Finding, to_problems
 from cortex_spec.environments import apply_environment, check_overrides, environment_names
 from cortex_spec.errors import Problem, SpecError, in_file_order
 from cortex_spec.inputs import combined, pair, read, top_level, undefined_environment
-from cortex_spec.models.api import ApiBase, WorkloadAPI
+from cortex_spec.models.api import WorkloadAPI
+from cortex_spec.models.api_base import ApiBase
 from cortex_spec.models.cluster import ClusterConfig
 from cortex_spec.models.job_apis import JobAPI
 from cortex_spec.models.node_group import NodeGroup

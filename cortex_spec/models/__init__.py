@@ -1,13 +1,7 @@
 """The spec's pydantic models (strict, frozen, every field described)."""
 
-from cortex_spec.models.api import (
-    ApiBase,
-    Autoscaling,
-    Networking,
-    RealtimeAPI,
-    UpdateStrategy,
-    WorkloadAPI,
-)
+from cortex_spec.models.api import Autoscaling, RealtimeAPI, UpdateStrategy, WorkloadAPI
+from cortex_spec.models.api_base import ApiBase, Networking
 from cortex_spec.models.async_api import AsyncAPI
 from cortex_spec.models.cluster import ClusterConfig, ExistingSubnet, NodeGroup, SpotConfig
 from cortex_spec.models.document import SpecDocument

@@ -1,23 +1,15 @@
-"""`apis[]`: what every kind shares (name, endpoint), what the kinds that run pods share
-(workload, autoscaling, rollout), and the RealtimeAPI."""
+"""`apis[]`: what the kinds that run pods share (workload, autoscaling, rollout), and the
+RealtimeAPI. What every kind shares (name, endpoint) is in `api_base.py`."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
-from cortex_spec import naming
-from cortex_spec.models.base import (
-    KmsKeyArn,
-    PolicyArn,
-    StrictModel,
-    check_dns1035,
-    fail,
-    shown,
-)
+from cortex_spec.models.api_base import ApiBase
+from cortex_spec.models.base import KmsKeyArn, PolicyArn, fail
 from cortex_spec.models.cortex_history import (
     API_GO_V020,
     API_GO_V034,
@@ -32,76 +24,12 @@ from cortex_spec.models.workload import AsyncPod, Compute, Pod
 from runtime import contract
 
 __all__ = [
-    "ApiBase",
     "Autoscaling",
-    "Networking",
     "RealtimeAPI",
     "Request",
     "UpdateStrategy",
     "WorkloadAPI",
-    "canonical_endpoint",
 ]
-
-# Cortex v0.42's endpoint characters (pkg/lib/urls/urls.go, `_endpointRegex`): no
-# percent-escapes, no characters a client, the ALB or the router would encode, decode or
-# treat as a wildcard (the ALB reads `*` and `?` in path patterns as wildcards).
-_ENDPOINT = re.compile(r"[A-Za-z0-9_./-]*", re.ASCII)
-
-
-def canonical_endpoint(value: str) -> str:
-    """Cortex's `urls.CanonicalizeEndpoint`: one leading slash, no trailing slash."""
-    return "/" + value.removeprefix("/").removesuffix("/")
-
-
-class Networking(StrictModel):
-    endpoint: Annotated[
-        str | None,
-        Field(
-            default=None,
-            description="URL path prefix the API is served under; default /<name>. Letters, "
-            "digits and / - _ . as in Cortex, without `.` or `..` segments; a leading slash "
-            "is added and a trailing one dropped.",
-        ),
-    ]
-    api_gateway: Annotated[
-        Literal["public", "none"] | None,
-        Field(default=None, deprecated=True, description="Cortex v0.20 only; ignored."),
-    ]
-    local_port: Annotated[
-        int | None,
-        Field(default=None, deprecated=True, description="Cortex local mode only; ignored."),
-    ]
-
-    @field_validator("endpoint")
-    @classmethod
-    def _endpoint(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        if not _ENDPOINT.fullmatch(value):
-            fail(
-                f'"{shown(value)}" is not a valid endpoint',
-                "use letters, digits and / - _ . only (Cortex's rule): no spaces, "
-                "%-escapes or other punctuation, which clients and routers encode differently",
-            )
-        if "//" in value:
-            fail(f'"{shown(value)}" cannot contain adjacent slashes', "remove the extra /")
-        endpoint = canonical_endpoint(value)
-        if endpoint == "/":
-            fail('"/" is not allowed (a path must be specified)', "write it like /text-embedder")
-        dots = [part for part in endpoint.split("/") if part in (".", "..")]
-        if dots:
-            fail(
-                f'"{shown(value)}" has a "{dots[0]}" segment',
-                "clients, the load balancer and the router resolve dot segments differently "
-                "(or not at all); name the path without them",
-            )
-        if len(endpoint) > naming.ENDPOINT_MAX:
-            fail(
-                f"must be at most {naming.ENDPOINT_MAX} characters (got {len(endpoint)})",
-                "shorten the endpoint (the router's routes take endpoints of at most "
-                f"{naming.ENDPOINT_MAX} characters)",
-            )
-        return endpoint
 
 
 @dataclass(frozen=True)
@@ -112,26 +40,6 @@ class Request:
     memory_bytes: int
     gpu: int
     inf: int
-
-
-class ApiBase(StrictModel):
-    """What every kind has: a name, a kind, and an endpoint on the shared load balancer."""
-
-    name: Annotated[str, Field(description="API name (DNS-1035, at most 42 characters).")]
-    kind: Annotated[str, Field(description="API kind.")]
-    networking: Annotated[
-        Networking, Field(default_factory=Networking, description="Endpoint path.")
-    ]
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        return check_dns1035(value, "API name", 42)
-
-    @property
-    def endpoint(self) -> str:
-        raw = self.networking.endpoint or self.name
-        return raw if raw.startswith("/") else f"/{raw}"
 
 
 class WorkloadAPI(ApiBase):

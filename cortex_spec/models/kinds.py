@@ -11,7 +11,8 @@ from typing import Annotated, Final
 
 from pydantic import Field
 
-from cortex_spec.models.api import ApiBase, RealtimeAPI, WorkloadAPI
+from cortex_spec.models.api import RealtimeAPI, WorkloadAPI
+from cortex_spec.models.api_base import ApiBase
 from cortex_spec.models.async_api import AsyncAPI
 from cortex_spec.models.job_apis import BatchAPI, TaskAPI
 from cortex_spec.models.traffic_splitter import TrafficSplitter

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from cortex_spec.models.api import ApiBase
+from cortex_spec.models.api_base import ApiBase
 from cortex_spec.models.base import StrictModel
 
 

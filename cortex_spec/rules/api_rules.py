@@ -8,7 +8,8 @@ from pathlib import Path as FsPath
 
 from cortex_spec import limits, naming
 from cortex_spec.diagnostics import Finding
-from cortex_spec.models.api import ApiBase, UpdateStrategy, WorkloadAPI
+from cortex_spec.models.api import UpdateStrategy, WorkloadAPI
+from cortex_spec.models.api_base import ApiBase
 from cortex_spec.models.cortex_history import ignored_fields
 from cortex_spec.quantities import Quantity
 from cortex_spec.rules.file_rules import check_files

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Set
 
 from cortex_spec.diagnostics import Finding
-from cortex_spec.models.api import ApiBase
+from cortex_spec.models.api_base import ApiBase
 from cortex_spec.models.traffic_splitter import TrafficSplitter
 from cortex_spec.source import Path
 

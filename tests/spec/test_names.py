@@ -14,7 +14,8 @@ from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
 import cortex_spec
-from cortex_spec.models.api import Networking, RealtimeAPI
+from cortex_spec.models.api import RealtimeAPI
+from cortex_spec.models.api_base import Networking
 from cortex_spec.models.base import check_dns1035, check_image
 from cortex_spec.models.cluster import ClusterConfig, ExistingSubnet
 from cortex_spec.models.node_group import NodeGroup
