@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from cortex_spec import limits
-from cortex_spec.diagnostics import Finding, findings_from_validation
+from cortex_spec.diagnostics import Finding
 from cortex_spec.models.api import WorkloadAPI
 from cortex_spec.models.api_base import ApiBase
 from cortex_spec.models.job_apis import JobAPI
@@ -29,6 +29,7 @@ from cortex_spec.rules.job_rules import check_job
 from cortex_spec.rules.kind_rules import kind_finding, not_deployable
 from cortex_spec.rules.splitter_rules import check_splitter
 from cortex_spec.source import Path as Path_
+from cortex_spec.validation_errors import findings_from_validation
 
 M = TypeVar("M", bound=BaseModel)
 
