@@ -14,7 +14,7 @@ from cortex_spec import naming
 from cortex_spec.node_profiles import root_volume
 from infra.node_groups import SCALING_CONFIG
 from infra.node_scaling import TYPE as SCALING
-from offline import engine, mock_cloud
+from offline import engine, mock_cloud, mock_outputs
 from offline.graph import PlanGraph
 from tests.conftest import EXAMPLES, REPO
 from tests.infra.conftest import Planner, node_group, one
@@ -191,7 +191,7 @@ def test_sizes_at_creation_then_owned_by_the_scaling_resource(plan: Planner) -> 
 def test_node_group_version_is_the_clusters_output(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every group's `version` is the cluster resource's output (not the spec's string), so
     a Kubernetes bump updates the control plane first, then rolls the groups in place."""
-    computed = mock_cloud._COMPUTED["aws:eks/cluster:Cluster"]
+    computed = mock_outputs.COMPUTED["aws:eks/cluster:Cluster"]
 
     def cluster(
         cloud: mock_cloud.MockCloud, name: str, state: dict[str, Any]
@@ -199,7 +199,7 @@ def test_node_group_version_is_the_clusters_output(monkeypatch: pytest.MonkeyPat
         cluster_id, extra = computed(cloud, name, state)
         return cluster_id, {**extra, "version": "as-reported-by-eks"}
 
-    monkeypatch.setitem(mock_cloud._COMPUTED, "aws:eks/cluster:Cluster", cluster)
+    monkeypatch.setitem(mock_outputs.COMPUTED, "aws:eks/cluster:Cluster", cluster)
     config = engine.stack_config(EXAMPLES / "cpu" / "cortex.yaml")
     graph = engine.evaluate(config, stack="dev", region="us-east-2", program=engine.PROGRAM)
     [eks] = graph.by_type("aws:eks/cluster:Cluster")
