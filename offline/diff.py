@@ -19,8 +19,9 @@ from typing import Any, Final, Literal
 from offline.graph import SECRET, PlanGraph, PlannedResource, is_masked
 from offline.paths import MISSING, Path, covers, format_path, parse_path
 from offline.replace_matcher import replacing_rule
+from offline.replace_rule import Rule
 from offline.replacement_mode import delete_before_replace
-from offline.replacements import Rule, rules_for
+from offline.replacements import rules_for
 
 Op = Literal["create", "update", "replace", "delete"]
 OPS: Final[tuple[Op, ...]] = ("create", "replace", "update", "delete")

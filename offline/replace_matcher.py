@@ -9,14 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from offline.kubernetes_replacements import K8S_DIFF
 from offline.paths import Path, covers, format_path, is_ancestor, values_at
-from offline.replacements import (
-    K8S_DIFF,
-    NONE_KNOWN,
-    TABLE,
-    Rule,
-    rules_for,
-)
+from offline.replace_rule import Rule
+from offline.replacements import NONE_KNOWN, TABLE, rules_for
 
 
 def replacing_rule(

@@ -8,15 +8,10 @@ import pytest
 
 from infra.serving.router_bootstrap import CLUSTERS_FILE, ROUTES_FILE
 from offline import engine
+from offline.kubernetes_replacements import HELM_RELEASE, KUBERNETES_METADATA, ROUTER_FILES
 from offline.paths import format_path, parse_path
 from offline.replace_matcher import markdown_table, replacing_rule
-from offline.replacements import (
-    HELM_RELEASE,
-    KUBERNETES_METADATA,
-    ROUTER_FILES,
-    TABLE,
-    rules_for,
-)
+from offline.replacements import TABLE, rules_for
 from tests.conftest import EXAMPLES, REPO
 
 STAND_IN = Path(__file__).resolve().parent / "diff_program.py"
