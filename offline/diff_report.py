@@ -2,8 +2,9 @@
 
 `build_report` groups the changes (`diff_groups.py`), writes a one-line summary per group
 (`text-embedder: autoscaling max 20 → 25`) from the fields reviewers care about, and a
-warning for every replace or delete of what is expensive to lose. `render_text` and
-`to_json` render it; `diff_markdown.py` renders the PR comment. Only the CLI prints.
+warning for every replace or delete of what is expensive to lose (`loss_warnings.py`).
+`render_text` and `to_json` render it; `diff_markdown.py` renders the PR comment. Only the
+CLI prints.
 """
 
 from __future__ import annotations
@@ -12,17 +13,14 @@ import json
 from dataclasses import dataclass
 from typing import Any, Final
 
-from cortex_spec import naming
 from offline.bundle_changes import bundle_phrase
 from offline.diff import FieldChange, GraphDiff, ResourceChange, leaf_changes
 from offline.diff_groups import Group, Grouper, Names
+from offline.loss_warnings import NODE_GROUP, NODE_GROUP_SCALING, loss_warning, managed_group
 from offline.paths import covers, format_path, parse_path
 from offline.simulator import Simulation, simulate
 
 SYMBOL: Final = {"create": "+", "delete": "-", "update": "~", "replace": "+-"}
-NODE_GROUP: Final = "aws:eks/nodeGroup:NodeGroup"
-# Min and max of a node group after creation (infra/node_scaling.py).
-NODE_GROUP_SCALING: Final = "pulumi-python:dynamic/cortex:NodeGroupScaling"
 LAUNCH_TEMPLATE: Final = "aws:ec2/launchTemplate:LaunchTemplate"
 # (type token, field pattern, words): the fields a one-line summary names.
 _PHRASES: Final = (
@@ -49,27 +47,6 @@ _PHRASES: Final = (
     ("aws:eks/cluster:Cluster", "version", "Kubernetes version"),
     ("aws:eks/cluster:Cluster", "vpcConfig", "endpoint access"),
 )
-# What a replace or delete of these costs, said above the change.
-_AT_RISK: Final = {
-    "aws:eks/cluster:Cluster": "every node, workload and the Kubernetes API endpoint go with it",
-    NODE_GROUP: "its nodes are drained and terminated, and their pods rescheduled",
-    "aws:ec2/vpc:Vpc": "its subnets, the cluster and the load balancer must be recreated too",
-    "aws:ec2/subnet:Subnet": (
-        "nodes and load balancer interfaces in it must be recreated, and a new CIDR that "
-        "overlaps the old one cannot exist beside it"
-    ),
-    "aws:s3/bucket:Bucket": "its objects are lost unless copied first",
-    "aws:s3/bucketV2:BucketV2": "its objects are lost unless copied first",
-}
-_NAME_KEYS: Final = ("name", "nodeGroupName", "bucket")
-_KIND_WORDS: Final = {
-    "aws:eks/cluster:Cluster": "EKS cluster",
-    NODE_GROUP: "node group",
-    "aws:ec2/vpc:Vpc": "VPC",
-    "aws:ec2/subnet:Subnet": "subnet",
-    "aws:s3/bucket:Bucket": "bucket",
-    "aws:s3/bucketV2:BucketV2": "bucket",
-}
 
 
 @dataclass(frozen=True)
@@ -152,7 +129,7 @@ def _phrases(change: ResourceChange, group: Group) -> list[str]:
             text = f"{words} {_plain(matched[0].before)} → {_plain(matched[0].after)}"
         else:
             text = f"{words} changed"
-        managed = _managed_group(change)
+        managed = managed_group(change)
         if managed is not None and managed != group.name:
             text = f"{managed} {text}"
         out.append(text)
@@ -160,20 +137,6 @@ def _phrases(change: ResourceChange, group: Group) -> list[str]:
     if bundle is not None:
         out.append(bundle)
     return out
-
-
-def _managed_group(change: ResourceChange) -> str | None:
-    """The managed node group a node group change is about (`gpu-spot-on-demand`)."""
-    inputs = change.resource.inputs
-    if change.type == NODE_GROUP:
-        prefix, name = inputs.get("nodeGroupNamePrefix"), inputs.get("nodeGroupName")
-        if isinstance(prefix, str):
-            return prefix.removesuffix("-")
-        return name if isinstance(name, str) else None
-    if change.type == NODE_GROUP_SCALING:
-        physical = inputs.get("nodegroupName")
-        return naming.managed_group_of(physical) if isinstance(physical, str) else None
-    return None
 
 
 def summary_line(group: Group, changes: tuple[ResourceChange, ...]) -> str:
@@ -202,30 +165,6 @@ def summary_line(group: Group, changes: tuple[ResourceChange, ...]) -> str:
     return f"{group.title}: {'; '.join(phrases)}"
 
 
-def _warning(change: ResourceChange) -> str | None:
-    cost = _AT_RISK.get(change.type)
-    if cost is None or change.op not in ("replace", "delete"):
-        return None
-    what = _KIND_WORDS[change.type]
-    inputs = change.resource.inputs
-    name = next((inputs[k] for k in _NAME_KEYS if isinstance(inputs.get(k), str)), None)
-    label = f"{what} {name or _managed_group(change) or change.name}"
-    if change.op == "delete":
-        return f"{label} will be deleted: {cost}."
-    because = ", ".join(f.path for f in change.fields if f.replaces)
-    if change.delete_before_replace:
-        order = "the old one is deleted before the new one exists (downtime)"
-    elif name and not any(f.path in _NAME_KEYS for f in change.fields):
-        # Pulumi creates the replacement first; AWS refuses a second one of the same name.
-        order = (
-            f"its name stays {name}, so creating the replacement first fails unless the "
-            "program sets deleteBeforeReplace (downtime) or the name changes"
-        )
-    else:
-        order = "Pulumi creates the new one before deleting the old"
-    return f"{label} will be replaced (because of {because}): {cost}; {order}."
-
-
 def build_report(diff: GraphDiff, names: Names, *, title: str) -> DiffReport:
     grouper = Grouper(names, diff.head.resources, diff.base.resources)
     grouped: dict[Group, list[ResourceChange]] = {}
@@ -235,7 +174,7 @@ def build_report(diff: GraphDiff, names: Names, *, title: str) -> DiffReport:
         Section(group, tuple(changes), summary_line(group, tuple(changes)))
         for group, changes in sorted(grouped.items(), key=lambda item: item[0].order)
     )
-    warnings = {c.urn: w for c in diff.changes if (w := _warning(c)) is not None}
+    warnings = {c.urn: w for c in diff.changes if (w := loss_warning(c)) is not None}
     notes: list[str] = []
     if diff.unknown_types:
         notes.append(
