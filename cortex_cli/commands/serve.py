@@ -11,8 +11,8 @@ router's route does.
 
 The API's folder is bundled as for an upload (`cortex_spec.api_bundles`), the runtime is
 given the pod's environment and spec file (from `cortex_spec.serving_env`) with the bundle
-as a local zip, and `cortex-runtime serve` runs in a child process until Ctrl-C, which
-drains it.
+as a local zip (`cortex_cli.local_pod`), and `cortex-runtime serve` runs in a child process
+until Ctrl-C, which drains it.
 
 It installs nothing: the pod's image has the API's `requirements.txt` installed (the stack
 builds it), this machine may not. So before starting, every distribution the file asks for
@@ -22,8 +22,6 @@ missing and how to install them, instead of failing on the predictor's first imp
 
 from __future__ import annotations
 
-import importlib.metadata
-import json
 import os
 import signal
 import subprocess
@@ -37,18 +35,14 @@ import typer
 
 from cortex_cli import async_serving, output, split_proxy
 from cortex_cli.loading import load
+from cortex_cli.local_pod import pod_environment
 from cortex_cli.log_lines import human
 from cortex_cli.options import ClusterConfigOpt, EnvOpt, LogFormat, LogFormatOpt, SpecArg
 from cortex_spec import Problem, Spec, SpecError
-from cortex_spec.api_bundles import build_api_bundle, bundle_root
-from cortex_spec.api_dependencies import SCRIPT, read_dependencies, required_distributions
-from cortex_spec.errors import Location
 from cortex_spec.models.api import WorkloadAPI
 from cortex_spec.models.job_apis import is_job
 from cortex_spec.models.traffic_splitter import TrafficSplitter
-from cortex_spec.serving_env import api_spec_document, serving_environment
 from runtime import contract
-from runtime.bundle import Bundle, BundleError
 from runtime.job_contract import GATEWAY_MODE
 
 ApiOpt = Annotated[str, typer.Option("--api", help="Name of the API to serve.", show_default=False)]
@@ -89,65 +83,6 @@ def _servable(api: WorkloadAPI) -> WorkloadAPI:
             ]
         )
     return api
-
-
-def _installed(name: str) -> bool:
-    try:
-        importlib.metadata.distribution(name)
-    except importlib.metadata.PackageNotFoundError:
-        return False
-    return True
-
-
-def _check_requirements(spec: Spec, api: WorkloadAPI, bundle: Bundle) -> None:
-    """Refuse to start while a distribution of the API's requirements.txt is missing here."""
-    assert api.predictor is not None
-    dependencies = read_dependencies(api.name, bundle, bundle_root(api.predictor).as_posix())
-    if dependencies.has_script:
-        output.echo(
-            f"note: {dependencies.where(SCRIPT)} is not run here; it runs (as root) when the "
-            "stack builds the API's image",
-            err=True,
-        )
-    missing = [item for item in required_distributions(dependencies) if not _installed(item[2])]
-    if not missing:
-        return
-    first_file, first_line, _ = missing[0]
-    names = ", ".join(dict.fromkeys(name for _, _, name in missing))
-    requirements = spec.project_dir / dependencies.where("requirements.txt")
-    raise SpecError(
-        [
-            Problem(
-                Location(dependencies.where(first_file), first_line, 1),
-                f"apis[{api.name}]",
-                f"not installed where cortex-infra runs ({sys.executable}): {names}; the "
-                "predictor would fail on its first import",
-                f"install them into this environment first: {sys.executable} -m pip install "
-                f"-r {requirements} (the API's image has them installed by the stack)",
-            )
-        ]
-    )
-
-
-def _environment(spec: Spec, api: WorkloadAPI, work: Path, port: int) -> dict[str, str]:
-    try:
-        bundle = build_api_bundle(spec, api)
-    except BundleError as error:
-        raise SpecError(
-            [Problem(None, f"apis[{api.name}]", f"cannot bundle its code: {error}", None)]
-        ) from None
-    _check_requirements(spec, api, bundle)
-    location = work / "bundle.zip"
-    location.write_bytes(bundle.data)
-    spec_path = work / contract.SPEC_FILE_NAME
-    document = api_spec_document(api, spec, bundle_uri=str(location), bundle_sha256=bundle.sha256)
-    spec_path.write_text(json.dumps(document, indent=2))
-    env = serving_environment(api, spec, bundle_uri=str(location), bundle_sha256=bundle.sha256)
-    # The pod's paths and port, moved to this machine; everything else as deployed.
-    env[contract.ENV_API_SPEC_PATH] = str(spec_path)
-    env[contract.ENV_PROJECT_DIR] = str(work / "project")
-    env[contract.ENV_PORT] = str(port)
-    return env
 
 
 def _relay(stream: IO[str]) -> None:
@@ -213,14 +148,14 @@ def serve(
                 host=host,
                 port=port,
                 work=work,
-                environment=_environment,
+                environment=pod_environment,
                 base=dict(os.environ),
             )
         if code:
             raise typer.Exit(code)
         return
     with tempfile.TemporaryDirectory(prefix="cortex-serve-") as temp:
-        environment = _environment(loaded, selected, Path(temp), port)
+        environment = pod_environment(loaded, selected, Path(temp), port)
         output.echo(
             f"serving {selected.name} on http://{host}:{port}/ (also {selected.endpoint}); "
             "Ctrl-C drains and stops",
@@ -265,7 +200,7 @@ def _serve_split(spec: Spec, splitter: TrafficSplitter, host: str, port: int) ->
         for api in apis:
             work = Path(temp) / api.name
             work.mkdir()
-            environments.append(_environment(spec, api, work, targets[api.name].port))
+            environments.append(pod_environment(spec, api, work, targets[api.name].port))
         command = [sys.executable, "-m", "runtime.main", "serve", "--host", "127.0.0.1"]
         for environment in environments:
             # Own process groups: Ctrl-C reaches this process, which drains each in turn.
