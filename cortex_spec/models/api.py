@@ -23,7 +23,9 @@ from cortex_spec.models.scaling import Autoscaling, UpdateStrategy
 from cortex_spec.models.workload import AsyncPod, Compute, Pod
 from runtime import contract
 
+# ApiBase is re-exported: cortex_kube and the get/logs commands import it from here.
 __all__ = [
+    "ApiBase",
     "Autoscaling",
     "RealtimeAPI",
     "Request",
