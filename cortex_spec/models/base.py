@@ -94,25 +94,32 @@ def shown(value: str) -> str:
     return text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
 
 
+def matching(pattern: re.Pattern[str], value: str, what: str, fix: str) -> str:
+    """`value` when `pattern` matches all of it; else the error '"<value>" is not <what>'."""
+    if not pattern.fullmatch(value):
+        fail(f'"{shown(value)}" is not {what}', fix)
+    return value
+
+
 def check_dns1035(value: str, what: str, max_len: int) -> str:
     if len(value) > max_len:
         fail(f'"{shown(value)}" must be no more than {max_len} characters', f"shorten the {what}")
-    if not _DNS1035.fullmatch(value):
-        fail(
-            f'"{shown(value)}" is not a valid {what}',
-            "use lowercase letters, digits and dashes, starting with a letter and not "
-            "ending with a dash (DNS-1035)",
-        )
-    return value
+    return matching(
+        _DNS1035,
+        value,
+        f"a valid {what}",
+        "use lowercase letters, digits and dashes, starting with a letter and not "
+        "ending with a dash (DNS-1035)",
+    )
 
 
 def check_image(value: str) -> str:
-    if not _IMAGE.fullmatch(value):
-        fail(
-            f'"{shown(value)}" is not a valid container image reference',
-            "write it like registry.example.com/team/image:tag or image@sha256:<digest>",
-        )
-    return value
+    return matching(
+        _IMAGE,
+        value,
+        "a valid container image reference",
+        "write it like registry.example.com/team/image:tag or image@sha256:<digest>",
+    )
 
 
 def check_cidr(value: Any) -> str:
@@ -138,22 +145,22 @@ _KMS_KEY_ARN = re.compile(
 
 
 def check_policy_arn(value: str) -> str:
-    if not _POLICY_ARN.fullmatch(value):
-        fail(
-            f'"{shown(value)}" is not an IAM policy ARN',
-            "write it like arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
-        )
-    return value
+    return matching(
+        _POLICY_ARN,
+        value,
+        "an IAM policy ARN",
+        "write it like arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+    )
 
 
 def check_kms_key_arn(value: str) -> str:
-    if not _KMS_KEY_ARN.fullmatch(value):
-        fail(
-            f'"{shown(value)}" is not a KMS key ARN',
-            "write the key's ARN (not an alias), e.g. "
-            "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-        )
-    return value
+    return matching(
+        _KMS_KEY_ARN,
+        value,
+        "a KMS key ARN",
+        "write the key's ARN (not an alias), e.g. "
+        "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    )
 
 
 # Checked per item, so that an error points at the offending list entry's line.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from cortex_spec import catalog
-from cortex_spec.models.base import fail, shown
+from cortex_spec.models.base import fail, matching, shown
 
 __all__ = [
     "check_certificate_arn",
@@ -37,13 +37,13 @@ def check_cluster_name(value: str) -> str:
     """3-54 lowercase letters, digits and single inner dashes."""
     if not 3 <= len(value) <= 54:
         fail(f'"{shown(value)}" must be 3 to 54 characters', "pick a shorter or longer name")
-    if not _CLUSTER_NAME.fullmatch(value):
-        fail(
-            f'"{shown(value)}" is not a valid cluster name',
-            "only lowercase alphanumeric characters and dashes are allowed, with no "
-            "consecutive dashes and no leading or trailing dashes",
-        )
-    return value
+    return matching(
+        _CLUSTER_NAME,
+        value,
+        "a valid cluster name",
+        "only lowercase alphanumeric characters and dashes are allowed, with no "
+        "consecutive dashes and no leading or trailing dashes",
+    )
 
 
 def check_region(value: str) -> str:
@@ -60,22 +60,19 @@ def check_region(value: str) -> str:
 
 def check_kubernetes_version(value: str) -> str:
     """A Kubernetes minor version, written like 1.35."""
-    if not _K8S_VERSION.fullmatch(value):
-        fail(
-            f'"{shown(value)}" is not a Kubernetes minor version',
-            'write it like "1.35" (quoted)',
-        )
-    return value
+    return matching(
+        _K8S_VERSION, value, "a Kubernetes minor version", 'write it like "1.35" (quoted)'
+    )
 
 
 def check_certificate_arn(value: str) -> str:
     """An ACM certificate's ARN, in any partition."""
-    if not _CERT_ARN.fullmatch(value):
-        fail(
-            f'"{shown(value)}" is not an ACM certificate ARN',
-            "write it like arn:aws:acm:us-west-2:123456789012:certificate/<id>",
-        )
-    return value
+    return matching(
+        _CERT_ARN,
+        value,
+        "an ACM certificate ARN",
+        "write it like arn:aws:acm:us-west-2:123456789012:certificate/<id>",
+    )
 
 
 def check_domain(value: str) -> str:
@@ -90,20 +87,20 @@ def check_domain(value: str) -> str:
             f'"{shown(value)}" has upper-case letters',
             f"write it in lower case: {shown(value.lower())}",
         )
-    if not _DOMAIN.fullmatch(value):
-        fail(
-            f'"{shown(value)}" is not a domain name',
-            "write a host name like api.example.com: labels of letters, digits and "
-            "inner dashes (at most 63 characters each), separated by dots",
-        )
-    return value
+    return matching(
+        _DOMAIN,
+        value,
+        "a domain name",
+        "write a host name like api.example.com: labels of letters, digits and "
+        "inner dashes (at most 63 characters each), separated by dots",
+    )
 
 
 def check_hosted_zone_id(value: str) -> str:
     """A Route 53 hosted zone's ID, without the /hostedzone/ prefix."""
-    if not _ZONE_ID.fullmatch(value):
-        fail(
-            f'"{shown(value)}" is not a Route 53 hosted zone ID',
-            "write the zone's ID like Z0123456789ABCDEFGHIJ (without /hostedzone/)",
-        )
-    return value
+    return matching(
+        _ZONE_ID,
+        value,
+        "a Route 53 hosted zone ID",
+        "write the zone's ID like Z0123456789ABCDEFGHIJ (without /hostedzone/)",
+    )

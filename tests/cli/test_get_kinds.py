@@ -5,12 +5,10 @@ targets, and `get SPEC API` for one API (tests/kube/kinds.py has the project and
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-import pytest
 from typer.testing import CliRunner, Result
 
 from cortex_cli.exit_codes import ExitCode
@@ -20,28 +18,20 @@ from tests.kube import kinds
 from tests.kube.fake_api import Cluster, serving
 
 
-@pytest.fixture
-def fake(tmp_path: Path) -> Iterator[tuple[Cluster, Path, Path]]:
-    spec = kinds.project(tmp_path)
-    state = kinds.cluster()
-    with serving(state, tmp_path) as kubeconfig:
-        yield state, kubeconfig, spec
-
-
-def _get(fake: tuple[Cluster, Path, Path], *args: str) -> Result:
-    _, kubeconfig, spec = fake
+def _get(kinds_fake: kinds.Served, *args: str) -> Result:
+    _, kubeconfig, spec = kinds_fake
     return CliRunner().invoke(app, ["get", str(spec), "--kubeconfig", str(kubeconfig), *args])
 
 
-def _apis(fake: tuple[Cluster, Path, Path]) -> dict[str, Any]:
-    result = _get(fake, "--json")
+def _apis(kinds_fake: kinds.Served) -> dict[str, Any]:
+    result = _get(kinds_fake, "--json")
     assert result.exit_code == ExitCode.OK, result.output
     return {api["api"]: api for api in json.loads(result.stdout)["apis"]}
 
 
-def test_every_kind_is_listed_in_the_files_order(fake: tuple[Cluster, Path, Path]) -> None:
+def test_every_kind_is_listed_in_the_files_order(kinds_fake: kinds.Served) -> None:
     """Every API of the spec is listed, whatever its kind, in the file's order, with its kind."""
-    apis = _apis(fake)
+    apis = _apis(kinds_fake)
     assert [(name, api["kind"]) for name, api in apis.items()] == [
         ("ranker", "TrafficSplitter"),
         ("ranker-v1", "RealtimeAPI"),
@@ -53,10 +43,10 @@ def test_every_kind_is_listed_in_the_files_order(fake: tuple[Cluster, Path, Path
     assert all(api["url"] for api in apis.values())
 
 
-def test_async_api_shows_gateway_and_workers(fake: tuple[Cluster, Path, Path]) -> None:
+def test_async_api_shows_gateway_and_workers(kinds_fake: kinds.Served) -> None:
     """An AsyncAPI has its workers (api-<name>) and its gateway (gateway-<name>, pods labelled
     cortex.dev/gateway), each up to date out of requested; the queue depth is said unread."""
-    result = _get(fake, "--json")
+    result = _get(kinds_fake, "--json")
     document = json.loads(result.stdout)
     summarizer = next(a for a in document["apis"] if a["api"] == "summarizer")
     assert (summarizer["desired"], summarizer["up_to_date"], summarizer["ready"]) == (3, 1, 1)
@@ -68,10 +58,10 @@ def test_async_api_shows_gateway_and_workers(fake: tuple[Cluster, Path, Path]) -
     assert any(note.startswith("AsyncAPI queue depth: not read") for note in document["notes"])
 
 
-def test_batch_api_lists_its_jobs_newest_first(fake: tuple[Cluster, Path, Path]) -> None:
+def test_batch_api_lists_its_jobs_newest_first(kinds_fake: kinds.Served) -> None:
     """A BatchAPI has its job gateway's readiness and its Jobs, newest first, by the job ids
     the gateway labels them with, counted per state."""
-    labeler = _apis(fake)["labeler"]
+    labeler = _apis(kinds_fake)["labeler"]
     assert (labeler["gateway"]["deployment"], labeler["gateway"]["ready"]) == ("jobs-labeler", 1)
     assert labeler["gateway"]["desired"] == 2
     ids = [job["job_id"] for job in labeler["jobs"]]
@@ -81,10 +71,10 @@ def test_batch_api_lists_its_jobs_newest_first(fake: tuple[Cluster, Path, Path])
     assert labeler["latest_job_id"] == kinds.NEWEST
 
 
-def test_a_job_says_why_it_failed_or_waits(fake: tuple[Cluster, Path, Path]) -> None:
+def test_a_job_says_why_it_failed_or_waits(kinds_fake: kinds.Served) -> None:
     """A failed Job has the Job controller's reason (a timeout is DeadlineExceeded); a running
     one the reasons its workers wait (no node with the GPU)."""
-    jobs = {job["job_id"]: job for job in _apis(fake)["labeler"]["jobs"]}
+    jobs = {job["job_id"]: job for job in _apis(kinds_fake)["labeler"]["jobs"]}
     assert jobs[kinds.MIDDLE]["reason"].startswith("DeadlineExceeded: ")
     assert jobs[kinds.MIDDLE]["finished"] == "2026-12-03T10:25:00Z"
     running = jobs[kinds.NEWEST]
@@ -92,17 +82,17 @@ def test_a_job_says_why_it_failed_or_waits(fake: tuple[Cluster, Path, Path]) -> 
     assert running["pod_reasons"][0].startswith("1 pending: unschedulable: insufficient nvidia")
 
 
-def test_task_api_without_gateway_is_not_deployed(fake: tuple[Cluster, Path, Path]) -> None:
+def test_task_api_without_gateway_is_not_deployed(kinds_fake: kinds.Served) -> None:
     """A TaskAPI whose gateway Deployment is absent is not deployed; its Jobs still show, and
     no other API's Jobs are counted as its own."""
-    trainer = _apis(fake)["trainer"]
+    trainer = _apis(kinds_fake)["trainer"]
     assert trainer["gateway"]["deployed"] is False
     assert [job["job_id"] for job in trainer["jobs"]] == [kinds.TASK_JOB]
 
 
-def test_splitter_shows_weights_and_each_targets_state(fake: tuple[Cluster, Path, Path]) -> None:
+def test_splitter_shows_weights_and_each_targets_state(kinds_fake: kinds.Served) -> None:
     """A TrafficSplitter has its targets' weights from the spec and each target's replicas."""
-    ranker = _apis(fake)["ranker"]
+    ranker = _apis(kinds_fake)["ranker"]
     assert ranker["targets"] == [
         {
             "api": "ranker-v1",
@@ -125,10 +115,10 @@ def test_splitter_shows_weights_and_each_targets_state(fake: tuple[Cluster, Path
     ]
 
 
-def test_text_has_one_table_per_kind(fake: tuple[Cluster, Path, Path]) -> None:
+def test_text_has_one_table_per_kind(kinds_fake: kinds.Served) -> None:
     """The text shows a table per kind present (realtime, async, jobs, splitters), then the
     node groups, with gateways' and workers' reasons under their table."""
-    result = _get(fake)
+    result = _get(kinds_fake)
     assert result.exit_code == ExitCode.OK, result.output
     lines = result.stdout.splitlines()
     heads = [line.split()[0] + " " + line.split()[1] for line in lines if line[:1].isupper()]
@@ -149,17 +139,17 @@ def test_text_has_one_table_per_kind(fake: tuple[Cluster, Path, Path]) -> None:
     assert "ranker-v1 90% (2/2 ready), ranker-v2 10% (0/1 ready)" in split
 
 
-def test_one_job_api_in_detail(fake: tuple[Cluster, Path, Path]) -> None:
+def test_one_job_api_in_detail(kinds_fake: kinds.Served) -> None:
     """`get SPEC API` shows that API alone: JSON under `api`, without node groups; the text
     lists the gateway's pods and the Jobs newest first."""
-    result = _get(fake, "labeler", "--json")
+    result = _get(kinds_fake, "labeler", "--json")
     assert result.exit_code == ExitCode.OK, result.output
     document = json.loads(result.stdout)
     assert set(document) == {"cluster", "api", "notes"}
     assert document["api"]["latest_job_id"] == kinds.NEWEST
-    state, _, _ = fake
+    state, _, _ = kinds_fake
     assert not any(r.startswith("/api/v1/nodes") for r in state.requests)
-    lines = _get(fake, "labeler").stdout.splitlines()
+    lines = _get(kinds_fake, "labeler").stdout.splitlines()
     assert lines[0] == "BatchAPI labeler"
     ids = [line.split()[0] for line in lines if line.startswith("  ") and "  " in line[2:]]
     assert [i for i in ids if i in (kinds.NEWEST, kinds.MIDDLE, kinds.OLDEST)] == [
@@ -170,9 +160,9 @@ def test_one_job_api_in_detail(fake: tuple[Cluster, Path, Path]) -> None:
     assert any(kinds.GATEWAY_B in line and "pending" in line for line in lines)
 
 
-def test_one_async_api_in_detail_shows_both_parts(fake: tuple[Cluster, Path, Path]) -> None:
+def test_one_async_api_in_detail_shows_both_parts(kinds_fake: kinds.Served) -> None:
     """`get SPEC ASYNC_API` lists the gateway's pods and the workers' pods apart."""
-    result = _get(fake, "summarizer")
+    result = _get(kinds_fake, "summarizer")
     assert result.exit_code == ExitCode.OK, result.output
     text = result.stdout
     assert "gateway: 2 requested, 2 up to date, 2 ready" in text
@@ -180,23 +170,23 @@ def test_one_async_api_in_detail_shows_both_parts(fake: tuple[Cluster, Path, Pat
     assert text.index(kinds.ASYNC_GATEWAY) < text.index(kinds.WORKER)
 
 
-def test_an_unknown_api_name_is_bad_input(fake: tuple[Cluster, Path, Path]) -> None:
+def test_an_unknown_api_name_is_bad_input(kinds_fake: kinds.Served) -> None:
     """`get SPEC NAME` with a name the spec lacks exits 1 listing the known APIs, before any
     cluster read."""
-    state, _, _ = fake
-    result = _get(fake, "labeller")
+    state, _, _ = kinds_fake
+    result = _get(kinds_fake, "labeller")
     assert result.exit_code == ExitCode.INVALID_INPUT
     assert "known: ranker, ranker-v1, ranker-v2, summarizer, labeler, trainer" in result.stderr
     assert state.requests == []
 
 
 def test_jobs_and_gateways_are_listed_once_and_only_when_needed(
-    fake: tuple[Cluster, Path, Path], tmp_path: Path
+    kinds_fake: kinds.Served, tmp_path: Path
 ) -> None:
     """Jobs and AsyncAPI gateway pods are listed once for all APIs; a spec of RealtimeAPIs
     alone lists neither."""
-    state = fake[0]
-    assert _get(fake).exit_code == ExitCode.OK
+    state = kinds_fake[0]
+    assert _get(kinds_fake).exit_code == ExitCode.OK
     decoded = [unquote(r) for r in state.requests]
     assert len([r for r in decoded if r.startswith("/apis/batch/v1/namespaces/cortex/jobs")]) == 1
     assert len([r for r in decoded if "labelSelector=cortex.dev/gateway" in r]) == 1

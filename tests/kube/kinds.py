@@ -10,10 +10,14 @@ whose pods carry `cortex.dev/job-id`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from tests.kube import documents, kind_documents
 from tests.kube.fake_api import Cluster
+
+# What the `kinds_fake` fixture (tests/cli/conftest.py) yields: the cluster state, a
+# kubeconfig reaching the fake API server, the project's spec.
+Served: TypeAlias = tuple[Cluster, Path, Path]
 
 SPEC = """
 cluster:
