@@ -100,6 +100,13 @@ NO_WAIT: Final = StepTime(
     "only for workloads, Services, Ingresses, Jobs and PVCs)",
 )
 UNKNOWN_TYPE: Final = StepTime(None, "unknown: no published figure for this type")
+# A Kubernetes object annotated `pulumi.com/skipAwait: "true"` is created without the
+# provider's await logic (pulumi-kubernetes docs, "Resource awaiting"), whatever its kind.
+SKIP_AWAIT_ANNOTATION: Final = "pulumi.com/skipAwait"
+SKIPPED_AWAIT: Final = StepTime(
+    0,
+    "no waiter: annotated pulumi.com/skipAwait, so pulumi-kubernetes returns with the API call",
+)
 # Prefixes of types with no waiter in their provider (the figure is NO_WAIT).
 _NO_WAIT_PREFIXES: Final = (
     "aws:ec2/",
@@ -133,6 +140,7 @@ FLOOR_TYPES: Final = (
 
 
 def step_time(type_token: str, op: str = "create") -> StepTime:
+    """The duration of a step of this type and operation, with its source."""
     if op == "update" and type_token in UPDATE_TIMES:
         return UPDATE_TIMES[type_token]
     if type_token in STEP_TIMES:
@@ -140,6 +148,17 @@ def step_time(type_token: str, op: str = "create") -> StepTime:
     if type_token.startswith("cortex:") or type_token.startswith(_NO_WAIT_PREFIXES):
         return NO_WAIT
     return UNKNOWN_TYPE
+
+
+def resource_step_time(resource: PlannedResource, op: str = "create") -> StepTime:
+    """`step_time` of this resource: a Kubernetes object that skips the provider's await
+    takes no time, whatever its type's figure."""
+    if resource.type.startswith("kubernetes:"):
+        metadata = resource.inputs.get("metadata")
+        annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
+        if isinstance(annotations, dict) and annotations.get(SKIP_AWAIT_ANNOTATION) == "true":
+            return SKIPPED_AWAIT
+    return step_time(resource.type, op)
 
 
 @dataclass(frozen=True)
@@ -202,7 +221,7 @@ def estimate(graph: PlanGraph, changed: Mapping[str, str] | None = None) -> Esti
             done = visit(dependency)
             if before is None or done > start:
                 start, before = done, dependency
-        seconds = step_time(by_urn[urn].type, ops.get(urn, "")).seconds if urn in runs else 0
+        seconds = resource_step_time(by_urn[urn], ops.get(urn, "")).seconds if urn in runs else 0
         finish[urn] = (start[0] + (seconds or 0), start[1] + (seconds is None))
         previous[urn] = before
         return finish[urn]
@@ -214,7 +233,7 @@ def estimate(graph: PlanGraph, changed: Mapping[str, str] | None = None) -> Esti
     cursor = end
     while cursor is not None:
         resource = by_urn[cursor]
-        seconds = step_time(resource.type, ops.get(cursor, "")).seconds
+        seconds = resource_step_time(resource, ops.get(cursor, "")).seconds
         # Steps that take no time are left out of the chain people read.
         if cursor in runs and seconds != 0:
             path.append(

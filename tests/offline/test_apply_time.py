@@ -101,3 +101,31 @@ def test_mixed_critical_path_runs_through_the_floor(mixed: apply_time.Estimate) 
     assert mixed.seconds >= mixed.floor_seconds
     # Known seconds within 1.05x the floor (docs/provisioning.md argues the unknown steps).
     assert mixed.ratio <= 1.05
+
+
+def test_a_service_that_skips_the_await_takes_no_time() -> None:
+    """A Service annotated pulumi.com/skipAwait is not awaited: no time, and no unknown."""
+
+    def service(annotations: dict[str, str]) -> PlannedResource:
+        return PlannedResource(
+            urn="urn:svc",
+            type="kubernetes:core/v1:Service",
+            name="svc",
+            parent="",
+            provider="",
+            dependencies=(),
+            inputs={"metadata": {"name": "svc", "annotations": annotations}},
+        )
+
+    assert apply_time.resource_step_time(service({})).seconds is None
+    skipped = apply_time.resource_step_time(service({"pulumi.com/skipAwait": "true"}))
+    assert skipped.seconds == 0
+    assert "skipAwait" in skipped.source
+
+
+def test_the_interceptor_service_of_the_mixed_example_is_not_awaited() -> None:
+    """The plan's scale-to-zero Service (api-embedder) is the skipAwait kind: no wait."""
+    config = engine.stack_config(REPO / "examples" / "mixed" / "cortex.yaml", environment="prod")
+    graph = engine.evaluate(config, stack="prod", region="us-west-2")
+    service = next(r for r in graph.resources if r.name == "serving-embedder-service")
+    assert apply_time.resource_step_time(service).seconds == 0
