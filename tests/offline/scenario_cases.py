@@ -33,6 +33,7 @@ from offline.diff_groups import Names
 from offline.diff_report import DiffReport, build_report
 from offline.graph import PlanGraph
 from offline.state_graph import graph_from_checkpoint
+from offline.update_plan import Step, UpdatePlan, plan_update
 from tests.conftest import REPO
 
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"
@@ -115,3 +116,14 @@ def report(case: Case) -> DiffReport:
         sides[0] = (sides[0][0], deployed)
     names_ = Names.from_specs([sides[0][0], sides[1][0]])
     return build_report(diff_graphs(sides[0][1], sides[1][1]), names_, title=case.name)
+
+
+def update(name: str) -> UpdatePlan:
+    """The ordered update of the scenario `name` (its base to its head)."""
+    return plan_update(report(load_case(name)).diff)
+
+
+def step(plan: UpdatePlan, suffix: str, op: str) -> Step:
+    """The one step of `plan` doing `op` to the resource whose URN ends with `suffix`."""
+    [found] = [s for s in plan.steps if s.urn.endswith(suffix) and s.op == op]
+    return found

@@ -6,21 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from offline.update_plan import Step, UpdatePlan, plan_update
-from tests.offline.scenario_cases import load_case, report
+from tests.offline.scenario_cases import step, update
 
 pytestmark = pytest.mark.slow
 
 ROUTES = "ConfigMap::serving-router-routes"
-
-
-def update(name: str) -> UpdatePlan:
-    return plan_update(report(load_case(name)).diff)
-
-
-def step(plan: UpdatePlan, suffix: str, op: str) -> Step:
-    [found] = [s for s in plan.steps if s.urn.endswith(suffix) and s.op == op]
-    return found
 
 
 def test_a_new_split_target_is_running_before_the_route_sends_to_it() -> None:

@@ -8,22 +8,12 @@ from __future__ import annotations
 
 import pytest
 
-from offline.update_plan import Step, UpdatePlan, plan_update
-from tests.offline.scenario_cases import load_case, report
+from tests.offline.scenario_cases import step, update
 
 pytestmark = pytest.mark.slow
 
 ROUTES = "ConfigMap::serving-router-routes"
 ADD_ON = "Release::serving-metrics-http-add-on"
-
-
-def update(name: str) -> UpdatePlan:
-    return plan_update(report(load_case(name)).diff)
-
-
-def step(plan: UpdatePlan, suffix: str, op: str) -> Step:
-    [found] = [s for s in plan.steps if s.urn.endswith(suffix) and s.op == op]
-    return found
 
 
 def test_an_api_switched_to_zero_is_known_to_the_interceptor_before_its_route_moves() -> None:
