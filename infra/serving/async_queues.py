@@ -27,7 +27,7 @@ import pulumi
 import pulumi_aws as aws
 
 from cortex_spec import naming
-from infra.serving.private_buckets import lock_down
+from infra.serving.private_buckets import encrypt, lock_down
 from runtime import contract
 
 DLQ_RETENTION_SECONDS: Final = 14 * 24 * 3600
@@ -87,20 +87,7 @@ class AsyncBucket(pulumi.ComponentResource):
             tags=tags,
             opts=child,
         )
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-encryption",
-            bucket=bucket.id,
-            rules=[
-                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                        sse_algorithm="aws:kms", kms_master_key_id=key.arn
-                    ),
-                    # One data key per bucket and period instead of a KMS call per object.
-                    bucket_key_enabled=True,
-                )
-            ],
-            opts=child,
-        )
+        encrypt(name, bucket, self, kms_key_arn=key.arn)
         aws.s3.BucketLifecycleConfiguration(
             f"{name}-lifecycle",
             bucket=bucket.id,

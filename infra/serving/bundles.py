@@ -26,7 +26,7 @@ from cortex_spec import Spec, naming
 from cortex_spec.api_bundles import build_api_bundle, bundle_root
 from cortex_spec.errors import ProvisionError
 from cortex_spec.models.api import WorkloadAPI
-from infra.serving.private_buckets import lock_down
+from infra.serving.private_buckets import encrypt, lock_down
 from runtime.bundle import Bundle, BundleError
 
 _BUCKET_NAME_MAX: Final = 63
@@ -146,18 +146,7 @@ class BundleStore(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-encryption",
-            bucket=bucket.id,
-            rules=[
-                aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
-                    apply_server_side_encryption_by_default=aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
-                        sse_algorithm="AES256"
-                    )
-                )
-            ],
-            opts=child,
-        )
+        encrypt(name, bucket, self)
         self._public_block = lock_down(name, bucket, self)
         self.bucket_id = bucket.id
         self.bucket_arn = bucket.arn

@@ -1,6 +1,7 @@
 """What every bucket the stack creates carries: no public access, objects owned by the
 bucket's account, and TLS only. Used by the bundle bucket (bundles.py) and the AsyncAPI
-bucket (async_queues.py); each adds its own encryption and lifecycle."""
+bucket (async_queues.py), with the encryption each asks for (`encrypt`); each adds its own
+versioning or lifecycle."""
 
 from __future__ import annotations
 
@@ -49,3 +50,34 @@ def lock_down(name: str, bucket: aws.s3.Bucket, parent: pulumi.Resource) -> pulu
         opts=pulumi.ResourceOptions(parent=parent, depends_on=[public_block]),
     )
     return public_block
+
+
+def encrypt(
+    name: str,
+    bucket: aws.s3.Bucket,
+    parent: pulumi.Resource,
+    kms_key_arn: pulumi.Input[str] | None = None,
+) -> None:
+    """Default encryption of `bucket`, a child of `parent` named `{name}-encryption`: with
+    the KMS key `kms_key_arn` when given, else S3's own keys (AES256)."""
+    by_default = (
+        aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs
+    )
+    if kms_key_arn is None:
+        default = by_default(sse_algorithm="AES256")
+        rule = aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+            apply_server_side_encryption_by_default=default
+        )
+    else:
+        default = by_default(sse_algorithm="aws:kms", kms_master_key_id=kms_key_arn)
+        rule = aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+            apply_server_side_encryption_by_default=default,
+            # One data key per bucket and period instead of a KMS call per object.
+            bucket_key_enabled=True,
+        )
+    aws.s3.BucketServerSideEncryptionConfiguration(
+        f"{name}-encryption",
+        bucket=bucket.id,
+        rules=[rule],
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
