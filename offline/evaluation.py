@@ -18,6 +18,9 @@ of a plan's CPU time went to work whose result nobody reads:
   resource for a call that takes microseconds under mocks. The evaluation's own loop gets
   an executor that runs the call at once, on the loop's thread (`loop.set_default_executor`,
   asyncio's documented hook); `GraphRecorder` never pumps the loop from inside a call.
+- **URNs joined at once, type unwrapping remembered** (`offline/sdk_shortcuts.py`): the
+  SDK built a URN from Outputs at every registration and for every alias, and unwrapped the
+  same declared types for every nested input value.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from typing import Any, TypeVar
 
 from pulumi.runtime import resource as resource_runtime
 from pulumi.runtime.proto import source_pb2
+
+from offline.sdk_shortcuts import sdk_shortcuts
 
 T = TypeVar("T")
 
@@ -77,5 +82,5 @@ def without_stack_traces() -> Iterator[None]:
 
 @contextlib.contextmanager
 def fast_evaluation() -> Iterator[None]:
-    with paused_collector(), without_stack_traces():
+    with paused_collector(), without_stack_traces(), sdk_shortcuts():
         yield
