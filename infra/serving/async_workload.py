@@ -29,6 +29,7 @@ from infra.handles import ClusterHandle
 from infra.irsa import IrsaRole, IrsaRoleArgs, policy_document
 from infra.serving import async_policies, containers
 from infra.serving.async_queues import AsyncStorage
+from infra.serving.manifests import deployment
 from runtime import contract
 
 Manifest = dict[str, Any]
@@ -163,7 +164,7 @@ class AsyncGatewayArgs:
 class AsyncGateway(pulumi.ComponentResource):
     """Role, ServiceAccount, Deployment, headless Service and PDB of one API's gateway."""
 
-    deployment: k8s.apps.v1.Deployment
+    deployment: k8s.apiextensions.CustomResource
 
     def __init__(
         self, name: str, args: AsyncGatewayArgs, opts: pulumi.ResourceOptions | None = None
@@ -221,7 +222,7 @@ class AsyncGateway(pulumi.ComponentResource):
             },
             "template": template,
         }
-        self.deployment = k8s.apps.v1.Deployment(
+        self.deployment = deployment(
             f"{name}-deployment",
             metadata=metadata,
             spec=spec,

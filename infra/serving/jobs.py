@@ -49,11 +49,11 @@ from infra.serving.job_template import (
     worker_job_json,
 )
 from infra.serving.literal_secrets import literal_secret
+from infra.serving.manifests import deployment, manifest
 from infra.serving.pod_template import selector
 from infra.serving.workload import (
     bundle_statement,
     documents_of,
-    manifest,
     spec_config_map_name,
 )
 from runtime import contract, job_contract
@@ -82,7 +82,7 @@ class JobApi(pulumi.ComponentResource):
     """A job API's gateway, its RBAC and IAM, and its Job template."""
 
     pods_service: k8s.core.v1.Service
-    deployment: k8s.apps.v1.Deployment
+    deployment: k8s.apiextensions.CustomResource
 
     def __init__(
         self, name: str, args: JobApiArgs, opts: pulumi.ResourceOptions | None = None
@@ -245,7 +245,7 @@ class JobApi(pulumi.ComponentResource):
         metadata = k8s.meta.v1.ObjectMetaArgs(
             name=gateway, namespace=naming.NAMESPACE, labels=gateway_labels(api.name)
         )
-        self.deployment = k8s.apps.v1.Deployment(
+        self.deployment = deployment(
             f"{name}-gateway",
             metadata=metadata,
             spec=manifest(

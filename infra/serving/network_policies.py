@@ -45,10 +45,10 @@ import pulumi_kubernetes as k8s
 from cortex_spec import naming
 from infra.serving import metrics_stack
 from infra.serving.async_workload import GATEWAY_LABEL
+from infra.serving.manifests import manifest
 from infra.serving.pod_template import API_LABEL
 from infra.serving.router_bootstrap import DEFAULT_LAYOUT
 from infra.serving.router_workload import SELECTOR as ROUTER_SELECTOR
-from infra.serving.workload import manifest
 from runtime import contract
 
 Manifest = dict[str, Any]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -19,6 +18,7 @@ import pulumi_kubernetes as k8s
 from cortex_spec import naming
 from infra.handles import ClusterHandle
 from infra.serving import router_workload as workload
+from infra.serving.manifests import deployment, manifest
 from infra.serving.router_bootstrap import (
     BOOTSTRAP_FILE,
     CLUSTERS_FILE,
@@ -79,11 +79,6 @@ class RouterArgs:
     # while some API scales to zero (metrics_stack.py), the InterceptorRoute of every API
     # that scales to zero, and the Deployments of the APIs a TrafficSplitter sends to.
     routes_after: tuple[pulumi.Resource, ...] = ()
-
-
-def manifest(value: dict[str, Any]) -> Any:
-    """Kubernetes' camelCase, passed through as written (the SDK's TypedDicts differ)."""
-    return value
 
 
 class Router(pulumi.ComponentResource):
@@ -164,7 +159,7 @@ class Router(pulumi.ComponentResource):
                 depends_on=[args.controller, service],
             ),
         )
-        k8s.apps.v1.Deployment(
+        deployment(
             f"{name}-deployment",
             metadata=metadata,
             spec=manifest(workload.deployment_spec(bootstrap_name)),

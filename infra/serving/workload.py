@@ -35,6 +35,7 @@ from infra.serving import async_policies, async_workload, scaling_rules
 from infra.serving.async_queues import AsyncStorage
 from infra.serving.bundles import BundleRef, bundle_prefix
 from infra.serving.literal_secrets import LiteralSecret, literal_secret
+from infra.serving.manifests import deployment, manifest
 from infra.serving.pod_template import PodInputs, pod_template, selector
 from runtime import contract
 
@@ -207,7 +208,7 @@ class ApiWorkload(pulumi.ComponentResource):
 
     service: k8s.core.v1.Service | None
     pods_service: k8s.core.v1.Service
-    deployment: k8s.apps.v1.Deployment
+    deployment: k8s.apiextensions.CustomResource
 
     def __init__(
         self, name: str, args: ApiWorkloadArgs, opts: pulumi.ResourceOptions | None = None
@@ -291,7 +292,7 @@ class ApiWorkload(pulumi.ComponentResource):
             template = pulumi.Output.all(args.image, documents).apply(
                 lambda values: template_of(values[0], values[1])
             )
-        self.deployment = k8s.apps.v1.Deployment(
+        self.deployment = deployment(
             f"{name}-deployment",
             metadata=metadata,
             # Kubernetes' own field names, passed through as written (and as recorded).
@@ -428,12 +429,6 @@ class ApiWorkload(pulumi.ComponentResource):
             immutable=True,
             opts=opts,
         )
-
-
-def manifest(value: dict[str, Any]) -> Any:
-    """A spec in Kubernetes' camelCase, which the SDK passes through untranslated; typed
-    `Any` because its TypedDicts spell the same fields in snake_case."""
-    return value
 
 
 def spec_hash(image: str, spec_json: str) -> str:

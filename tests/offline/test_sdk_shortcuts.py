@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import typing
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import pulumi
@@ -14,44 +14,14 @@ import pytest
 from pulumi import _types
 from pulumi import resource as resource_module
 from pulumi.runtime import resource as resource_runtime
-from pulumi.runtime import settings
 
 from offline import engine, sdk_shortcuts
 from tests.conftest import REPO
+from tests.mock_programs import in_mock_engine
 
 T = TypeVar("T")
 CPU = REPO / "examples" / "cpu" / "cortex.yaml"
 Facts = tuple[Any, bool, bool, list[str]]
-
-
-class Echo(pulumi.runtime.Mocks):
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-        return f"{args.name}-id", dict(args.inputs)
-
-    def call(
-        self, args: pulumi.runtime.MockCallArgs
-    ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        return {}, None
-
-
-def in_mock_engine(body: Callable[[], Awaitable[T]], *, preview: bool = False) -> T:
-    """`body`'s result, awaited inside a mock Pulumi program of stack `dev`, project `proj`."""
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    result: list[T] = []
-
-    async def run() -> bool:
-        result.append(await body())
-        return True
-
-    try:
-        settings.reset_options(project="proj", stack="dev")
-        pulumi.runtime.set_mocks(Echo(), project="proj", stack="dev", preview=preview)
-        pulumi.runtime.test(lambda: pulumi.Output.from_input(run()))()  # type: ignore[no-untyped-call,arg-type]
-    finally:
-        asyncio.set_event_loop(None)
-        loop.close()
-    return result[0]
 
 
 async def facts(output: pulumi.Output[Any]) -> Facts:
