@@ -7,8 +7,8 @@ read, and a tenth of its function calls were the same type introspection repeate
   resource.py`: four Outputs and as many tasks to join three strings) that the SDK reads
   only when there is no monitor (`mock_urn`); the recorder is one.
 - `Resource.__init__` collapses each alias option to a URN the same way, at once
-  (`collapse_alias_to_urn`); pulumi_kubernetes gives every Deployment three aliases (its
-  old API groups) and every PodDisruptionBudget one.
+  (`collapse_alias_to_urn`); pulumi_kubernetes' typed classes alias their old API groups
+  (a PodDisruptionBudget has one, a typed Deployment three).
 - `serialize_property` unwraps the declared type of every nested input value
   (`pulumi._types.unwrap_type`, a pure function of the type object), once per value.
 

@@ -199,12 +199,12 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
 
 def test_sdk_calls_each_shortcut(counted: dict[str, int]) -> None:
     """The SDK calls the swapped functions by their module names: a URN per registration,
-    a collapse per alias (the Deployments'), an unwrap per typed input value. If it stops,
-    this fails and the shortcut is dead code."""
+    a collapse per alias (a PodDisruptionBudget has one), an unwrap per typed input value.
+    If it stops, this fails and the shortcut is dead code."""
     graph = engine.evaluate(engine.stack_config(CPU), stack="dev", region="us-west-2")
-    deployments = [r for r in graph.resources if r.type == "kubernetes:apps/v1:Deployment"]
+    budgets = [r for r in graph.resources if r.type == "kubernetes:policy/v1:PodDisruptionBudget"]
     assert counted["create_urn"] >= len(graph.resources)
-    assert counted["collapse_alias_to_urn"] >= 3 * len(deployments) > 0
+    assert counted["collapse_alias_to_urn"] >= len(budgets) > 0
     assert counted["unwrap_type"] > len(graph.resources)
 
 
