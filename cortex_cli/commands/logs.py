@@ -91,7 +91,8 @@ def _check_choice(api: ApiBase, gateway: bool, job_id: str | None) -> None:
         )
     if gateway and (is_job(api) or api.kind != "AsyncAPI"):
         why = (
-            "without a job id, a job API's logs are its gateway's"
+            f"{api.name} is a {api.kind}: without a JOB_ID its logs are already its job "
+            "gateway's (drop --gateway), with one they are that job's workers'"
             if is_job(api)
             else f"{api.name} is a {api.kind}: only an AsyncAPI has a gateway to choose"
         )

@@ -108,7 +108,7 @@ def test_a_traffic_splitter_names_its_apis(kinds_fake: kinds.Served) -> None:
     [
         (("ranker-v1", kinds.NEWEST), "only BatchAPIs and TaskAPIs take a job id"),
         (("ranker-v1", "--gateway"), "only an AsyncAPI has a gateway to choose"),
-        (("labeler", "--gateway"), "without a job id, a job API's logs are its gateway's"),
+        (("labeler", "--gateway"), "its logs are already its job gateway's (drop --gateway)"),
     ],
 )
 def test_a_choice_that_does_not_fit_the_kind_is_a_usage_error(
