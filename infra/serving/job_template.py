@@ -32,9 +32,9 @@ from cortex_spec.models.api import WorkloadAPI
 from cortex_spec.models.job_apis import JobAPI
 from cortex_spec.node_profiles import NODE_GROUP_LABEL, SYSTEM_GROUP
 from infra.serving import containers
+from infra.serving.api_documents import Documents, spec_config_map_name, spec_hash
 from infra.serving.literal_secrets import LiteralSecret
 from infra.serving.pod_template import API_LABEL, PodInputs, pod_template
-from infra.serving.workload import Documents, spec_config_map_name, spec_hash
 from runtime import contract, job_contract
 
 Manifest = dict[str, Any]

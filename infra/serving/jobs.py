@@ -30,6 +30,9 @@ from cortex_spec.api_iam import managed_policy_arns, references, secret_statemen
 from cortex_spec.models.job_apis import JobAPI
 from infra.handles import ClusterHandle
 from infra.irsa import IrsaRole, IrsaRoleArgs
+from infra.serving.api_documents import documents_of, spec_config_map_name
+from infra.serving.api_objects import literal_secret_object, spec_config_map
+from infra.serving.api_policy import bundle_statement
 from infra.serving.bundles import BundleRef
 from infra.serving.job_access import (
     gateway_rules,
@@ -51,11 +54,6 @@ from infra.serving.job_template import (
 from infra.serving.literal_secrets import literal_secret
 from infra.serving.manifests import deployment, manifest
 from infra.serving.pod_template import selector
-from infra.serving.workload import (
-    bundle_statement,
-    documents_of,
-    spec_config_map_name,
-)
 from runtime import contract, job_contract
 
 GATEWAY_REPLICAS: Final = job_contract.GATEWAY_REPLICAS
@@ -190,28 +188,9 @@ class JobApi(pulumi.ComponentResource):
         documents = pulumi.Output.from_input(
             documents_of(api, spec, args.bundle, contract.DEFAULT_KEEP_ALIVE_SECONDS)
         )
-        spec_map = k8s.core.v1.ConfigMap(
-            f"{name}-spec",
-            metadata=k8s.meta.v1.ObjectMetaArgs(
-                name=documents.apply(lambda d: spec_config_map_name(api.name, d.spec_json)),
-                namespace=naming.NAMESPACE,
-                labels=selector(api),
-            ),
-            data=documents.apply(lambda d: {contract.SPEC_FILE_NAME: d.spec_json}),
-            immutable=True,
-            opts=k8s_opts,
-        )
+        spec_map = spec_config_map(name, api, documents, k8s_opts)
         if literals is not None:
-            k8s.core.v1.Secret(
-                f"{name}-literals",
-                metadata=k8s.meta.v1.ObjectMetaArgs(
-                    name=literals.name, namespace=naming.NAMESPACE, labels=selector(api)
-                ),
-                type="Opaque",
-                string_data={k: pulumi.Output.secret(v) for k, v in literals.data.items()},
-                immutable=True,
-                opts=k8s_opts,
-            )
+            literal_secret_object(name, api, literals, k8s_opts)
 
         template = pulumi.Output.all(args.image, documents, args.bucket_name).apply(
             lambda values: worker_job_json(

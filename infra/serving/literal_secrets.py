@@ -10,7 +10,7 @@ values travel the same way, as `CORTEX_SECRET_CONFIG`.
 
 The name hashes the values' markers, so a changed value is a new Secret that the pods roll
 onto (created before the old one is deleted), never a value changing under running pods.
-Pure: the program builds the resource from this (`workload.py`).
+Pure: the program builds the resource from this (`api_objects.py`).
 """
 
 from __future__ import annotations

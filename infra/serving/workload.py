@@ -5,9 +5,8 @@ Service `api-<name>` exists only for an API that waits for cold starts: it is th
 interceptor's target, and nothing else can reach it (the namespace's NetworkPolicies admit
 only the router, the interceptor and Prometheus to API pods).
 
-The pod environment and the spec file come from `cortex_spec.serving_env`, the one source
-of both (docs/runtime-contract.md), asked for every container of the pod once the bundle's
-S3 URI is known.
+The pod environment and the spec file are the API's documents (`api_documents.py`); the
+role's inline policy is `api_policy.py`.
 
 The pod autoscaler owns `spec.replicas` after creation: the Deployment starts at
 `init_replicas` and Pulumi ignores later changes to that field (`ignore_changes`), so an
@@ -16,25 +15,29 @@ update never resets a scaled API to its initial size.
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from cortex_spec import Spec, catalog, naming
-from cortex_spec.api_iam import managed_policy_arns, references, secret_statements
+from cortex_spec import Spec, naming
+from cortex_spec.api_iam import managed_policy_arns
 from cortex_spec.models.api import WorkloadAPI
-from cortex_spec.serving_env import api_spec_document, serving_environment
 from infra.handles import ClusterHandle
 from infra.irsa import IrsaRole, IrsaRoleArgs
-from infra.serving import async_policies, async_workload, scaling_rules
+from infra.serving import async_workload, scaling_rules
+from infra.serving.api_documents import (
+    Documents,
+    documents_of,
+    spec_config_map_name,
+    spec_hash,
+)
+from infra.serving.api_objects import literal_secret_object, spec_config_map
+from infra.serving.api_policy import api_policy
 from infra.serving.async_queues import AsyncStorage
-from infra.serving.bundles import BundleRef, bundle_prefix
-from infra.serving.literal_secrets import LiteralSecret, literal_secret
+from infra.serving.bundles import BundleRef
+from infra.serving.literal_secrets import literal_secret
 from infra.serving.manifests import deployment, manifest
 from infra.serving.pod_template import PodInputs, pod_template, selector
 from runtime import contract
@@ -45,127 +48,6 @@ SERVICE_PORT: Final = contract.PROXY_PORT
 ROLLOUT_TIMEOUT: Final = "20m"
 # pulumi-kubernetes' annotation that skips its await logic for one object.
 SKIP_AWAIT: Final = "pulumi.com/skipAwait"
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Documents:
-    # Container name → its environment, in the contract's order, user variables last.
-    envs: dict[str, dict[str, str]]
-    spec_json: str
-
-
-def container_names(api: WorkloadAPI) -> list[str]:
-    if api.form == "predictor":
-        return [contract.API_CONTAINER_NAME]
-    users = [c.name for c in (api.pod.containers if api.pod and api.pod.containers else [])]
-    return [contract.PROXY_CONTAINER_NAME, *users]
-
-
-def resolve(
-    api: WorkloadAPI,
-    spec: Spec,
-    uri: str | None,
-    sha256: str | None,
-    keep_alive_seconds: int = contract.DEFAULT_KEEP_ALIVE_SECONDS,
-) -> Documents:
-    envs = {
-        name: serving_environment(
-            api,
-            spec,
-            bundle_uri=uri,
-            bundle_sha256=sha256,
-            container=name,
-            keep_alive_seconds=keep_alive_seconds,
-            hold_back_secrets=True,
-        )
-        for name in container_names(api)
-    }
-    # Masked: the ConfigMap shows a secret-looking literal's marker, never the literal.
-    document = api_spec_document(
-        api, spec, bundle_uri=uri, bundle_sha256=sha256, hold_back_secrets=True
-    )
-    spec_json = json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    return Documents(envs=envs, spec_json=spec_json)
-
-
-def documents_of(
-    api: WorkloadAPI, spec: Spec, bundle: BundleRef | None, keep_alive_seconds: int
-) -> pulumi.Output[Documents] | Documents:
-    """The API's documents: known at once without a bundle (no Output to wait for, which
-    an API's hundreds of Outputs make worth saving), else once the bundle's URI is."""
-    if bundle is None:
-        return resolve(api, spec, None, None, keep_alive_seconds)
-    sha256 = bundle.sha256
-    return bundle.uri.apply(lambda uri: resolve(api, spec, uri, sha256, keep_alive_seconds))
-
-
-def from_documents(
-    documents: pulumi.Output[Documents] | Documents, read: Callable[[Documents], T]
-) -> pulumi.Input[T]:
-    """`read` of the documents, an Output only when they are one."""
-    if isinstance(documents, Documents):
-        return read(documents)
-    return documents.apply(read)
-
-
-def spec_config_map_name(api: str, spec_json: str) -> str:
-    """Named by its content: a changed spec is a new, immutable ConfigMap that the pods
-    switch to in a rollout, instead of a file changing under running pods."""
-    digest = hashlib.sha256(spec_json.encode()).hexdigest()[:10]
-    return f"{naming.deployment_name(api)}-spec-{digest}"
-
-
-def bundle_statement(bucket_arn: str, api: str) -> dict[str, Any]:
-    """Read this API's bundles, nothing else: no listing, no other prefix, no writes."""
-    return {
-        "Sid": "ReadOwnBundle",
-        "Effect": "Allow",
-        "Action": "s3:GetObject",
-        "Resource": f"{bucket_arn}/{bundle_prefix(api)}*",
-    }
-
-
-def api_policy(
-    api: WorkloadAPI,
-    spec: Spec,
-    bucket_arn: pulumi.Output[str] | None,
-    account_id: pulumi.Output[str],
-    storage: AsyncStorage | None = None,
-) -> pulumi.Output[str] | None:
-    """The API role's inline policy: its own bundle, exactly the secrets it references
-    (cortex_spec.api_iam), and an AsyncAPI worker's own queue and prefix; None when it
-    needs none of them."""
-    parts: list[pulumi.Output[list[dict[str, Any]]]] = []
-    if bucket_arn is not None:
-        parts.append(bucket_arn.apply(lambda arn: [bundle_statement(arn, api.name)]))
-    if storage is not None:
-        region = spec.cluster.region
-        parts.append(
-            pulumi.Output.all(storage.queue_arn, storage.bucket_arn, storage.key_arn).apply(
-                lambda arns: async_policies.worker_statements(
-                    arns[0], arns[1], storage.prefix, arns[2], region
-                )
-            )
-        )
-    if references(api):
-        region = spec.cluster.region
-        info = catalog.region(region)
-        partition = info.partition if info else "aws"
-        parts.append(
-            account_id.apply(
-                lambda account: secret_statements(
-                    api, partition=partition, region=region, account=account
-                )
-            )
-        )
-    if not parts:
-        return None
-    return pulumi.Output.all(*parts).apply(
-        lambda groups: json.dumps(
-            {"Version": "2012-10-17", "Statement": [s for group in groups for s in group]}
-        )
-    )
 
 
 def rolling_update(api: WorkloadAPI) -> dict[str, Any]:
@@ -251,21 +133,9 @@ class ApiWorkload(pulumi.ComponentResource):
         literals = literal_secret(api)
         pod_inputs_ready: list[pulumi.Resource] = [account]
         if literals is not None:
-            pod_inputs_ready.append(self._literal_secret(name, literals, selector(api), k8s_opts))
+            pod_inputs_ready.append(literal_secret_object(name, api, literals, k8s_opts))
         documents = documents_of(api, args.spec, args.bundle, args.keep_alive_seconds)
-        config_map = k8s.core.v1.ConfigMap(
-            f"{name}-spec",
-            metadata=k8s.meta.v1.ObjectMetaArgs(
-                name=from_documents(
-                    documents, lambda d: spec_config_map_name(api.name, d.spec_json)
-                ),
-                namespace=naming.NAMESPACE,
-                labels=selector(api),
-            ),
-            data=from_documents(documents, lambda d: {contract.SPEC_FILE_NAME: d.spec_json}),
-            immutable=True,
-            opts=k8s_opts,
-        )
+        config_map = spec_config_map(name, api, documents, k8s_opts)
         if args.storage is not None:
             pod_inputs_ready.append(self._storage(name, args, k8s_opts))
 
@@ -410,28 +280,3 @@ class ApiWorkload(pulumi.ComponentResource):
             ),
             opts=opts,
         )
-
-    def _literal_secret(
-        self,
-        name: str,
-        literals: LiteralSecret,
-        labels: dict[str, str],
-        opts: pulumi.ResourceOptions,
-    ) -> k8s.core.v1.Secret:
-        """Each value a Pulumi secret: encrypted in the state, a marker in the plan."""
-        return k8s.core.v1.Secret(
-            f"{name}-literals",
-            metadata=k8s.meta.v1.ObjectMetaArgs(
-                name=literals.name, namespace=naming.NAMESPACE, labels=labels
-            ),
-            type="Opaque",
-            string_data={key: pulumi.Output.secret(value) for key, value in literals.data.items()},
-            immutable=True,
-            opts=opts,
-        )
-
-
-def spec_hash(image: str, spec_json: str) -> str:
-    """What rolls the pods: the image, the API as validated and its bundle's hash."""
-    payload = json.dumps({"image": image, "spec": spec_json}, sort_keys=True)
-    return hashlib.sha256(payload.encode()).hexdigest()

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from infra.serving.workload import spec_hash
+from infra.serving.api_documents import spec_hash
 from offline.engine import evaluate
 from offline.graph import PlanGraph
 from tests.infra.serving_fixtures.plans import (

@@ -11,7 +11,7 @@ import pytest
 from cortex_spec import load_spec
 from cortex_spec.api_images import variant_of
 from cortex_spec.serving_env import INFRASTRUCTURE_ONLY, api_spec_document
-from infra.serving import containers, workload
+from infra.serving import api_documents, containers
 from runtime import contract
 from runtime.bundle import build_bundle
 from tests.infra.serving_fixtures.plans import EXAMPLES, example_plan, of_type
@@ -53,7 +53,7 @@ def test_spec_config_map_is_immutable_and_named_by_its_content() -> None:
         assert inputs["immutable"] is True
         text = inputs["data"][contract.SPEC_FILE_NAME]
         api = json.loads(text)["resolved"]["name"]
-        assert inputs["metadata"]["name"] == workload.spec_config_map_name(api, text)
+        assert inputs["metadata"]["name"] == api_documents.spec_config_map_name(api, text)
     deployment = _deployment("sentiment-deployment")
     volumes = deployment["spec"]["template"]["spec"]["volumes"]  # type: ignore[index]
     mounted = {v["configMap"]["name"] for v in volumes if "configMap" in v}
