@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -10,7 +9,6 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from cortex_spec import Spec, naming
-from cortex_spec.models.cluster import ClusterConfig
 from infra.handles import ClusterHandle
 from infra.serving import domain, pod_security, scaling_rules, timeouts
 from infra.serving.async_stack import async_storage
@@ -47,31 +45,6 @@ UNSTABLE_URLS: Final = (
 class ServingArgs:
     spec: Spec
     cluster: ClusterHandle
-
-
-def url_of(scheme: str, endpoint: str) -> Callable[[str], str]:
-    """The API's URL on a host name (`api_endpoints`)."""
-    return lambda host: f"{scheme}://{host}{endpoint}"
-
-
-def _certificate(
-    name: str,
-    config: ClusterConfig,
-    zone: pulumi.Output[str] | None,
-    tags: dict[str, str],
-    opts: pulumi.ResourceOptions,
-) -> pulumi.Input[str] | None:
-    """The HTTPS listener's certificate: the spec's, else a validated ACM one for the domain."""
-    if config.ssl_certificate_arn is not None:
-        return config.ssl_certificate_arn
-    if config.domain is None or zone is None:
-        return None
-    certificate = domain.ApiCertificate(
-        f"{name}-certificate",
-        domain.ApiCertificateArgs(domain=config.domain, zone_id=zone, tags=tags),
-        opts=opts,
-    )
-    return certificate.certificate_arn
 
 
 class Serving(pulumi.ComponentResource):
@@ -219,7 +192,7 @@ class Serving(pulumi.ComponentResource):
                 spec_cluster=config,
                 cluster=cluster,
                 idle_timeout=idle_timeout,
-                certificate_arn=_certificate(name, config, zone, tags, child),
+                certificate_arn=domain.listener_certificate(name, config, zone, tags, child),
                 tags=tags,
             ),
             opts=child,
@@ -261,9 +234,18 @@ class Serving(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        host = self._host(name, config, balancer, zone, child)
+        host = domain.api_host(
+            name,
+            config,
+            zone,
+            dns_name=balancer.dns_name,
+            alias_zone_id=balancer.zone_id,
+            opts=child,
+        )
         scheme = "https" if config.serves_https else "http"
-        endpoints = {api.name: host.apply(url_of(scheme, api.endpoint)) for api in spec.entries}
+        endpoints = {
+            api.name: host.apply(domain.url_of(scheme, api.endpoint)) for api in spec.entries
+        }
         self._exports: dict[str, pulumi.Output[object]] = {
             "load_balancer_dns_name": balancer.dns_name,
             "api_endpoints": pulumi.Output.from_input(endpoints),
@@ -275,30 +257,6 @@ class Serving(pulumi.ComponentResource):
             self._exports["bundle_bucket"] = store.bucket_id
         self._exports.update(queues.exports())
         self.register_outputs(dict(self._exports))
-
-    @staticmethod
-    def _host(
-        name: str,
-        config: ClusterConfig,
-        balancer: ApiLoadBalancer,
-        zone: pulumi.Output[str] | None,
-        child: pulumi.ResourceOptions,
-    ) -> pulumi.Output[str]:
-        """Where the APIs answer: the domain (its records point at the load balancer), else
-        the load balancer's own DNS name."""
-        if config.domain is None or zone is None:
-            return balancer.dns_name
-        domain.DomainRecords(
-            f"{name}-domain",
-            domain.DomainRecordsArgs(
-                domain=config.domain,
-                zone_id=zone,
-                dns_name=balancer.dns_name,
-                alias_zone_id=balancer.zone_id,
-            ),
-            opts=child,
-        )
-        return pulumi.Output.from_input(config.domain)
 
     def _job_apis(
         self,

@@ -14,11 +14,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
 import pulumi
 import pulumi_aws as aws
+
+from cortex_spec.models.cluster import ClusterConfig
 
 # The validation CNAME never changes while its certificate lives (ACM re-checks it to renew).
 VALIDATION_TTL: Final = 300
@@ -122,3 +125,51 @@ class DomainRecords(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.register_outputs({})
+
+
+def listener_certificate(
+    name: str,
+    config: ClusterConfig,
+    zone: pulumi.Output[str] | None,
+    tags: dict[str, str],
+    opts: pulumi.ResourceOptions,
+) -> pulumi.Input[str] | None:
+    """The HTTPS listener's certificate: the spec's, else a validated ACM one for the domain."""
+    if config.ssl_certificate_arn is not None:
+        return config.ssl_certificate_arn
+    if config.domain is None or zone is None:
+        return None
+    certificate = ApiCertificate(
+        f"{name}-certificate",
+        ApiCertificateArgs(domain=config.domain, zone_id=zone, tags=tags),
+        opts=opts,
+    )
+    return certificate.certificate_arn
+
+
+def api_host(
+    name: str,
+    config: ClusterConfig,
+    zone: pulumi.Output[str] | None,
+    *,
+    dns_name: pulumi.Output[str],
+    alias_zone_id: pulumi.Output[str],
+    opts: pulumi.ResourceOptions,
+) -> pulumi.Output[str]:
+    """Where the APIs answer: the domain (its records point at the load balancer), else
+    the load balancer's own DNS name."""
+    if config.domain is None or zone is None:
+        return dns_name
+    DomainRecords(
+        f"{name}-domain",
+        DomainRecordsArgs(
+            domain=config.domain, zone_id=zone, dns_name=dns_name, alias_zone_id=alias_zone_id
+        ),
+        opts=opts,
+    )
+    return pulumi.Output.from_input(config.domain)
+
+
+def url_of(scheme: str, endpoint: str) -> Callable[[str], str]:
+    """The API's URL on a host name (`api_endpoints`)."""
+    return lambda host: f"{scheme}://{host}{endpoint}"
