@@ -1,15 +1,16 @@
-"""`status` of an AsyncAPI: the depth of its queue and of its dead-letter queue.
+"""An AsyncAPI's queue depth, for `status` and `get`: its queue and its dead-letter queue.
 
 The stack names each queue from a prefix (`cortex_spec.naming.async_queue_prefix`) plus the
 provider's 26-character unique suffix; a queue is this API's when its name is exactly the
 prefix and such a suffix (`naming.NODE_GROUP_SUFFIX`, the same generator), so a longer API
-name sharing the prefix is never mistaken for it. Reported as a note on the API's line:
-`queue: 3 waiting, 1 in progress; dead letters: 0`.
+name sharing the prefix is never mistaken for it. `status` reports it as a note on the
+API's line (`queue: 3 waiting, 1 in progress; dead letters: 0`), `get` in its own columns.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from cortex_aws.failures import AWS_ERRORS, explain
@@ -33,25 +34,59 @@ def _depth(sqs: Any, url: str) -> tuple[int, int]:
     return int(values.get(DEPTH[0], 0)), int(values.get(DEPTH[1], 0))
 
 
-def queue_note(session: AwsSession, cluster: str, api: str) -> str:
-    """The API's queue line, or what could not be read."""
+@dataclass(frozen=True)
+class QueueDepth:
+    """An AsyncAPI's queue: messages waiting, in progress (received, not yet deleted) and
+    dead letters; or why it could not be read."""
+
+    waiting: int | None = None
+    in_progress: int | None = None
+    # None when the dead-letter queue is missing (with the queue found).
+    dead_letters: int | None = None
+    problem: str | None = None
+
+    def note(self) -> str:
+        """The API's queue line (`status`)."""
+        if self.problem is not None:
+            return self.problem
+        dead = "not found" if self.dead_letters is None else str(self.dead_letters)
+        return (
+            f"queue: {self.waiting} waiting, {self.in_progress} in progress; dead letters: {dead}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "waiting": self.waiting,
+            "in_progress": self.in_progress,
+            "dead_letters": self.dead_letters,
+            "problem": self.problem,
+        }
+
+
+def depth(session: AwsSession, cluster: str, api: str) -> QueueDepth:
+    """The API's queue depth, or what could not be read."""
     sqs = session.sqs()
     try:
         queue = _find(sqs, naming.async_queue_prefix(cluster, api))
         if queue is None:
-            return "queue: not found"
+            return QueueDepth(problem="queue: not found")
         waiting, running = _depth(sqs, queue)
         dead_url = _find(sqs, naming.async_queue_prefix(cluster, api, dead_letter=True))
-        dead = "not found" if dead_url is None else str(_depth(sqs, dead_url)[0])
+        dead = None if dead_url is None else _depth(sqs, dead_url)[0]
     except AWS_ERRORS as error:
-        return explain(error, f"SQS queue of {api}").message
-    return f"queue: {waiting} waiting, {running} in progress; dead letters: {dead}"
+        return QueueDepth(problem=explain(error, f"SQS queue of {api}").message)
+    return QueueDepth(waiting=waiting, in_progress=running, dead_letters=dead)
+
+
+def depths(session: AwsSession, spec: Spec, only: str | None = None) -> dict[str, QueueDepth]:
+    """API name → its queue depth, for each AsyncAPI of the spec (or `only` that one)."""
+    return {
+        api.name: depth(session, spec.cluster.name, api.name)
+        for api in spec.apis
+        if api.is_async and (only is None or api.name == only)
+    }
 
 
 def notes(session: AwsSession, spec: Spec) -> dict[str, str]:
     """API name → its queue note, for each AsyncAPI of the spec."""
-    return {
-        api.name: queue_note(session, spec.cluster.name, api.name)
-        for api in spec.apis
-        if api.is_async
-    }
+    return {name: found.note() for name, found in depths(session, spec).items()}

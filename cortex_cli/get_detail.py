@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from cortex_cli import output
-from cortex_cli.get_view import number
+from cortex_cli.get_view import number, queue_text
 
 Entry = dict[str, Any]
 
@@ -84,6 +84,7 @@ def render_one(document: Entry) -> None:
     if kind == "RealtimeAPI":
         lines += _pods("replicas", api, f"api-{name}")
     elif kind == "AsyncAPI":
+        lines += [queue_text(api["queue"]), ""]
         lines += _pods("gateway", api["gateway"], api["gateway"]["deployment"])
         lines += ["", *_pods("workers", api, f"api-{name}")]
     elif kind == "TrafficSplitter":

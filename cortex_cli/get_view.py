@@ -52,6 +52,26 @@ def _realtime(apis: list[Entry]) -> list[str]:
     return lines
 
 
+def queue_text(queue: Entry | None) -> str:
+    """An AsyncAPI's queue in words (`status` says the same), or why it is not shown."""
+    if queue is None:
+        return "queue: not read"
+    if queue["problem"] is not None:
+        return str(queue["problem"])
+    dead = "not found" if queue["dead_letters"] is None else str(queue["dead_letters"])
+    return (
+        f"queue: {queue['waiting']} waiting, {queue['in_progress']} in progress; "
+        f"dead letters: {dead}"
+    )
+
+
+def _queued(queue: Entry | None, key: str) -> str:
+    """A queue count for the table: `-` not read, `?` unreadable or missing."""
+    if queue is None:
+        return "-"
+    return "?" if queue["problem"] is not None or queue[key] is None else str(queue[key])
+
+
 def _async(apis: list[Entry]) -> list[str]:
     rows = [
         [
@@ -63,16 +83,20 @@ def _async(apis: list[Entry]) -> list[str]:
             str(api["pending"]),
             str(api["failed"]),
             number(api["in_flight"]),
+            _queued(api["queue"], "waiting"),
+            _queued(api["queue"], "dead_letters"),
             api["url"] or "",
         ]
         for api in apis
     ]
     headers = ["ASYNC API", "GATEWAY", "READY", "WORKERS", "READY", "PENDING", "FAILED"]
-    lines = output.table([*headers, "IN-FLIGHT", "URL"], rows)
+    lines = output.table([*headers, "IN-FLIGHT", "QUEUED", "DEAD", "URL"], rows)
     for api in apis:
         gateway = api["gateway"]
         lines += _absent(api["api"], gateway, "gateway: ", gateway["deployment"])
         lines += _absent(api["api"], api, "workers: ", f"api-{api['api']}")
+        if api["queue"] is not None and api["queue"]["problem"] is not None:
+            lines.append(f"  {api['api']}: {api['queue']['problem']}")
     return lines
 
 

@@ -32,11 +32,6 @@ PROMETHEUS_SERVICE: Final = "prometheus-server:80"
 IN_FLIGHT_QUERY: Final = f"sum by (api_name) ({contract.IN_FLIGHT_METRIC})"
 
 
-QUEUE_NOTE: Final = (
-    "AsyncAPI queue depth: not read by `get` (it is SQS's); `cortex-infra status` shows it"
-)
-
-
 @dataclass(frozen=True)
 class ClusterState:
     apis: tuple[dict[str, Any], ...]
@@ -111,7 +106,6 @@ def _read(kube: Kube, apis: list[ApiBase], notes: list[str]) -> Read:
             label_selector=ASYNC_GATEWAY_LABEL,
         ).get("items", [])
         read.gateway_pods = _by_label(gateways, ASYNC_GATEWAY_LABEL)
-        notes.append(QUEUE_NOTE)
     if any(is_job(api) for api in apis):
         jobs = kube.read(
             "listing the job APIs' Jobs",

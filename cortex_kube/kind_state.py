@@ -7,7 +7,7 @@ infra/serving; docs/operations.md lists every key):
   (`desired`), `up_to_date`, ready, pending, failed with the reasons, and `in_flight`.
 - AsyncAPI: the same for its workers (the Deployment `api-<name>`), and `gateway`, its
   gateway Deployment `gateway-<name>` and pods (`cortex.dev/gateway`). The queue's depth is
-  SQS's: `get` does not read it (`cortex-infra status` does).
+  SQS's: the `get` command adds it (`cortex_aws/async_queues.py`).
 - BatchAPI, TaskAPI: `gateway`, the job gateway Deployment `jobs-<name>` and its pods
   (`cortex.dev/component: job-gateway`), and `jobs`, the API's Kubernetes Jobs newest
   first (job_state.py), with `job_counts` per state and `latest_job_id`.

@@ -13,7 +13,7 @@ official Kubernetes client and the stack's kubeconfig (`cortex_cli/kube_access.p
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Final
 
 import typer
 
@@ -26,6 +26,14 @@ from cortex_cli.options import ClusterConfigOpt, EnvOpt, JsonOpt, SpecArg, Stack
 from cortex_cli.plan_summary import endpoints
 from cortex_cli.progress import progress
 from cortex_spec.loader import Spec
+
+if TYPE_CHECKING:
+    from cortex_aws.async_queues import QueueDepth
+
+QUEUE_NOTE: Final = (
+    "AsyncAPI queue depth: not read (with --kubeconfig, or without AWS credentials, `get` "
+    "does not reach AWS); `cortex-infra status` shows it"
+)
 
 ApiArg = Annotated[
     str | None,
@@ -57,20 +65,38 @@ def get(
         kube = kube_access.connect(loaded, kubeconfig, context)
         state = read_state(kube, loaded, only=api)
         urls = _urls(loaded, live=kubeconfig is None)
+        queues = _queues(loaded, api, live=kubeconfig is None)
     document = state.to_dict()
     for entry in document["apis"]:
         entry["url"] = urls.get(entry["api"])
+        if entry["kind"] == "AsyncAPI":
+            found = queues.get(entry["api"]) if queues is not None else None
+            entry["queue"] = found.to_dict() if found is not None else None
+    if queues is None and any(e["kind"] == "AsyncAPI" for e in document["apis"]):
+        document["notes"].append(QUEUE_NOTE)
     document["cluster"] = loaded.cluster.name
     if api is not None:
         # One API: its entry under `api`, no node groups (they are the cluster's).
+        notes = document["notes"]
         document = {"cluster": document["cluster"], "api": document["apis"][0]}
-        document["notes"] = state.to_dict()["notes"]
+        document["notes"] = notes
     if json_output:
         output.emit_json(document)
     elif api is not None:
         render_one(document)
     else:
         render(document)
+
+
+def _queues(spec: Spec, only: str | None, *, live: bool) -> dict[str, QueueDepth] | None:
+    """Each AsyncAPI's queue depth from SQS, when `get` reaches AWS (the stack's own
+    kubeconfig) and AWS is configured; None when it does not read them."""
+    if not live or not any(a.is_async and only in (None, a.name) for a in spec.apis):
+        return None
+    from cortex_aws.async_queues import depths  # noqa: PLC0415 - boto3
+
+    session = loading.optional_session_for(spec)
+    return None if session is None else depths(session, spec, only)
 
 
 def _urls(spec: Spec, *, live: bool) -> dict[str, str]:
