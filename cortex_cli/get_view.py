@@ -53,16 +53,13 @@ def _realtime(apis: list[Entry]) -> list[str]:
 
 
 def queue_text(queue: Entry | None) -> str:
-    """An AsyncAPI's queue in words (`status` says the same), or why it is not shown."""
+    """An AsyncAPI's queue in `status`'s words, or that it was not read."""
     if queue is None:
         return "queue: not read"
-    if queue["problem"] is not None:
-        return str(queue["problem"])
-    dead = "not found" if queue["dead_letters"] is None else str(queue["dead_letters"])
-    return (
-        f"queue: {queue['waiting']} waiting, {queue['in_progress']} in progress; "
-        f"dead letters: {dead}"
-    )
+    # Imported here: a queue is only in the document when `get` reached AWS (boto3 loaded).
+    from cortex_aws.async_queues import QueueDepth  # noqa: PLC0415
+
+    return QueueDepth(**queue).note()
 
 
 def _queued(queue: Entry | None, key: str) -> str:

@@ -84,6 +84,16 @@ def _by_label(items: list[dict[str, Any]], label: str) -> dict[str, list[dict[st
     return found
 
 
+def _listed_by_label(
+    kube: Kube, what: str, list_objects: Any, label: str
+) -> dict[str, list[dict[str, Any]]]:
+    """The namespace's objects carrying `label`, grouped by its value."""
+    items = kube.read(f"listing {what}", list_objects, naming.NAMESPACE, label_selector=label).get(
+        "items", []
+    )
+    return _by_label(items, label)
+
+
 def _read(kube: Kube, apis: list[ApiBase], notes: list[str]) -> Read:
     """Each kind of object once, and only those the APIs shown need."""
     namespace = naming.NAMESPACE
@@ -99,21 +109,13 @@ def _read(kube: Kube, apis: list[ApiBase], notes: list[str]) -> Read:
         ).get("items", [])
     }
     if any(api.kind == "AsyncAPI" for api in apis):
-        gateways = kube.read(
-            "listing the AsyncAPIs' gateway pods",
-            kube.core.list_namespaced_pod,
-            namespace,
-            label_selector=ASYNC_GATEWAY_LABEL,
-        ).get("items", [])
-        read.gateway_pods = _by_label(gateways, ASYNC_GATEWAY_LABEL)
+        read.gateway_pods = _listed_by_label(
+            kube, "the AsyncAPIs' gateway pods", kube.core.list_namespaced_pod, ASYNC_GATEWAY_LABEL
+        )
     if any(is_job(api) for api in apis):
-        jobs = kube.read(
-            "listing the job APIs' Jobs",
-            kube.batch.list_namespaced_job,
-            namespace,
-            label_selector=API_LABEL,
-        ).get("items", [])
-        read.jobs = _by_label(jobs, API_LABEL)
+        read.jobs = _listed_by_label(
+            kube, "the job APIs' Jobs", kube.batch.list_namespaced_job, API_LABEL
+        )
     if any(api.kind in ("RealtimeAPI", "AsyncAPI") for api in apis):
         read.in_flight = _in_flight(kube, notes)
     return read
